@@ -105,6 +105,8 @@ export const ATTR = {
   Warmup: 'inference.warmup',
   LowConfidence: 'inference.low_confidence',
   Timeout: 'inference.timeout',
+  ModelLoadNumber: 'inference.model.load_number',
+  ClientError: 'inference.client_error',
 } as const;
 
 /** Span attributes that become indexed X-Ray annotations, by annotation key. */

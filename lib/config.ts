@@ -1,0 +1,246 @@
+import { ConfigError } from './errors.js';
+import {
+  DEFAULT_NAMESPACE,
+  ENV,
+  METRICS_MODE,
+  type MetricsMode,
+  START_TYPE,
+  type StartType,
+  TRACES_MODE,
+  type TracesMode,
+} from './telemetry.js';
+import {
+  DEFAULT_DAEMON_ADDRESS,
+  type HostPort,
+  parseDaemonAddress,
+} from './tracing/daemonAddress.js';
+import type { ModelSpec, ObserveOptions } from './types.js';
+
+/** Keys redacted by default wherever payloads are logged (matched case-insensitively, ignoring `-`/`_`). */
+export const DEFAULT_REDACT_KEYS: readonly string[] = [
+  'password',
+  'passwd',
+  'secret',
+  'token',
+  'accesstoken',
+  'refreshtoken',
+  'authorization',
+  'apikey',
+  'cookie',
+  'setcookie',
+  'cardnumber',
+  'card',
+  'pan',
+  'cvv',
+  'cvc',
+  'ssn',
+  'iban',
+  'accountnumber',
+  'privatekey',
+];
+
+/** The resolved, immutable settings the hot path reads (never `process.env`). */
+export interface ResolvedConfig {
+  readonly inLambda: boolean;
+  readonly serviceName: string;
+  readonly namespace: string;
+  readonly model: Required<ModelSpec>;
+  readonly functionName: string;
+  readonly functionVersion: string;
+  readonly region: string | undefined;
+  readonly memoryMb: number | undefined;
+  readonly lowConfidence: number;
+  /** 0 when payload logging is off. */
+  readonly logPayloadRate: number;
+  /** Normalised (lower case, no `-`/`_`). */
+  readonly redactKeys: ReadonlySet<string>;
+  readonly traces: TracesMode;
+  /** Where `xray-udp` sends segment documents (`AWS_XRAY_DAEMON_ADDRESS`). */
+  readonly daemon: HostPort;
+  readonly metrics: MetricsMode;
+  readonly initType: StartType;
+  readonly timeoutMarginMs: number;
+  readonly baseline: string | undefined;
+}
+
+export interface ConfigResult {
+  readonly config: ResolvedConfig;
+  /** Invalid values found; each feature concerned fell back to its default. */
+  readonly issues: readonly ConfigError[];
+}
+
+type Env = Readonly<Record<string, string | undefined>>;
+
+/** CloudWatch dimension values: 1–1024 printable ASCII characters, not starting with `:`. */
+const DIMENSION_VALUE = /^[\x20-\x7E]{1,1024}$/;
+
+/** Lower-case and drop separators, so `api_key`, `API-Key` and `apiKey` match one entry. */
+export function normaliseKey(key: string): string {
+  return key.toLowerCase().replace(/[-_\s]/g, '');
+}
+
+function nonEmpty(value: string | undefined): string | undefined {
+  const trimmed = value?.trim();
+  return trimmed ? trimmed : undefined;
+}
+
+function oneOf<T extends string>(
+  name: string,
+  value: string | undefined,
+  accepted: readonly T[],
+  issues: ConfigError[],
+): T | undefined {
+  if (value === undefined) return undefined;
+  const v = value.trim().toLowerCase();
+  if ((accepted as readonly string[]).includes(v)) return v as T;
+  issues.push(new ConfigError(name, `'${value}' is not one of ${accepted.join(', ')}`));
+  return undefined;
+}
+
+function unitInterval(
+  name: string,
+  value: number | string | undefined,
+  issues: ConfigError[],
+): number | undefined {
+  if (value === undefined) return undefined;
+  const n = typeof value === 'number' ? value : Number(value.trim());
+  if (typeof value === 'string' && value.trim() === '') return undefined;
+  if (Number.isFinite(n) && n >= 0 && n <= 1) return n;
+  issues.push(new ConfigError(name, `'${value}' is not a number in [0, 1]`));
+  return undefined;
+}
+
+function resolveModel(
+  env: Env,
+  option: ObserveOptions['model'],
+  functionName: string,
+  issues: ConfigError[],
+): Required<ModelSpec> {
+  const spec = typeof option === 'string' ? { name: option } : option;
+  const candidates: Array<[string, string | undefined, string | undefined]> = [
+    ['model', nonEmpty(spec?.name), nonEmpty(spec?.version)],
+    [ENV.ModelName, nonEmpty(env[ENV.ModelName]), nonEmpty(env[ENV.ModelVersion])],
+  ];
+  let name = functionName;
+  let version = '$LATEST';
+  for (const [source, n, v] of candidates.reverse()) {
+    if (n !== undefined) {
+      if (DIMENSION_VALUE.test(n) && !n.startsWith(':')) name = n;
+      else issues.push(new ConfigError(source, `'${n}' is not a valid CloudWatch dimension value`));
+    }
+    if (v !== undefined) {
+      if (DIMENSION_VALUE.test(v)) version = v;
+      else issues.push(new ConfigError(source, `version '${v}' is not a valid dimension value`));
+    }
+  }
+  return { name, version };
+}
+
+function resolveInitType(env: Env): StartType {
+  switch (env.AWS_LAMBDA_INITIALIZATION_TYPE) {
+    case 'provisioned-concurrency':
+      return START_TYPE.ProvisionedConcurrency;
+    case 'snap-start':
+      return START_TYPE.SnapStart;
+    case 'lambda-managed-instances':
+      return START_TYPE.ManagedInstances;
+    default:
+      return START_TYPE.OnDemand;
+  }
+}
+
+function resolveLogPayloads(
+  env: Env,
+  option: ObserveOptions['logPayloads'],
+  issues: ConfigError[],
+): number {
+  const raw = option ?? env[ENV.LogPayloads];
+  if (raw === undefined || raw === 'off' || (typeof raw === 'string' && raw.trim() === '')) {
+    return 0;
+  }
+  if (typeof raw === 'string' && raw.trim().toLowerCase() === 'off') return 0;
+  const source = option !== undefined ? 'logPayloads' : ENV.LogPayloads;
+  const rate = unitInterval(source, raw, []);
+  if (rate === undefined) {
+    issues.push(new ConfigError(source, `'${raw}' is neither 'off' nor a sampling rate in [0, 1]`));
+  }
+  return rate ?? 0;
+}
+
+function resolveDaemon(env: Env, issues: ConfigError[]): HostPort {
+  const parsed = parseDaemonAddress(env.AWS_XRAY_DAEMON_ADDRESS);
+  if (parsed.ok) return parsed.address.udp;
+  issues.push(new ConfigError('AWS_XRAY_DAEMON_ADDRESS', parsed.error));
+  return DEFAULT_DAEMON_ADDRESS.udp;
+}
+
+function resolveRedact(env: Env, option: readonly string[] | undefined): ReadonlySet<string> {
+  const fromEnv = nonEmpty(env[ENV.Redact])?.split(',');
+  const keys = option ?? fromEnv ?? DEFAULT_REDACT_KEYS;
+  return new Set(keys.map((k) => normaliseKey(k.trim())).filter(Boolean));
+}
+
+/**
+ * Resolve options, environment and defaults into one immutable config, once
+ * at init. Pure: it reads only its arguments. Precedence: options > env > default.
+ *
+ * @example
+ * const { config, issues } = resolveConfig(process.env, { model: 'fraud' });
+ */
+export function resolveConfig(env: Env, options: ObserveOptions<never, never> = {}): ConfigResult {
+  const issues: ConfigError[] = [];
+  const inLambda =
+    env.AWS_LAMBDA_FUNCTION_NAME !== undefined && env.AWS_LAMBDA_RUNTIME_API !== undefined;
+  const functionName = nonEmpty(env.AWS_LAMBDA_FUNCTION_NAME) ?? 'local';
+  const traces =
+    oneOf('traces', options.traces, Object.values(TRACES_MODE), issues) ??
+    oneOf(ENV.Traces, env[ENV.Traces], Object.values(TRACES_MODE), issues) ??
+    (inLambda ? TRACES_MODE.XrayUdp : TRACES_MODE.XrayApi);
+  const metrics =
+    oneOf('metrics', options.metrics, Object.values(METRICS_MODE), issues) ??
+    oneOf(ENV.Metrics, env[ENV.Metrics], Object.values(METRICS_MODE), issues) ??
+    (inLambda ? METRICS_MODE.Emf : METRICS_MODE.Api);
+  const lowConfidence =
+    unitInterval('lowConfidence', options.lowConfidence, issues) ??
+    unitInterval(ENV.LowConfidence, env[ENV.LowConfidence], issues) ??
+    0.5;
+  const memory = Number(env.AWS_LAMBDA_FUNCTION_MEMORY_SIZE);
+  let timeoutMarginMs = 100;
+  if (options.timeoutMarginMs !== undefined) {
+    if (Number.isFinite(options.timeoutMarginMs) && options.timeoutMarginMs >= 0) {
+      timeoutMarginMs = options.timeoutMarginMs;
+    } else {
+      issues.push(
+        new ConfigError(
+          'timeoutMarginMs',
+          `'${options.timeoutMarginMs}' is not a number of ms ≥ 0`,
+        ),
+      );
+    }
+  }
+  const config: ResolvedConfig = {
+    inLambda,
+    serviceName:
+      nonEmpty(options.serviceName) ?? nonEmpty(env.POWERTOOLS_SERVICE_NAME) ?? functionName,
+    namespace:
+      nonEmpty(options.namespace) ??
+      nonEmpty(env.POWERTOOLS_METRICS_NAMESPACE) ??
+      DEFAULT_NAMESPACE,
+    model: resolveModel(env, options.model, functionName, issues),
+    functionName,
+    functionVersion: nonEmpty(env.AWS_LAMBDA_FUNCTION_VERSION) ?? '$LATEST',
+    region: nonEmpty(env.AWS_REGION) ?? nonEmpty(env.AWS_DEFAULT_REGION),
+    memoryMb: Number.isFinite(memory) && memory > 0 ? memory : undefined,
+    lowConfidence,
+    logPayloadRate: resolveLogPayloads(env, options.logPayloads, issues),
+    redactKeys: resolveRedact(env, options.redact),
+    traces,
+    daemon:
+      traces === TRACES_MODE.XrayUdp ? resolveDaemon(env, issues) : DEFAULT_DAEMON_ADDRESS.udp,
+    metrics,
+    initType: resolveInitType(env),
+    timeoutMarginMs,
+    baseline: nonEmpty(env[ENV.Baseline]),
+  };
+  return { config, issues };
+}

@@ -1,0 +1,66 @@
+import { Console } from 'node:console';
+
+/**
+ * Where failures inside observed-inference go: counted (the next metrics
+ * record carries them as `TelemetryErrors`) and reported once per area on
+ * stderr. Nothing here can throw, so nothing here can reach the handler.
+ */
+export class Containment {
+  #pending = 0;
+  #total = 0;
+  readonly #reported = new Set<string>();
+  readonly #write: (line: string) => void;
+
+  constructor(write: (line: string) => void = defaultWrite) {
+    this.#write = write;
+  }
+
+  /** Count a failure; the first one of each area is written to the log. */
+  report(area: string, error: unknown): void {
+    this.#pending++;
+    this.#total++;
+    if (this.#reported.has(area)) return;
+    this.#reported.add(area);
+    try {
+      const e = error instanceof Error ? error : new Error(String(error));
+      this.#write(
+        JSON.stringify({
+          level: 'WARN',
+          message: `observed-inference: ${area} failed; telemetry continues without it (reported once)`,
+          timestamp: new Date().toISOString(),
+          error: { name: e.name, message: e.message, stack: e.stack },
+        }),
+      );
+    } catch {
+      // stderr itself is gone: nothing left to tell.
+    }
+  }
+
+  /** Failures since the last call, for the next record's `TelemetryErrors`. */
+  take(): number {
+    const n = this.#pending;
+    this.#pending = 0;
+    return n;
+  }
+
+  get total(): number {
+    return this.#total;
+  }
+}
+
+let stderrConsole: Console | undefined;
+/** A Console ignores stream errors (EPIPE on a closed stderr) instead of crashing the process. */
+function defaultWrite(line: string): void {
+  stderrConsole ??= new Console({ stdout: process.stderr, stderr: process.stderr });
+  stderrConsole.error(line);
+}
+
+/** Run `fn`, sending any exception to `containment` and returning `fallback`. */
+export function contain<T>(containment: Containment, area: string, fallback: T, fn: () => T): T {
+  try {
+    return fn();
+  } catch (error) {
+    containment.report(area, error);
+    return fallback;
+  }
+}

@@ -1,0 +1,106 @@
+/**
+ * Default readers of the common Lambda event shapes (API Gateway REST/HTTP,
+ * ALB, Function URLs, EventBridge). Each tolerates any input: a malformed event
+ * yields `undefined`, never an exception.
+ */
+
+type Obj = Record<string, unknown>;
+
+function isObj(value: unknown): value is Obj {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+
+function str(value: unknown): string | undefined {
+  return typeof value === 'string' && value !== '' ? value : undefined;
+}
+
+/** Case-insensitive header lookup (API Gateway keeps the client's case, HTTP APIs lower-case). */
+export function header(event: unknown, name: string): string | undefined {
+  if (!isObj(event) || !isObj(event.headers)) return undefined;
+  const headers = event.headers;
+  const direct = str(headers[name]);
+  if (direct !== undefined) return direct;
+  for (const key in headers) {
+    if (key.length === name.length && key.toLowerCase() === name) return str(headers[key]);
+  }
+  return undefined;
+}
+
+/** API Gateway (REST/HTTP), ALB and Function URL events carry `body` and `headers`/`requestContext`. */
+export function isProxyEvent(event: unknown): event is Obj {
+  return isObj(event) && 'body' in event && ('requestContext' in event || 'headers' in event);
+}
+
+/**
+ * The model input of an event: the parsed JSON `body` of a proxy event (the
+ * raw body when it is not JSON), else the event itself.
+ */
+export function defaultInput(event: unknown): unknown {
+  if (!isProxyEvent(event)) return event;
+  const body = event.body;
+  if (typeof body !== 'string') return body ?? null;
+  const text = event.isBase64Encoded === true ? Buffer.from(body, 'base64').toString('utf8') : body;
+  try {
+    return JSON.parse(text) as unknown;
+  } catch {
+    return text;
+  }
+}
+
+function path(root: unknown, ...keys: string[]): unknown {
+  let node = root;
+  for (const key of keys) {
+    if (!isObj(node)) return undefined;
+    node = node[key];
+  }
+  return node;
+}
+
+/** The calling client: explicit headers, then the API key id, then JWT/Cognito claims. */
+export function defaultClientId(event: unknown): string | undefined {
+  return (
+    header(event, 'x-client-id') ??
+    str(path(event, 'requestContext', 'identity', 'apiKeyId')) ??
+    str(path(event, 'requestContext', 'authorizer', 'jwt', 'claims', 'client_id')) ??
+    str(path(event, 'requestContext', 'authorizer', 'jwt', 'claims', 'azp')) ??
+    str(path(event, 'requestContext', 'authorizer', 'claims', 'client_id')) ??
+    str(path(event, 'requestContext', 'authorizer', 'clientId'))
+  );
+}
+
+/** The request's correlation id: the usual headers, then the API Gateway request id. */
+export function defaultCorrelationId(event: unknown): string | undefined {
+  return (
+    header(event, 'x-correlation-id') ??
+    header(event, 'x-request-id') ??
+    str(path(event, 'requestContext', 'requestId'))
+  );
+}
+
+/**
+ * Keep-warm pings: `{ "warmup": <truthy> }`, serverless-plugin-warmup's event,
+ * and EventBridge scheduled events whose `detail` says warmup.
+ */
+export function defaultIsWarmup(event: unknown): boolean {
+  if (!isObj(event)) return false;
+  if (event.warmup) return true;
+  if (event.source === 'serverless-plugin-warmup') return true;
+  if (event['detail-type'] === 'Scheduled Event') {
+    const detail = event.detail;
+    if (isObj(detail)) return Boolean(detail.warmup) || detail.type === 'warmup';
+    return detail === 'warmup';
+  }
+  return false;
+}
+
+/** A proxy response with a 4xx `statusCode`: a client error, not a fault. */
+export function defaultIsClientError(result: unknown): boolean {
+  const status = isObj(result) ? result.statusCode : undefined;
+  return typeof status === 'number' && status >= 400 && status < 500;
+}
+
+/** Whether a (proxy) result reports a server error without throwing. */
+export function isServerErrorResponse(result: unknown): boolean {
+  const status = isObj(result) ? result.statusCode : undefined;
+  return typeof status === 'number' && status >= 500;
+}

@@ -1,0 +1,23 @@
+export { addMetadata, addMetric, annotate, flush } from './custom.js';
+export { ConfigError, HandlerLoadError, InvocationTimeoutError } from './errors.js';
+export { loadModel } from './loadModel.js';
+export { type ObservedHandler, observe } from './observe.js';
+export { stage } from './stage.js';
+export {
+  DEFAULT_NAMESPACE,
+  DIMENSION,
+  DIMENSION_SET,
+  ENV,
+  METRIC,
+  METRIC_UNIT,
+  type MetricName,
+  SPAN,
+  stageMetricName,
+} from './telemetry.js';
+export type {
+  AsyncHandler,
+  ModelSpec,
+  ObserveOptions,
+  Prediction,
+  WarmupOptions,
+} from './types.js';

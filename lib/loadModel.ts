@@ -1,0 +1,144 @@
+import {
+  context,
+  type Context as OtelContext,
+  type Span,
+  SpanStatusCode,
+  type Tracer,
+  trace,
+} from '@opentelemetry/api';
+import { epochMs, roundMs } from './clock.js';
+import { asException, describeError } from './errors.js';
+import { currentInvocation, type Invocation } from './invocation.js';
+import { lifecycle, type ModelLoadRecord } from './lifecycle.js';
+import { activeTracing, internalLog } from './runtime.js';
+import { ATTR, METRIC, METRIC_UNIT, SPAN } from './telemetry.js';
+import type { ModelSpec } from './types.js';
+
+const loaded = new Map<string, Promise<unknown>>();
+
+function normalise(model: string | ModelSpec): Required<ModelSpec> {
+  const spec = typeof model === 'string' ? { name: model } : model;
+  return {
+    name: spec.name,
+    version: spec.version ?? process.env.OBSERVED_MODEL_VERSION ?? '$LATEST',
+  };
+}
+
+/**
+ * Load a model once per execution environment. The first call during init is
+ * timed into the `cold start` span as `model load <model>`, with
+ * `ModelLoadTime` and `ModelLoads`; later calls return the same promise. A
+ * failed load is forgotten, so the next call retries; a second real load of a
+ * model (a new version, or a retry) is counted and logged as a reload.
+ *
+ * @example
+ * const model = loadModel({ name: 'fraud', version: '3' }, () => readWeights('/opt/model.json'));
+ * export const handler = observe(async (event) => (await model).predict(event));
+ */
+export function loadModel<T>(model: string | ModelSpec, loader: () => T | Promise<T>): Promise<T> {
+  const spec = normalise(model);
+  const key = `${spec.name}\u0000${spec.version}`;
+  const existing = loaded.get(key);
+  if (existing) return existing as Promise<T>;
+  const promise = runLoad(spec, loader);
+  loaded.set(key, promise);
+  promise.catch(() => loaded.delete(key));
+  return promise;
+}
+
+async function runLoad<T>(model: Required<ModelSpec>, loader: () => T | Promise<T>): Promise<T> {
+  const loadNumber = lifecycle.countLoad(model);
+  if (loadNumber > 1) {
+    internalLog().write(
+      'warn',
+      `model ${model.name} loaded ${loadNumber} times in this environment`,
+      {
+        model_name: model.name,
+        model_version: model.version,
+        load_number: loadNumber,
+      },
+    );
+  }
+  const invocation = currentInvocation();
+  if (invocation && !invocation.finished)
+    return loadInInvocation(invocation, model, loadNumber, loader);
+  const startMs = epochMs();
+  const duringInit = !lifecycle.started;
+  const finish = (error?: unknown) => {
+    const record: ModelLoadRecord = {
+      model,
+      startMs,
+      endMs: epochMs(),
+      duringInit,
+      loadNumber,
+      error,
+    };
+    lifecycle.addPendingLoad(record);
+  };
+  try {
+    const value = await loader();
+    finish();
+    return value;
+  } catch (error) {
+    finish(error);
+    throw error;
+  }
+}
+
+function startLoadSpan(
+  tracer: Tracer,
+  model: Required<ModelSpec>,
+  loadNumber: number,
+  parent: OtelContext,
+  startTime?: number,
+): Span {
+  const span = tracer.startSpan(SPAN.modelLoad(model.name), { startTime }, parent);
+  span.setAttribute(ATTR.ModelName, model.name);
+  span.setAttribute(ATTR.ModelVersion, model.version);
+  span.setAttribute(ATTR.ModelLoadNumber, loadNumber);
+  return span;
+}
+
+function failSpan(span: Span | undefined, error: unknown): void {
+  span?.recordException(asException(error));
+  span?.setStatus({ code: SpanStatusCode.ERROR, message: describeError(error).message });
+}
+
+function countLoad(invocation: Invocation, ms: number): void {
+  invocation.addMetric(METRIC.ModelLoadTime, METRIC_UNIT.ModelLoadTime, roundMs(ms));
+  invocation.addMetric(METRIC.ModelLoads, METRIC_UNIT.ModelLoads, 1);
+}
+
+/** A load that ran outside any invocation, reported by `invocation`: a span with its real times, and metrics. */
+export function recordLoad(
+  tracer: Tracer,
+  invocation: Invocation,
+  load: ModelLoadRecord,
+  parent: OtelContext,
+): void {
+  const span = startLoadSpan(tracer, load.model, load.loadNumber, parent, load.startMs);
+  if (load.error !== undefined) failSpan(span, load.error);
+  span.end(load.endMs);
+  countLoad(invocation, load.endMs - load.startMs);
+}
+
+/** A load inside an invocation: a live span (so the loader's own spans nest in it) and this record's metrics. */
+async function loadInInvocation<T>(
+  invocation: Invocation,
+  model: Required<ModelSpec>,
+  loadNumber: number,
+  loader: () => T | Promise<T>,
+): Promise<T> {
+  const tracer = activeTracing()?.tracer;
+  const span = tracer && startLoadSpan(tracer, model, loadNumber, context.active());
+  const start = performance.now();
+  try {
+    return await (span ? context.with(trace.setSpan(context.active(), span), loader) : loader());
+  } catch (error) {
+    failSpan(span, error);
+    throw error;
+  } finally {
+    span?.end();
+    countLoad(invocation, performance.now() - start);
+  }
+}

@@ -1,0 +1,64 @@
+import type { MetricUnit } from '../telemetry.js';
+
+/** One metric's unit and the values recorded in one invocation. */
+export interface MetricValues {
+  readonly unit: MetricUnit;
+  readonly values: number[];
+}
+
+/** Everything one invocation records: written as one EMF record (split only past EMF limits). */
+export interface MetricsRecord {
+  /** `service`, `ModelName`, `ModelVersion`. */
+  readonly dimensions: Readonly<Record<string, string>>;
+  readonly metrics: ReadonlyMap<string, MetricValues>;
+  /** High-cardinality context (request and trace ids): EMF properties, not dimensions. */
+  readonly metadata: Readonly<Record<string, string>>;
+  readonly timestamp: number;
+}
+
+/** A destination for metrics records: EMF on stdout in Lambda, PutMetricData elsewhere. */
+export interface MetricsSink {
+  publish(record: MetricsRecord): void;
+  flush(): Promise<void>;
+}
+
+/** Add a value to a per-invocation metrics map. */
+export function addValue(
+  metrics: Map<string, MetricValues>,
+  name: string,
+  unit: MetricUnit,
+  value: number,
+): void {
+  const existing = metrics.get(name);
+  if (existing) existing.values.push(value);
+  else metrics.set(name, { unit, values: [value] });
+}
+
+/**
+ * Split a record's metrics into chunks within per-record limits: at most
+ * `maxMetrics` names and `maxValues` values per name in each chunk. Data is
+ * split, never dropped.
+ *
+ * @example
+ * chunkMetrics(new Map([['Confidence', { unit: 'None', values: Array(250).fill(0.9) }]]), 100, 99).length; // 3
+ */
+export function chunkMetrics(
+  metrics: ReadonlyMap<string, MetricValues>,
+  maxMetrics: number,
+  maxValues: number,
+): Array<Map<string, MetricValues>> {
+  const chunks: Array<Map<string, MetricValues>> = [];
+  for (const [name, { unit, values }] of metrics) {
+    for (let offset = 0; offset < values.length; offset += maxValues) {
+      const slice = values.length <= maxValues ? values : values.slice(offset, offset + maxValues);
+      // Each slice of one metric lands in a different chunk: the first with room that lacks it.
+      let chunk = chunks.find((c) => c.size < maxMetrics && !c.has(name));
+      if (!chunk) {
+        chunk = new Map();
+        chunks.push(chunk);
+      }
+      chunk.set(name, { unit, values: slice });
+    }
+  }
+  return chunks;
+}

@@ -1,0 +1,397 @@
+import {
+  type Context as OtelContext,
+  type Span,
+  SpanKind,
+  SpanStatusCode,
+  trace,
+} from '@opentelemetry/api';
+import type { Context } from 'aws-lambda';
+import { epochMs, LOADED_AT_MS, roundMs } from './clock.js';
+import { contain } from './containment.js';
+import { asException, describeError } from './errors.js';
+import {
+  defaultClientId,
+  defaultCorrelationId,
+  defaultInput,
+  defaultIsClientError,
+  defaultIsWarmup,
+  isServerErrorResponse,
+} from './events.js';
+import { Invocation, withInvocation } from './invocation.js';
+import { lifecycle } from './lifecycle.js';
+import { recordLoad } from './loadModel.js';
+import { inputHash, redact } from './payload.js';
+import { defaultPredictions, type PredictionSummary, summarise } from './predictions.js';
+import type { Runtime } from './runtime.js';
+import { ATTR, DIMENSION, LOG_KEY, METRIC, METRIC_UNIT, SPAN } from './telemetry.js';
+import type { ObserveOptions, Prediction } from './types.js';
+
+/** What begin() hands to the wrapper. */
+export interface Started {
+  readonly invocation: Invocation;
+  readonly ctx: OtelContext;
+}
+
+/** Per-invocation facts gathered at begin, used at the end. */
+interface Facts {
+  readonly event: unknown;
+  readonly lambda: Context;
+  readonly inputHash: string | undefined;
+  readonly clientId: string | undefined;
+  readonly correlationId: string | undefined;
+  timer: NodeJS.Timeout | undefined;
+}
+
+type Outcome = { readonly result?: unknown; readonly error?: unknown; readonly timedOut?: boolean };
+
+/** Everything known when an invocation ends, computed once for span, metrics and log. */
+interface Ending {
+  readonly inv: Invocation;
+  readonly outcome: Outcome;
+  readonly f: Facts;
+  readonly summary: PredictionSummary | undefined;
+  /** Undefined for warmup pings. */
+  readonly batch: number | undefined;
+  readonly latencyMs: number;
+}
+
+const facts = new WeakMap<Invocation, Facts>();
+
+/**
+ * The work of one observe() call around each invocation: begin (span, cold
+ * start, timeout watch) and end (predictions, span, EMF record, log line,
+ * trace export). Every step is contained: our failure never reaches the handler.
+ */
+export class Observation<TEvent, TResult> {
+  readonly #rt: Runtime;
+  readonly #options: ObserveOptions<TEvent, TResult>;
+  readonly #spanName: string;
+  readonly #dimensions: Readonly<Record<string, string>>;
+  readonly #staticAttributes: Record<string, string | number>;
+
+  constructor(runtime: Runtime, options: ObserveOptions<TEvent, TResult>) {
+    this.#rt = runtime;
+    this.#options = options;
+    const { config } = runtime;
+    this.#spanName = SPAN.inference(config.model.name);
+    this.#dimensions = {
+      [DIMENSION.Service]: config.serviceName,
+      [DIMENSION.ModelName]: config.model.name,
+      [DIMENSION.ModelVersion]: config.model.version,
+    };
+    this.#staticAttributes = {
+      [ATTR.ModelName]: config.model.name,
+      [ATTR.ModelVersion]: config.model.version,
+      'faas.name': config.functionName,
+      'faas.version': config.functionVersion,
+      ...(config.region ? { 'cloud.region': config.region } : {}),
+      ...(config.memoryMb ? { 'faas.max_memory': config.memoryMb * 1024 * 1024 } : {}),
+    };
+  }
+
+  #call<T>(area: string, fallback: T, fn: () => T): T {
+    return contain(this.#rt.containment, area, fallback, fn);
+  }
+
+  /** Start an invocation; undefined if our own code failed (the handler then runs bare). */
+  begin(event: TEvent, lambda: Context): Started | undefined {
+    return this.#call('invocation start', undefined, () => this.#begin(event, lambda));
+  }
+
+  #begin(event: TEvent, lambda: Context): Started {
+    const startPerf = performance.now();
+    const nowMs = epochMs();
+    const { config, tracing } = this.#rt;
+    const start = lifecycle.begin(config, nowMs);
+    const warmup = this.#isWarmup(event);
+    const parent = tracing.parentContext(event, lambda);
+    const span = tracing.tracer.startSpan(
+      warmup ? SPAN.warmup : this.#spanName,
+      { kind: SpanKind.SERVER, attributes: this.#staticAttributes },
+      parent,
+    );
+    span.setAttribute('faas.invocation_id', lambda.awsRequestId);
+    span.setAttribute('faas.coldstart', start.coldStart);
+    if (start.first) span.setAttribute(ATTR.StartType, start.type);
+    if (warmup) span.setAttribute(ATTR.Warmup, true);
+    const invocation = new Invocation(startPerf, span, start, warmup);
+    const ctx = withInvocation(trace.setSpan(parent, span), invocation);
+    if (start.first) this.#recordInit(ctx, invocation, nowMs);
+    const f: Facts = {
+      event,
+      lambda,
+      inputHash: this.#call('input hash', undefined, () =>
+        inputHash((this.#options.input ?? defaultInput)(event)),
+      ),
+      clientId: this.#call('clientId', undefined, () =>
+        (this.#options.clientId ?? defaultClientId)(event, lambda),
+      ),
+      correlationId: this.#call('correlationId', undefined, () =>
+        (this.#options.correlationId ?? defaultCorrelationId)(event, lambda),
+      ),
+      timer: undefined,
+    };
+    facts.set(invocation, f);
+    f.timer = this.#watchTimeout(invocation, lambda);
+    return { invocation, ctx };
+  }
+
+  #isWarmup(event: TEvent): boolean {
+    const warmup = this.#options.warmup;
+    if (warmup === false) return false;
+    const detect = warmup?.detect ?? defaultIsWarmup;
+    return this.#call('warmup detection', false, () => detect(event));
+  }
+
+  /** The warmup answer when the user asked to short-circuit pings. */
+  warmupResponse(event: TEvent): { value: unknown } | undefined {
+    const respond = this.#options.warmup ? this.#options.warmup.respond : undefined;
+    return respond ? { value: respond(event) } : undefined;
+  }
+
+  /** First invocation: the cold start span (library load → now) and its init-time loads. */
+  #recordInit(ctx: OtelContext, invocation: Invocation, nowMs: number): void {
+    const { start } = invocation;
+    if (start.coldStart) {
+      const cold = this.#rt.tracing.tracer.startSpan(
+        SPAN.coldStart,
+        { startTime: LOADED_AT_MS },
+        ctx,
+      );
+      cold.setAttribute(ATTR.StartType, start.type);
+      this.#reportLoads(invocation, trace.setSpan(ctx, cold));
+      cold.end(nowMs);
+    } else {
+      this.#reportLoads(invocation, ctx);
+    }
+  }
+
+  /** Loads that ran outside any invocation: spans under `parent`, metrics on this record. */
+  #reportLoads(invocation: Invocation, parent: OtelContext): void {
+    for (const load of lifecycle.takePendingLoads()) {
+      recordLoad(this.#rt.tracing.tracer, invocation, load, parent);
+    }
+  }
+
+  #watchTimeout(invocation: Invocation, lambda: Context): NodeJS.Timeout | undefined {
+    if (typeof lambda.getRemainingTimeInMillis !== 'function') return undefined;
+    const remaining = lambda.getRemainingTimeInMillis();
+    if (!(remaining > 0)) return undefined;
+    const margin = Math.min(this.#rt.config.timeoutMarginMs, remaining / 2);
+    const timer = setTimeout(() => {
+      void this.#finish(invocation, { timedOut: true });
+    }, remaining - margin);
+    timer.unref();
+    return timer;
+  }
+
+  /** Record the outcome and write all telemetry; resolves when the trace is sent. Never rejects. */
+  async end(invocation: Invocation, outcome: Outcome): Promise<void> {
+    const f = facts.get(invocation);
+    if (f?.timer) clearTimeout(f.timer);
+    await this.#finish(invocation, outcome);
+  }
+
+  async #finish(invocation: Invocation, outcome: Outcome): Promise<void> {
+    if (invocation.finished) return;
+    invocation.finished = true;
+    const f = facts.get(invocation);
+    if (!f) return;
+    const latencyMs = performance.now() - invocation.startPerf;
+    const summary = invocation.warmup ? undefined : this.#summarise(outcome, f);
+    const batch = invocation.warmup ? undefined : this.#batchSize(outcome, f, summary);
+    const ending: Ending = { inv: invocation, outcome, f, summary, batch, latencyMs };
+    this.#call('span', undefined, () => this.#endSpan(ending));
+    this.#call('metrics', undefined, () => this.#publishMetrics(ending));
+    this.#call('log', undefined, () => this.#writeLog(ending));
+    await this.#rt.tracing.exportTrace(invocation.span.spanContext().traceId);
+  }
+
+  #summarise(outcome: Outcome, f: Facts): PredictionSummary | undefined {
+    if (outcome.error !== undefined || outcome.timedOut) return undefined;
+    const read = this.#options.predictions as
+      | ((r: unknown, e: unknown) => ReturnType<NonNullable<ObserveOptions['predictions']>>)
+      | undefined;
+    const found = this.#call('predictions', undefined, () =>
+      read ? read(outcome.result, f.event) : defaultPredictions(outcome.result),
+    );
+    if (!found) return undefined;
+    const list: readonly Prediction[] = Array.isArray(found) ? found : [found as Prediction];
+    return list.length > 0 ? summarise(list, this.#rt.config.lowConfidence) : undefined;
+  }
+
+  #batchSize(outcome: Outcome, f: Facts, summary: PredictionSummary | undefined): number {
+    const custom = this.#options.batchSize as ((e: unknown, r: unknown) => number) | undefined;
+    const n = custom
+      ? this.#call('batchSize', undefined, () => custom(f.event, outcome.result))
+      : undefined;
+    return typeof n === 'number' && Number.isFinite(n) && n >= 0 ? n : (summary?.count ?? 1);
+  }
+
+  #isClientError(outcome: Outcome): boolean {
+    if (outcome.error !== undefined || outcome.timedOut) return false;
+    const custom = this.#options.clientError as ((r: unknown) => boolean) | undefined;
+    return this.#call('clientError', false, () => (custom ?? defaultIsClientError)(outcome.result));
+  }
+
+  #endSpan({ inv, outcome, f, summary, batch }: Ending): void {
+    const span = inv.span;
+    if (f.inputHash) span.setAttribute(ATTR.InputHash, f.inputHash);
+    if (f.clientId) span.setAttribute(ATTR.ClientId, f.clientId);
+    if (f.correlationId) span.setAttribute(ATTR.CorrelationId, f.correlationId);
+    if (batch !== undefined) span.setAttribute(ATTR.BatchSize, batch);
+    if (summary) setPredictionAttributes(span, summary);
+    setUserAttributes(span, inv);
+    setOutcomeStatus(span, outcome, this.#isClientError(outcome));
+    span.end();
+  }
+
+  #publishMetrics({ inv, outcome, f, summary, batch = 1, latencyMs }: Ending): void {
+    const sink = this.#rt.metrics;
+    if (!sink) return;
+    const add = (name: keyof typeof METRIC_UNIT, value: number) =>
+      inv.addMetric(name, METRIC_UNIT[name], value);
+    const { start } = inv;
+    add(METRIC.ColdStart, start.coldStart ? 1 : 0);
+    if (start.coldStart && start.initDurationMs !== undefined)
+      add(METRIC.ColdStartDuration, roundMs(start.initDurationMs));
+    if (inv.warmup) add(METRIC.WarmupPings, 1);
+    else {
+      add(METRIC.InferenceLatency, roundMs(latencyMs));
+      add(METRIC.Errors, outcome.error !== undefined ? 1 : 0);
+      if (outcome.timedOut) add(METRIC.Timeouts, 1);
+      add(METRIC.BatchSize, batch);
+      add(
+        METRIC.Predictions,
+        summary?.count ?? (outcome.error === undefined && !outcome.timedOut ? batch : 0),
+      );
+      if (summary) {
+        for (const c of summary.confidences) add(METRIC.Confidence, c);
+        if (summary.confidences.length > 0) add(METRIC.LowConfidence, summary.lowConfidence);
+      }
+    }
+    const telemetryErrors = this.#rt.containment.take();
+    if (telemetryErrors > 0) add(METRIC.TelemetryErrors, telemetryErrors);
+    const traceId = inv.span.spanContext().traceId;
+    sink.publish({
+      dimensions: this.#dimensions,
+      metrics: inv.metrics,
+      metadata: {
+        function_request_id: f.lambda.awsRequestId,
+        xray_trace_id: toXrayTraceId(traceId),
+      },
+      timestamp: Date.now(),
+    });
+  }
+
+  #writeLog({ inv, outcome, f, summary, batch, latencyMs }: Ending): void {
+    const { config } = this.#rt;
+    const fields: Record<string, unknown> = {
+      cold_start: inv.start.coldStart,
+      function_name: config.functionName,
+      function_memory_size: config.memoryMb,
+      function_arn: f.lambda.invokedFunctionArn,
+      function_request_id: f.lambda.awsRequestId,
+      xray_trace_id: toXrayTraceId(inv.span.spanContext().traceId),
+      [LOG_KEY.ModelName]: config.model.name,
+      [LOG_KEY.ModelVersion]: config.model.version,
+      [LOG_KEY.LatencyMs]: roundMs(latencyMs),
+      [LOG_KEY.Stages]: roundStages(inv.stages),
+      [LOG_KEY.BatchSize]: batch,
+      [LOG_KEY.Prediction]: summary?.logPrediction,
+      [LOG_KEY.Confidence]: summary?.logConfidence,
+      [LOG_KEY.InputHash]: f.inputHash,
+      [LOG_KEY.CorrelationId]: f.correlationId,
+      [LOG_KEY.ClientId]: f.clientId,
+      [LOG_KEY.Warmup]: inv.warmup,
+      ...(inv.start.first ? { [LOG_KEY.StartType]: inv.start.type } : {}),
+      ...inv.annotations,
+      ...inv.metadata,
+    };
+    if (config.logPayloadRate > 0 && Math.random() < config.logPayloadRate) {
+      fields.payload = this.#call('payload redaction', undefined, () => ({
+        input: redact((this.#options.input ?? defaultInput)(f.event as TEvent), config.redactKeys),
+        output: redact(outcome.result, config.redactKeys),
+      }));
+    }
+    this.#emitLog(inv, outcome, fields);
+  }
+
+  #emitLog(inv: Invocation, outcome: Outcome, fields: Record<string, unknown>): void {
+    const log = this.#rt.log;
+    if (outcome.timedOut) {
+      log.write('error', 'inference timed out', {
+        ...fields,
+        [LOG_KEY.Error]: timeoutError(fields),
+      });
+    } else if (outcome.error !== undefined) {
+      log.write('error', 'inference failed', {
+        ...fields,
+        [LOG_KEY.Error]: describeError(outcome.error),
+      });
+    } else if (inv.warmup) {
+      log.write('debug', 'warmup ping', fields);
+    } else {
+      const level = isServerErrorResponse(outcome.result) ? 'error' : 'info';
+      log.write(level, 'inference', fields);
+    }
+  }
+}
+
+function setPredictionAttributes(span: Span, summary: PredictionSummary): void {
+  if (summary.topLabel !== undefined) span.setAttribute(ATTR.Prediction, summary.topLabel);
+  if (summary.count === 1 && summary.confidences.length === 1) {
+    span.setAttribute(ATTR.Confidence, summary.confidences[0]!);
+  }
+  if (summary.confidences.length > 0)
+    span.setAttribute(ATTR.LowConfidence, summary.lowConfidence > 0);
+}
+
+function setUserAttributes(span: Span, inv: Invocation): void {
+  const keys = Object.keys(inv.annotations);
+  for (const key of keys) span.setAttribute(key, inv.annotations[key]!);
+  if (keys.length > 0) span.setAttribute('aws.xray.annotations', keys);
+  for (const [key, value] of Object.entries(inv.metadata)) {
+    if (typeof value === 'string' || typeof value === 'number' || typeof value === 'boolean') {
+      span.setAttribute(key, value);
+    } else {
+      span.setAttribute(key, JSON.stringify(value) ?? String(value));
+    }
+  }
+}
+
+function setOutcomeStatus(span: Span, outcome: Outcome, clientError: boolean): void {
+  if (outcome.timedOut) {
+    span.setAttribute(ATTR.Timeout, true);
+    span.recordException({
+      name: 'InvocationTimeoutError',
+      message: 'invocation reached the Lambda timeout',
+    });
+    span.setStatus({ code: SpanStatusCode.ERROR, message: 'Lambda timeout' });
+  } else if (outcome.error !== undefined) {
+    span.recordException(asException(outcome.error));
+    span.setStatus({ code: SpanStatusCode.ERROR, message: describeError(outcome.error).message });
+  } else if (clientError) {
+    span.setAttribute(ATTR.ClientError, true);
+  } else if (isServerErrorResponse(outcome.result)) {
+    span.setStatus({ code: SpanStatusCode.ERROR, message: 'server error response' });
+  }
+}
+
+function timeoutError(fields: Record<string, unknown>) {
+  return {
+    name: 'InvocationTimeoutError',
+    message: `invocation about to reach the Lambda timeout after ${String(fields[LOG_KEY.LatencyMs])} ms`,
+  };
+}
+
+function roundStages(stages: Record<string, number>): Record<string, number> {
+  const out: Record<string, number> = {};
+  for (const key in stages) out[key] = roundMs(stages[key]!);
+  return out;
+}
+
+/** OpenTelemetry's 32-hex trace id in X-Ray's `1-<epoch>-<unique>` form. */
+export function toXrayTraceId(traceId: string): string {
+  return `1-${traceId.slice(0, 8)}-${traceId.slice(8)}`;
+}

@@ -1,0 +1,158 @@
+import type { Prediction } from './types.js';
+
+type Obj = Record<string, unknown>;
+type Label = string | number | boolean;
+
+const LABEL_KEYS = ['label', 'prediction', 'predicted_label', 'class', 'category'] as const;
+const CONFIDENCE_KEYS = ['confidence', 'score', 'probability', 'prob'] as const;
+/** Distinct labels kept in a batch's label mix before the rest count as `other`. */
+const MAX_LABELS = 20;
+const OTHER = 'other';
+
+function isObj(value: unknown): value is Obj {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+
+function asLabel(value: unknown): Label | undefined {
+  return typeof value === 'string' || typeof value === 'boolean' || typeof value === 'number'
+    ? value
+    : undefined;
+}
+
+function asConfidence(value: unknown): number | undefined {
+  return typeof value === 'number' && value >= 0 && value <= 1 ? value : undefined;
+}
+
+/** One `{label, confidence}`-like object, in any of the usual spellings. */
+function readOne(value: unknown): Prediction | undefined {
+  if (!isObj(value)) return undefined;
+  let label: Label | undefined;
+  let confidence: number | undefined;
+  for (const key of LABEL_KEYS) {
+    const v = value[key];
+    if (v === undefined) continue;
+    if (isObj(v)) return readOne(v);
+    label = asLabel(v);
+    if (label !== undefined) break;
+  }
+  for (const key of CONFIDENCE_KEYS) {
+    confidence = asConfidence(value[key]);
+    if (confidence !== undefined) break;
+  }
+  if (label === undefined && confidence === undefined) return undefined;
+  return { label, confidence };
+}
+
+function readMany(values: readonly unknown[]): Prediction[] | undefined {
+  const out: Prediction[] = [];
+  for (const v of values) {
+    const p = readOne(v);
+    if (p) out.push(p);
+  }
+  return out.length > 0 ? out : undefined;
+}
+
+function readResult(result: unknown): Prediction[] | undefined {
+  if (Array.isArray(result)) return readMany(result);
+  if (!isObj(result)) return undefined;
+  if (Array.isArray(result.predictions)) return readMany(result.predictions);
+  const one = readOne(result);
+  return one ? [one] : undefined;
+}
+
+/**
+ * The predictions in a handler result: `{label, confidence}` (or the
+ * `prediction`/`score`/`probability` spellings), `{ predictions: [...] }`, an
+ * array of those, or a proxy response whose JSON `body` is one of those.
+ *
+ * @example
+ * defaultPredictions({ statusCode: 200, body: '{"label":"fraud","score":0.9}' });
+ * // [{ label: 'fraud', confidence: 0.9 }]
+ */
+export function defaultPredictions(result: unknown): Prediction[] | undefined {
+  if (isObj(result) && typeof result.statusCode === 'number') {
+    if (typeof result.body !== 'string' || result.statusCode >= 300) return undefined;
+    try {
+      return readResult(JSON.parse(result.body));
+    } catch {
+      return undefined;
+    }
+  }
+  return readResult(result);
+}
+
+/** What the log line, span and annotations say about an invocation's predictions. */
+export interface PredictionSummary {
+  readonly count: number;
+  readonly confidences: number[];
+  readonly lowConfidence: number;
+  /** The label (single prediction) or the most frequent label (batch). */
+  readonly topLabel: Label | undefined;
+  /** Log value: the label, or for a batch a bounded label → count map. */
+  readonly logPrediction: Label | Record<string, number> | undefined;
+  /** Log value: the confidence, or for a batch `{ min, mean, max }`. */
+  readonly logConfidence: number | { min: number; mean: number; max: number } | undefined;
+}
+
+function labelMix(predictions: readonly Prediction[]): Map<string, number> {
+  const mix = new Map<string, number>();
+  for (const p of predictions) {
+    if (p.label === undefined) continue;
+    let key = String(p.label);
+    if (!mix.has(key) && mix.size >= MAX_LABELS) key = OTHER;
+    mix.set(key, (mix.get(key) ?? 0) + 1);
+  }
+  return mix;
+}
+
+function confidenceStats(values: readonly number[]) {
+  let min = 1;
+  let max = 0;
+  let sum = 0;
+  for (const v of values) {
+    if (v < min) min = v;
+    if (v > max) max = v;
+    sum += v;
+  }
+  return { min, mean: sum / values.length, max };
+}
+
+/** Summarise predictions against the low-confidence threshold. */
+export function summarise(
+  predictions: readonly Prediction[],
+  lowThreshold: number,
+): PredictionSummary {
+  const confidences: number[] = [];
+  let low = 0;
+  for (const p of predictions) {
+    if (p.confidence === undefined || !(p.confidence >= 0 && p.confidence <= 1)) continue;
+    confidences.push(p.confidence);
+    if (p.confidence < lowThreshold) low++;
+  }
+  if (predictions.length === 1) {
+    const only = predictions[0]!;
+    return {
+      count: 1,
+      confidences,
+      lowConfidence: low,
+      topLabel: only.label,
+      logPrediction: only.label,
+      logConfidence: confidences[0],
+    };
+  }
+  const mix = labelMix(predictions);
+  let topLabel: string | undefined;
+  let topCount = 0;
+  for (const [label, n] of mix) {
+    // `other` is many labels, not one: it is never the top label.
+    if (n > topCount && label !== OTHER) [topLabel, topCount] = [label, n];
+  }
+  return {
+    count: predictions.length,
+    confidences,
+    lowConfidence: low,
+    topLabel,
+    logPrediction: mix.size > 0 ? Object.fromEntries(mix) : undefined,
+    logConfidence: confidences.length > 0 ? confidenceStats(confidences) : undefined,
+  };
+}

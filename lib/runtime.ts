@@ -1,0 +1,70 @@
+import type { ResolvedConfig } from './config.js';
+import { Containment } from './containment.js';
+import { type LogWriter, PowertoolsLogWriter } from './logs/logger.js';
+import { ApiMetricsSink } from './metrics/apiSink.js';
+import { EmfSink } from './metrics/emfSink.js';
+import type { MetricsSink } from './metrics/record.js';
+import { METRICS_MODE } from './telemetry.js';
+import { getTracing, type Tracing } from './tracer.js';
+
+/** The writers one observe() call uses; tracing and containment are per process. */
+export interface Runtime {
+  readonly config: ResolvedConfig;
+  readonly containment: Containment;
+  readonly tracing: Tracing;
+  readonly metrics: MetricsSink | undefined;
+  readonly log: LogWriter;
+}
+
+/** Failures inside our code, for the whole process. */
+export const containment = new Containment();
+
+const runtimes = new Set<Runtime>();
+
+function createMetricsSink(config: ResolvedConfig): MetricsSink | undefined {
+  if (config.metrics === METRICS_MODE.Emf) return new EmfSink(config.namespace, config.serviceName);
+  if (config.metrics === METRICS_MODE.Api) {
+    return new ApiMetricsSink({
+      namespace: config.namespace,
+      region: config.region,
+      onError: (error) => containment.report('metrics export', error),
+    });
+  }
+  return undefined;
+}
+
+/** Build (once per observe() call) the sinks for a resolved config. */
+export function createRuntime(config: ResolvedConfig): Runtime {
+  const runtime: Runtime = {
+    config,
+    containment,
+    tracing: getTracing(config, containment),
+    metrics: createMetricsSink(config),
+    log: new PowertoolsLogWriter(config.serviceName),
+  };
+  runtimes.add(runtime);
+  return runtime;
+}
+
+/** Every runtime created so far (for flush()). */
+export function allRuntimes(): Iterable<Runtime> {
+  return runtimes;
+}
+
+let fallbackLog: LogWriter | undefined;
+
+/** A log writer for messages outside any invocation (e.g. a model reload before observe()). */
+export function internalLog(): LogWriter {
+  const first = runtimes.values().next();
+  if (!first.done) return first.value.log;
+  fallbackLog ??= new PowertoolsLogWriter(
+    process.env.POWERTOOLS_SERVICE_NAME ?? process.env.AWS_LAMBDA_FUNCTION_NAME ?? 'local',
+  );
+  return fallbackLog;
+}
+
+/** The tracer of this process, once an observe() created it. */
+export function activeTracing(): Tracing | undefined {
+  const first = runtimes.values().next();
+  return first.done ? undefined : first.value.tracing;
+}

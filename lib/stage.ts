@@ -1,0 +1,50 @@
+import { context, SpanStatusCode, trace } from '@opentelemetry/api';
+import { roundMs } from './clock.js';
+import { asException, describeError } from './errors.js';
+import { currentInvocation } from './invocation.js';
+import { activeTracing } from './runtime.js';
+import { stageMetricName, UNIT } from './telemetry.js';
+
+/** Metric names by stage name; stage names are few, so the map stays small. */
+const metricNames = new Map<string, string>();
+const MAX_CACHED_NAMES = 256;
+
+function metricNameOf(stage: string): string {
+  let name = metricNames.get(stage);
+  if (name === undefined) {
+    name = stageMetricName(stage);
+    if (metricNames.size < MAX_CACHED_NAMES) metricNames.set(stage, name);
+  }
+  return name;
+}
+
+/**
+ * Run `fn` (sync or async) as a named stage of the current inference: a child
+ * span, a `<Stage>Duration` metric value and an entry in the log's `stages`.
+ * Its result or error passes through unchanged.
+ *
+ * @example
+ * const features = await stage('preprocess', () => toFeatures(body));
+ * const scores = await stage('predict', () => model.predict(features));
+ */
+export async function stage<T>(name: string, fn: () => T | Promise<T>): Promise<T> {
+  const tracing = activeTracing();
+  if (!tracing) return fn();
+  const span = tracing.tracer.startSpan(name);
+  const startPerf = performance.now();
+  try {
+    return await context.with(trace.setSpan(context.active(), span), fn);
+  } catch (error) {
+    span.recordException(asException(error));
+    span.setStatus({ code: SpanStatusCode.ERROR, message: describeError(error).message });
+    throw error;
+  } finally {
+    const ms = performance.now() - startPerf;
+    span.end();
+    const invocation = currentInvocation();
+    if (invocation && !invocation.finished) {
+      invocation.addStage(name, ms);
+      invocation.addMetric(metricNameOf(name), UNIT.Milliseconds, roundMs(ms));
+    }
+  }
+}

@@ -1,0 +1,93 @@
+import type { Context } from 'aws-lambda';
+import type { MetricsMode, TracesMode } from './telemetry.js';
+
+/**
+ * A model's identity: the `ModelName`/`ModelVersion` dimensions and span names.
+ *
+ * @example
+ * const model: ModelSpec = { name: 'fraud-detector', version: '2026-11-01' };
+ */
+export interface ModelSpec {
+  readonly name: string;
+  readonly version?: string;
+}
+
+/**
+ * One prediction as observe() reads it from a result.
+ *
+ * @example
+ * const p: Prediction = { label: 'fraud', confidence: 0.93 };
+ */
+export interface Prediction {
+  readonly label?: string | number | boolean;
+  /** In [0, 1]; values outside are ignored for `Confidence`. */
+  readonly confidence?: number;
+}
+
+/** A Lambda handler in the async style (the only style Node 24 keeps). */
+export type AsyncHandler<TEvent = unknown, TResult = unknown> = (
+  event: TEvent,
+  context: Context,
+) => Promise<TResult> | TResult;
+
+/**
+ * How warmup pings are recognised and answered.
+ *
+ * @example
+ * observe(handler, { warmup: { detect: (e) => e?.source === 'keep-warm', respond: () => 'warm' } });
+ */
+export interface WarmupOptions<TEvent> {
+  /** Default: `{ warmup: <truthy> }`, serverless-plugin-warmup, EventBridge scheduled events whose detail says warmup. */
+  readonly detect?: (event: TEvent) => boolean;
+  /** When given, a ping is answered with this value and the handler is not called. Default: the handler runs. */
+  readonly respond?: (event: TEvent) => unknown;
+}
+
+/**
+ * Options of {@link observe}. Every option has a default that understands the
+ * common shapes; the options marked with an environment variable can also be
+ * set without code (options > environment > default).
+ *
+ * @example
+ * export const handler = observe(predict, {
+ *   model: { name: 'fraud', version: '3' },
+ *   predictions: (result) => result.scores.map((s) => ({ label: s.cls, confidence: s.p })),
+ * });
+ */
+export interface ObserveOptions<TEvent = unknown, TResult = unknown> {
+  /** `OBSERVED_MODEL_NAME`/`OBSERVED_MODEL_VERSION`; default: function name and `$LATEST`. */
+  readonly model?: ModelSpec | string;
+  /** Read the prediction(s) from the result. Default: `{label, confidence}` shapes, `predictions` arrays, proxy `body`. */
+  readonly predictions?: (
+    result: TResult,
+    event: TEvent,
+  ) => Prediction | readonly Prediction[] | undefined | null;
+  /** Default: the number of predictions, else 1. */
+  readonly batchSize?: (event: TEvent, result: TResult | undefined) => number;
+  /** The model input, hashed into `input_hash`. Default: parsed JSON `body` of a proxy event, else the event. */
+  readonly input?: (event: TEvent) => unknown;
+  /** Default: `x-client-id` / `x-api-key-id` headers, API key id, JWT `client_id`/`azp` claims. */
+  readonly clientId?: (event: TEvent, context: Context) => string | undefined;
+  /** Default: `x-correlation-id` / `x-request-id` headers, else the API Gateway request id. */
+  readonly correlationId?: (event: TEvent, context: Context) => string | undefined;
+  /** `false` turns warmup detection off. */
+  readonly warmup?: false | WarmupOptions<TEvent>;
+  /** Whether a (non-throwing) result is a client error (recorded as X-Ray `error`, not `fault`). Default: proxy `statusCode` 4xx. */
+  readonly clientError?: (result: TResult) => boolean;
+  /** `OBSERVED_LOW_CONFIDENCE`; default 0.5. */
+  readonly lowConfidence?: number;
+  /** `OBSERVED_LOG_PAYLOADS`: `'off'` or a sampling rate in [0, 1]; default off. */
+  readonly logPayloads?: 'off' | number;
+  /** `OBSERVED_REDACT`: keys redacted wherever payloads are logged; default: a built-in list. */
+  readonly redact?: readonly string[];
+  /** `OBSERVED_TRACES`; default `xray-udp` in Lambda, `xray-api` elsewhere. */
+  readonly traces?: TracesMode;
+  /** `OBSERVED_METRICS`; default `emf` in Lambda, `api` elsewhere. */
+  readonly metrics?: MetricsMode;
+  /** `POWERTOOLS_SERVICE_NAME`; default: the function name. */
+  readonly serviceName?: string;
+  /** `POWERTOOLS_METRICS_NAMESPACE`; default `ObservedInference`. */
+  readonly namespace?: string;
+  /** How long before the Lambda deadline a timeout is recorded; default 100 ms. */
+  readonly timeoutMarginMs?: number;
+}

@@ -1,0 +1,495 @@
+/**
+ * The runtime core end to end, in one process as Lambda runs it: the
+ * environment Lambda sets, segments received on a real UDP socket, EMF and
+ * log lines read from stdout. The Lambda `Context` object is built here (the
+ * real runtime client runs in test/e2e); nothing of ours is mocked.
+ */
+import type { Context } from 'aws-lambda';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { captureOutput } from '../support/captureOutput.js';
+import {
+  emfRecords,
+  logRecords,
+  metricValues,
+  validateEmf,
+} from '../support/emf.js';
+import { collectUdp, type UdpCollector } from '../support/udpCollector.js';
+import { validateSegmentDocument } from '../support/xraySchema.js';
+
+type Lib = typeof import('../../lib/index.js');
+type Doc = Record<string, unknown> & { subsegments?: Doc[] };
+
+let lib: Lib;
+let udp: UdpCollector;
+let out: ReturnType<typeof captureOutput>;
+let requestCounter = 0;
+
+function lambdaContext(overrides: Partial<Context> = {}, remainingMs = 30_000): Context {
+  const deadline = Date.now() + remainingMs;
+  const id = `req-${++requestCounter}`;
+  return {
+    callbackWaitsForEmptyEventLoop: true,
+    functionName: 'fraud-fn',
+    functionVersion: '$LATEST',
+    invokedFunctionArn: 'arn:aws:lambda:us-east-1:123456789012:function:fraud-fn',
+    memoryLimitInMB: '512',
+    awsRequestId: id,
+    logGroupName: '/aws/lambda/fraud-fn',
+    logStreamName: 'stream',
+    getRemainingTimeInMillis: () => deadline - Date.now(),
+    done: () => undefined,
+    fail: () => undefined,
+    succeed: () => undefined,
+    ...overrides,
+  };
+}
+
+let traceCounter = 0;
+function newTraceHeader(sampled = 1) {
+  const epoch = Math.floor(Date.now() / 1000).toString(16);
+  const unique = (++traceCounter).toString(16).padStart(24, '0');
+  const parent = (0xabc000 + traceCounter).toString(16).padStart(16, '0');
+  return {
+    header: `Root=1-${epoch}-${unique};Parent=${parent};Sampled=${sampled}`,
+    root: `1-${epoch}-${unique}`,
+    parent,
+  };
+}
+
+/** Invoke as the runtime client does: the trace header in the environment, then the handler. */
+async function invoke<T>(
+  handler: (e: unknown, c: Context) => Promise<T>,
+  event: unknown,
+  sampled = 1,
+  ctx = lambdaContext(),
+) {
+  const trace = newTraceHeader(sampled);
+  process.env._X_AMZN_TRACE_ID = trace.header;
+  const mark = out.lines.length;
+  let result: T | undefined;
+  let error: unknown;
+  try {
+    result = await handler(event, ctx);
+  } catch (e) {
+    error = e;
+  }
+  const lines = out.since(mark);
+  return {
+    result,
+    error,
+    trace,
+    ctx,
+    lines,
+    emf: emfRecords(lines),
+    logs: logRecords(lines),
+    docs: async () => {
+      // Datagrams arrive asynchronously, possibly after later ones: select by trace id.
+      const mine = () => (udp.documents as Doc[]).filter((d) => d.trace_id === trace.root);
+      await expect.poll(() => mine().length).toBeGreaterThan(0);
+      return mine();
+    },
+  };
+}
+
+function flatten(
+  doc: Doc,
+  parent?: string,
+): Array<{ name: string; id: string; parent: string | undefined; doc: Doc }> {
+  const self = {
+    name: String(doc.name),
+    id: String(doc.id),
+    parent: parent ?? (doc.parent_id as string | undefined),
+    doc,
+  };
+  return [self, ...(doc.subsegments ?? []).flatMap((s) => flatten(s, self.id))];
+}
+
+const apiEvent = (body: unknown, headers: Record<string, string> = {}) => ({
+  resource: '/predict',
+  httpMethod: 'POST',
+  headers: { 'content-type': 'application/json', ...headers },
+  requestContext: { requestId: `apigw-${requestCounter}` },
+  body: JSON.stringify(body),
+});
+
+beforeAll(async () => {
+  udp = await collectUdp();
+  Object.assign(process.env, {
+    AWS_LAMBDA_FUNCTION_NAME: 'fraud-fn',
+    AWS_LAMBDA_FUNCTION_VERSION: '$LATEST',
+    AWS_LAMBDA_FUNCTION_MEMORY_SIZE: '512',
+    AWS_LAMBDA_RUNTIME_API: '127.0.0.1:9001',
+    AWS_LAMBDA_INITIALIZATION_TYPE: 'on-demand',
+    AWS_REGION: 'us-east-1',
+    AWS_XRAY_DAEMON_ADDRESS: udp.address,
+    POWERTOOLS_SERVICE_NAME: 'fraud-api',
+    POWERTOOLS_LOG_LEVEL: 'DEBUG',
+  });
+  out = captureOutput();
+  lib = await import('../../lib/index.js');
+});
+
+afterAll(async () => {
+  out.restore();
+  await udp.close();
+});
+
+describe('observe() in a Lambda environment', () => {
+  let handler: (e: unknown, c: Context) => Promise<unknown>;
+  let first: Awaited<ReturnType<typeof invoke>>;
+
+  beforeAll(async () => {
+    // Module scope of a user's handler: the model loads at init.
+    const model = lib.loadModel({ name: 'fraud', version: '3' }, async () => {
+      await new Promise((r) => setTimeout(r, 20));
+      return { predict: (x: { amount: number }) => (x.amount > 100 ? 0.9 : 0.2) };
+    });
+    await model;
+    handler = lib.observe(
+      async (event: { body: string }) => {
+        const input = await lib.stage(
+          'preprocess',
+          () => JSON.parse(event.body) as { amount: number },
+        );
+        const score = await lib.stage('predict', async () => (await model).predict(input));
+        const body = await lib.stage('postprocess', () => ({
+          label: score > 0.5 ? 'fraud' : 'legit',
+          confidence: score > 0.5 ? score : 1 - score,
+        }));
+        lib.annotate('tenant', 'acme');
+        lib.addMetric('FeatureCount', 1, 'Count');
+        return { statusCode: 200, body: JSON.stringify(body) };
+      },
+      { model: { name: 'fraud', version: '3' } },
+    );
+    first = await invoke(
+      handler,
+      apiEvent({ amount: 500 }, { 'x-correlation-id': 'corr-42', 'x-client-id': 'shop-1' }),
+    );
+  });
+
+  it('returns the handler result unchanged', () => {
+    expect(first.error).toBeUndefined();
+    expect(first.result).toEqual({ statusCode: 200, body: '{"label":"fraud","confidence":0.9}' });
+  });
+
+  it('emits one valid EMF record per invocation with the contract dimension set', () => {
+    expect(first.emf).toHaveLength(1);
+    const record = first.emf[0]!;
+    expect(validateEmf(record)).toEqual([]);
+    const directive = record._aws.CloudWatchMetrics[0]!;
+    expect(directive.Namespace).toBe('ObservedInference');
+    expect(directive.Dimensions).toEqual([['service', 'ModelName', 'ModelVersion']]);
+    expect(record).toMatchObject({
+      service: 'fraud-api',
+      ModelName: 'fraud',
+      ModelVersion: '3',
+      function_request_id: first.ctx.awsRequestId,
+    });
+    const units = Object.fromEntries(directive.Metrics.map((m) => [m.Name, m.Unit]));
+    expect(units).toMatchObject({
+      InferenceLatency: 'Milliseconds',
+      Predictions: 'Count',
+      BatchSize: 'Count',
+      Errors: 'Count',
+      ColdStart: 'Count',
+      ColdStartDuration: 'Milliseconds',
+      ModelLoadTime: 'Milliseconds',
+      ModelLoads: 'Count',
+      Confidence: 'None',
+      LowConfidence: 'Count',
+      PreprocessDuration: 'Milliseconds',
+      PredictDuration: 'Milliseconds',
+      PostprocessDuration: 'Milliseconds',
+      FeatureCount: 'Count',
+    });
+    expect(record).toMatchObject({
+      ColdStart: 1,
+      Errors: 0,
+      Predictions: 1,
+      BatchSize: 1,
+      Confidence: 0.9,
+      LowConfidence: 0,
+      ModelLoads: 1,
+    });
+    expect(record.ModelLoadTime as number).toBeGreaterThanOrEqual(15);
+    expect(record.ColdStartDuration as number).toBeGreaterThan(record.ModelLoadTime as number);
+  });
+
+  it('writes one INFO log line with the contract fields', () => {
+    const inference = first.logs.filter((l) => l.message === 'inference');
+    expect(inference).toHaveLength(1);
+    const log = inference[0]!;
+    expect(log).toMatchObject({
+      level: 'INFO',
+      service: 'fraud-api',
+      cold_start: true,
+      function_name: 'fraud-fn',
+      function_request_id: first.ctx.awsRequestId,
+      xray_trace_id: first.trace.root,
+      model_name: 'fraud',
+      model_version: '3',
+      batch_size: 1,
+      prediction: 'fraud',
+      confidence: 0.9,
+      correlation_id: 'corr-42',
+      client_id: 'shop-1',
+      warmup: false,
+      start_type: 'on-demand',
+      tenant: 'acme',
+    });
+    expect(log.input_hash).toMatch(/^[0-9a-f]{64}$/);
+    expect(Object.keys(log.stages as object)).toEqual(['preprocess', 'predict', 'postprocess']);
+    expect(log.latency_ms).toBeGreaterThan(0);
+  });
+
+  it('sends the whole trace as one valid document under the Lambda function segment', async () => {
+    const docs = await first.docs();
+    expect(docs).toHaveLength(1);
+    expect(udp.headers[0]).toBe('{"format": "json", "version": 1}');
+    const doc = docs[0]!;
+    expect(validateSegmentDocument(doc)).toEqual([]);
+    expect(doc).toMatchObject({
+      type: 'subsegment',
+      trace_id: first.trace.root,
+      parent_id: first.trace.parent,
+      name: 'inference fraud',
+    });
+    const spans = flatten(doc);
+    const byName = Object.fromEntries(spans.map((s) => [s.name, s]));
+    expect(Object.keys(byName).sort()).toEqual([
+      'cold start',
+      'inference fraud',
+      'model load fraud',
+      'postprocess',
+      'predict',
+      'preprocess',
+    ]);
+    const root = byName['inference fraud']!;
+    expect(byName['cold start']!.parent).toBe(root.id);
+    expect(byName['model load fraud']!.parent).toBe(byName['cold start']!.id);
+    for (const stage of ['preprocess', 'predict', 'postprocess'])
+      expect(byName[stage]!.parent).toBe(root.id);
+    expect(root.doc.annotations).toMatchObject({
+      model_name: 'fraud',
+      model_version: '3',
+      cold_start: true,
+      prediction: 'fraud',
+      low_confidence: false,
+      client_id: 'shop-1',
+      tenant: 'acme',
+    });
+    const cold = byName['cold start']!.doc;
+    expect(cold.end_time as number).toBeLessThanOrEqual((root.doc.start_time as number) + 0.001);
+  });
+
+  it('records a warm invocation without a cold start', async () => {
+    const warm = await invoke(handler, apiEvent({ amount: 5 }));
+    expect(warm.emf[0]).toMatchObject({ ColdStart: 0, Predictions: 1, Confidence: 0.8 });
+    expect(warm.emf[0]).not.toHaveProperty('ColdStartDuration');
+    expect(warm.emf[0]).not.toHaveProperty('ModelLoads');
+    const log = warm.logs.find((l) => l.message === 'inference')!;
+    expect(log).toMatchObject({ cold_start: false, prediction: 'legit' });
+    expect(log).not.toHaveProperty('start_type');
+    const names = flatten((await warm.docs())[0]!).map((s) => s.name);
+    expect(names).not.toContain('cold start');
+  });
+
+  it('exports nothing when the Lambda trace header says Sampled=0, but still writes metrics and logs', async () => {
+    const r = await invoke(handler, apiEvent({ amount: 5 }), 0);
+    expect(r.emf).toHaveLength(1);
+    expect(r.logs.some((l) => l.message === 'inference')).toBe(true);
+    await new Promise((res) => setTimeout(res, 100));
+    expect(udp.documents.filter((d) => d.trace_id === r.trace.root)).toEqual([]);
+  });
+});
+
+describe('failures, timeouts, warmups', () => {
+  it('rethrows the same error object after recording it', async () => {
+    const boom = new TypeError('feature vector has NaN');
+    const handler = lib.observe(
+      async () => {
+        await lib.stage('predict', () => {
+          throw boom;
+        });
+      },
+      { model: 'fraud' },
+    );
+    const r = await invoke(handler, { amount: 1 });
+    expect(r.error).toBe(boom);
+    expect(r.emf[0]).toMatchObject({ Errors: 1, Predictions: 0 });
+    const log = r.logs.find((l) => l.level === 'ERROR')!;
+    expect(log.message).toBe('inference failed');
+    expect(log.error).toMatchObject({ name: 'TypeError', message: 'feature vector has NaN' });
+    expect(String((log.error as { stack: string }).stack)).toContain('observe.test.ts');
+    expect(log.input_hash).toMatch(/^[0-9a-f]{64}$/);
+    const doc = (await r.docs())[0]!;
+    expect(validateSegmentDocument(doc)).toEqual([]);
+    expect(doc.fault).toBe(true);
+    const cause = doc.cause as {
+      exceptions: Array<{ type: string; message: string; stack: unknown[] }>;
+    };
+    expect(cause.exceptions[0]).toMatchObject({
+      type: 'TypeError',
+      message: 'feature vector has NaN',
+    });
+    expect(cause.exceptions[0]!.stack.length).toBeGreaterThan(0);
+  });
+
+  it('records a 4xx response as a client error, not a fault', async () => {
+    const handler = lib.observe(async () => ({
+      statusCode: 400,
+      body: '{"message":"amount missing"}',
+    }));
+    const r = await invoke(handler, apiEvent({}));
+    expect(r.emf[0]).toMatchObject({ Errors: 0 });
+    const doc = (await r.docs())[0]!;
+    expect(doc.error).toBe(true);
+    expect(doc.fault).toBeUndefined();
+  });
+
+  it('records a timeout before Lambda would kill the invocation', async () => {
+    const handler = lib.observe(
+      async () => {
+        await new Promise((res) => setTimeout(res, 400));
+        return { label: 'late', confidence: 1 };
+      },
+      { timeoutMarginMs: 100 },
+    );
+    const ctx = lambdaContext({}, 250);
+    const mark = out.lines.length;
+    const pending = invoke(handler, { amount: 1 }, 1, ctx);
+    await new Promise((res) => setTimeout(res, 200));
+    const early = out.since(mark);
+    expect(emfRecords(early)[0]).toMatchObject({ Timeouts: 1 });
+    expect(logRecords(early).find((l) => l.level === 'ERROR')).toMatchObject({
+      message: 'inference timed out',
+      error: { name: 'InvocationTimeoutError' },
+    });
+    const r = await pending;
+    expect(r.result).toEqual({ label: 'late', confidence: 1 });
+    expect(emfRecords(out.since(mark))).toHaveLength(1);
+  });
+
+  it('answers warmup pings with a warmup span, WarmupPings and a DEBUG line only', async () => {
+    let calls = 0;
+    const handler = lib.observe(async () => ++calls, { warmup: { respond: () => 'warm' } });
+    const r = await invoke(handler, { warmup: true });
+    expect(r.result).toBe('warm');
+    expect(calls).toBe(0);
+    const record = r.emf[0]!;
+    expect(record).toMatchObject({ WarmupPings: 1 });
+    expect(record).not.toHaveProperty('InferenceLatency');
+    expect(record).not.toHaveProperty('Predictions');
+    expect(r.logs.find((l) => l.message === 'warmup ping')).toMatchObject({
+      level: 'DEBUG',
+      warmup: true,
+    });
+    expect((await r.docs())[0]).toMatchObject({ name: 'warmup', annotations: { warmup: true } });
+  });
+});
+
+describe('containment, batches, payloads', () => {
+  it('survives a throwing user extractor and counts it', async () => {
+    const result = { label: 'x', confidence: 0.4 };
+    const handler = lib.observe(async () => result, {
+      predictions: () => {
+        throw new Error('extractor bug');
+      },
+    });
+    const r1 = await invoke(handler, {});
+    const r2 = await invoke(handler, {});
+    expect(r1.result).toBe(result);
+    expect(r1.emf[0]).toMatchObject({ TelemetryErrors: 1 });
+    const warnings = [...r1.lines, ...r2.lines].filter((l) => l.includes('predictions failed'));
+    expect(warnings).toHaveLength(1);
+  });
+
+  it('splits a large batch across EMF records without losing a value', async () => {
+    const predictions = Array.from({ length: 250 }, (_, i) => ({
+      label: i % 2 ? 'fraud' : 'legit',
+      confidence: (i % 100) / 100,
+    }));
+    const handler = lib.observe(async () => ({ predictions }));
+    const r = await invoke(handler, {});
+    expect(r.emf.length).toBe(3);
+    for (const record of r.emf) expect(validateEmf(record)).toEqual([]);
+    expect(metricValues(r.emf, 'Confidence').sort()).toEqual(
+      predictions.map((p) => p.confidence).sort(),
+    );
+    expect(metricValues(r.emf, 'Predictions')).toEqual([250]);
+    expect(metricValues(r.emf, 'LowConfidence')).toEqual([150]);
+    for (const record of r.emf) expect(record.function_request_id).toBe(r.ctx.awsRequestId);
+  });
+
+  it('logs sampled payloads with redacted keys never in any output', async () => {
+    const handler = lib.observe(
+      async () => ({ label: 'ok', confidence: 0.99, token: 'tok-SECRET' }),
+      {
+        logPayloads: 1,
+        redact: ['password', 'token', 'card_number'],
+      },
+    );
+    const r = await invoke(
+      handler,
+      apiEvent({ amount: 3, card_number: '4111111111111111', password: 'hunter2' }),
+    );
+    const text = r.lines.join('\n');
+    expect(text).not.toMatch(/4111111111111111|hunter2|tok-SECRET/);
+    const log = r.logs.find((l) => l.message === 'inference')!;
+    expect(log.payload).toMatchObject({
+      input: { amount: 3, card_number: '[REDACTED]' },
+      output: { token: '[REDACTED]' },
+    });
+  });
+
+  it('keeps overlapping invocations apart', async () => {
+    const handler = lib.observe(async (e: { id: string; wait: number }) => {
+      await lib.stage(`stage-${e.id}`, () => new Promise((res) => setTimeout(res, e.wait)));
+      return { label: e.id, confidence: 0.9 };
+    });
+    const mark = out.lines.length;
+    const traces = [newTraceHeader(), newTraceHeader()];
+    const ctxA = lambdaContext({ xRayTraceId: traces[0]!.header } as Partial<Context>);
+    const ctxB = lambdaContext({ xRayTraceId: traces[1]!.header } as Partial<Context>);
+    await Promise.all([handler({ id: 'a', wait: 60 }, ctxA), handler({ id: 'b', wait: 10 }, ctxB)]);
+    const logs = logRecords(out.since(mark)).filter((l) => l.message === 'inference');
+    const byPrediction = Object.fromEntries(logs.map((l) => [l.prediction, l]));
+    expect(byPrediction.a).toMatchObject({
+      function_request_id: ctxA.awsRequestId,
+      xray_trace_id: traces[0]!.root,
+      stages: { 'stage-a': expect.any(Number) },
+    });
+    expect(byPrediction.b).toMatchObject({
+      function_request_id: ctxB.awsRequestId,
+      xray_trace_id: traces[1]!.root,
+      stages: { 'stage-b': expect.any(Number) },
+    });
+    expect(Object.keys(byPrediction.a!.stages as object)).toEqual(['stage-a']);
+    // Datagrams of earlier tests may still be arriving: pick this test's traces.
+    const ours = () =>
+      (udp.documents as Doc[]).filter((d) => traces.some((t) => t.root === d.trace_id));
+    await expect.poll(() => ours().length).toBe(2);
+    const docs = ours();
+    for (const doc of docs) {
+      const t = traces.find((x) => x.root === doc.trace_id)!;
+      expect(doc.parent_id).toBe(t.parent);
+      const names = flatten(doc).map((s) => s.name);
+      expect(names).toHaveLength(2);
+    }
+  });
+
+  it('counts a second real load of a model as a reload', async () => {
+    const handler = lib.observe(async () => {
+      await lib.loadModel({ name: 'fraud', version: '4' }, () => ({ v: 4 }));
+      return { label: 'x', confidence: 0.7 };
+    });
+    const r = await invoke(handler, {});
+    expect(r.emf[0]).toMatchObject({ ModelLoads: 1 });
+    expect(
+      r.logs.find((l) => l.level === 'WARN' && String(l.message).includes('loaded 2 times')),
+    ).toBeDefined();
+    const again = await invoke(handler, {});
+    expect(again.emf[0]).not.toHaveProperty('ModelLoads');
+  });
+});

@@ -1,0 +1,71 @@
+import { describe, expect, it } from 'vitest';
+import { defaultPredictions, summarise } from '../../lib/predictions.js';
+
+describe('defaultPredictions', () => {
+  it('reads the common result shapes', () => {
+    expect(defaultPredictions({ label: 'fraud', confidence: 0.9 })).toEqual([
+      { label: 'fraud', confidence: 0.9 },
+    ]);
+    expect(defaultPredictions({ prediction: 'legit', probability: 0.7 })).toEqual([
+      { label: 'legit', confidence: 0.7 },
+    ]);
+    expect(defaultPredictions({ prediction: { label: 'a', score: 0.2 } })).toEqual([
+      { label: 'a', confidence: 0.2 },
+    ]);
+    expect(
+      defaultPredictions({
+        predictions: [
+          { label: 'a', score: 0.1 },
+          { label: 'b', score: 0.8 },
+        ],
+      }),
+    ).toHaveLength(2);
+    expect(defaultPredictions([{ label: 1, confidence: 0.5 }])).toEqual([
+      { label: 1, confidence: 0.5 },
+    ]);
+  });
+
+  it('reads a proxy response body, ignoring error responses', () => {
+    const ok = { statusCode: 200, body: JSON.stringify({ label: 'fraud', score: 0.95 }) };
+    expect(defaultPredictions(ok)).toEqual([{ label: 'fraud', confidence: 0.95 }]);
+    expect(defaultPredictions({ statusCode: 400, body: '{"label":"x"}' })).toBeUndefined();
+    expect(defaultPredictions({ statusCode: 200, body: 'not json' })).toBeUndefined();
+  });
+
+  it('ignores results that are not predictions and confidences outside [0, 1]', () => {
+    expect(defaultPredictions('text')).toBeUndefined();
+    expect(defaultPredictions({ unrelated: 1 })).toBeUndefined();
+    expect(defaultPredictions({ label: 'x', confidence: 7 })).toEqual([
+      { label: 'x', confidence: undefined },
+    ]);
+  });
+});
+
+describe('summarise', () => {
+  it('summarises one prediction', () => {
+    expect(summarise([{ label: 'fraud', confidence: 0.3 }], 0.5)).toMatchObject({
+      count: 1,
+      confidences: [0.3],
+      lowConfidence: 1,
+      topLabel: 'fraud',
+      logPrediction: 'fraud',
+      logConfidence: 0.3,
+    });
+  });
+
+  it('summarises a batch with a bounded label mix', () => {
+    const batch = Array.from({ length: 50 }, (_, i) => ({
+      label: `l${i % 25}`,
+      confidence: (i % 10) / 10,
+    }));
+    batch.push({ label: 'l0', confidence: 1 });
+    const s = summarise(batch, 0.5);
+    expect(s.count).toBe(51);
+    expect(s.topLabel).toBe('l0');
+    const mix = s.logPrediction as Record<string, number>;
+    expect(Object.keys(mix)).toHaveLength(21);
+    expect(mix.other).toBe(10);
+    expect(s.logConfidence).toEqual({ min: 0, mean: expect.closeTo(23.5 / 51, 9), max: 1 });
+    expect(s.lowConfidence).toBe(25);
+  });
+});

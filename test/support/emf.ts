@@ -1,0 +1,95 @@
+import { readFileSync } from 'node:fs';
+import { Ajv } from 'ajv';
+import { sharedPath } from './paths.js';
+
+/** One parsed EMF record. */
+export interface EmfRecord {
+  _aws: {
+    Timestamp: number;
+    CloudWatchMetrics: Array<{
+      Namespace: string;
+      Dimensions: string[][];
+      Metrics: Array<{ Name: string; Unit?: string }>;
+    }>;
+  };
+  [key: string]: unknown;
+}
+
+const schema = JSON.parse(readFileSync(sharedPath('emf', 'emf-schema.json'), 'utf8')) as object;
+const validateSchema = new Ajv({ strict: false, allErrors: true }).compile(schema);
+
+/**
+ * Errors of an EMF record against the published schema and the rules of the
+ * specification that a schema cannot say (see shared/emf/README.md).
+ */
+export function validateEmf(record: unknown, now = Date.now()): string[] {
+  const errors: string[] = [];
+  if (!validateSchema(record)) {
+    for (const e of validateSchema.errors ?? [])
+      errors.push(`schema ${e.instancePath} ${e.message}`);
+    return errors;
+  }
+  const r = record as EmfRecord;
+  const age = now - r._aws.Timestamp;
+  if (age > 14 * 24 * 3600_000 || age < -2 * 3600_000)
+    errors.push(`timestamp ${r._aws.Timestamp} out of range`);
+  for (const directive of r._aws.CloudWatchMetrics) {
+    if (directive.Metrics.length > 100)
+      errors.push(`${directive.Metrics.length} metrics in one directive`);
+    for (const set of directive.Dimensions) {
+      if (set.length > 30) errors.push(`dimension set of ${set.length}`);
+      for (const d of set)
+        if (typeof r[d] !== 'string') errors.push(`dimension ${d} is not a string member`);
+    }
+    for (const m of directive.Metrics) {
+      const v = r[m.Name];
+      const ok =
+        typeof v === 'number' ||
+        (Array.isArray(v) && v.length <= 100 && v.every((x) => typeof x === 'number'));
+      if (!ok) errors.push(`metric ${m.Name} is not a number or an array of ≤ 100 numbers`);
+    }
+  }
+  return errors;
+}
+
+/** Lines of output that are EMF records. */
+export function emfRecords(lines: readonly string[]): EmfRecord[] {
+  const out: EmfRecord[] = [];
+  for (const line of lines) {
+    if (!line.includes('"_aws"')) continue;
+    try {
+      const parsed = JSON.parse(line.slice(line.indexOf('{'))) as EmfRecord;
+      if (parsed._aws) out.push(parsed);
+    } catch {
+      // not JSON
+    }
+  }
+  return out;
+}
+
+/** All values of `name` across records (arrays flattened). */
+export function metricValues(records: readonly EmfRecord[], name: string): number[] {
+  const values: number[] = [];
+  for (const r of records) {
+    const v = r[name];
+    if (typeof v === 'number') values.push(v);
+    else if (Array.isArray(v)) values.push(...(v as number[]));
+  }
+  return values;
+}
+
+/** JSON log lines (not EMF) of the output. */
+export function logRecords(lines: readonly string[]): Array<Record<string, unknown>> {
+  const out: Array<Record<string, unknown>> = [];
+  for (const line of lines) {
+    const start = line.indexOf('{');
+    if (start < 0 || line.includes('"_aws"')) continue;
+    try {
+      const parsed = JSON.parse(line.slice(start)) as Record<string, unknown>;
+      if (typeof parsed.level === 'string') out.push(parsed);
+    } catch {
+      // not JSON
+    }
+  }
+  return out;
+}
