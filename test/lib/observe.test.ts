@@ -57,9 +57,9 @@ function newTraceHeader(sampled = 1) {
 }
 
 /** Invoke as the runtime client does: the trace header in the environment, then the handler. */
-async function invoke<T>(
-  handler: (e: unknown, c: Context) => Promise<T>,
-  event: unknown,
+async function invoke<E, T>(
+  handler: (e: E, c: Context) => Promise<T>,
+  event: E,
   sampled = 1,
   ctx = lambdaContext(),
 ) {
@@ -135,7 +135,7 @@ afterAll(async () => {
 });
 
 describe('observe() in a Lambda environment', () => {
-  let handler: (e: unknown, c: Context) => Promise<unknown>;
+  let handler: (e: { body: string }, c: Context) => Promise<unknown>;
   let first: Awaited<ReturnType<typeof invoke>>;
 
   beforeAll(async () => {
