@@ -13,8 +13,6 @@ export interface ModelLoadRecord {
   readonly model: Required<ModelSpec>;
   readonly startMs: number;
   readonly endMs: number;
-  /** Whether it started before the environment's first invocation (init). */
-  readonly duringInit: boolean;
   /** The n-th load of this model name in this environment (2+ is a reload). */
   readonly loadNumber: number;
   readonly error?: unknown;
@@ -51,10 +49,6 @@ export class Lifecycle {
       type = START_TYPE.Proactive;
     }
     return { type, coldStart: type === START_TYPE.OnDemand, first: true, initDurationMs };
-  }
-
-  get started(): boolean {
-    return this.#started;
   }
 
   /** Count a load of `model` and return its ordinal in this environment. */

@@ -63,16 +63,8 @@ async function runLoad<T>(model: Required<ModelSpec>, loader: () => T | Promise<
   if (invocation && !invocation.finished)
     return loadInInvocation(invocation, model, loadNumber, loader);
   const startMs = epochMs();
-  const duringInit = !lifecycle.started;
   const finish = (error?: unknown) => {
-    const record: ModelLoadRecord = {
-      model,
-      startMs,
-      endMs: epochMs(),
-      duringInit,
-      loadNumber,
-      error,
-    };
+    const record: ModelLoadRecord = { model, startMs, endMs: epochMs(), loadNumber, error };
     lifecycle.addPendingLoad(record);
   };
   try {

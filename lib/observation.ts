@@ -116,7 +116,8 @@ export class Observation<TEvent, TResult> {
     if (warmup) span.setAttribute(ATTR.Warmup, true);
     const invocation = new Invocation(startPerf, span, start, warmup);
     const ctx = withInvocation(trace.setSpan(parent, span), invocation);
-    if (start.first) this.#recordInit(ctx, invocation, nowMs);
+    if (start.coldStart) this.#recordColdStart(ctx, invocation, nowMs);
+    else this.#reportLoads(invocation, ctx);
     const f: Facts = {
       event,
       lambda,
@@ -149,21 +150,16 @@ export class Observation<TEvent, TResult> {
     return respond ? { value: respond(event) } : undefined;
   }
 
-  /** First invocation: the cold start span (library load → now) and its init-time loads. */
-  #recordInit(ctx: OtelContext, invocation: Invocation, nowMs: number): void {
-    const { start } = invocation;
-    if (start.coldStart) {
-      const cold = this.#rt.tracing.tracer.startSpan(
-        SPAN.coldStart,
-        { startTime: LOADED_AT_MS },
-        ctx,
-      );
-      cold.setAttribute(ATTR.StartType, start.type);
-      this.#reportLoads(invocation, trace.setSpan(ctx, cold));
-      cold.end(nowMs);
-    } else {
-      this.#reportLoads(invocation, ctx);
-    }
+  /** The cold start span (library load → now) with the loads that ran during init inside it. */
+  #recordColdStart(ctx: OtelContext, invocation: Invocation, nowMs: number): void {
+    const cold = this.#rt.tracing.tracer.startSpan(
+      SPAN.coldStart,
+      { startTime: LOADED_AT_MS },
+      ctx,
+    );
+    cold.setAttribute(ATTR.StartType, invocation.start.type);
+    this.#reportLoads(invocation, trace.setSpan(ctx, cold));
+    cold.end(nowMs);
   }
 
   /** Loads that ran outside any invocation: spans under `parent`, metrics on this record. */

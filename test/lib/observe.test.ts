@@ -7,12 +7,7 @@
 import type { Context } from 'aws-lambda';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { captureOutput } from '../support/captureOutput.js';
-import {
-  emfRecords,
-  logRecords,
-  metricValues,
-  validateEmf,
-} from '../support/emf.js';
+import { emfRecords, logRecords, metricValues, validateEmf } from '../support/emf.js';
 import { collectUdp, type UdpCollector } from '../support/udpCollector.js';
 import { validateSegmentDocument } from '../support/xraySchema.js';
 
@@ -491,5 +486,14 @@ describe('containment, batches, payloads', () => {
     ).toBeDefined();
     const again = await invoke(handler, {});
     expect(again.emf[0]).not.toHaveProperty('ModelLoads');
+  });
+
+  it('reports a model load that ran outside any invocation on the next invocation', async () => {
+    await lib.loadModel({ name: 'background', version: '1' }, () => 1);
+    const handler = lib.observe(async () => ({ label: 'x', confidence: 0.9 }));
+    const r = await invoke(handler, {});
+    expect(r.emf[0]).toMatchObject({ ModelLoads: 1, ColdStart: 0 });
+    const names = flatten((await r.docs())[0]!).map((span) => span.name);
+    expect(names).toContain('model load background');
   });
 });
