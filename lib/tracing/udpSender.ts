@@ -1,0 +1,112 @@
+import { createSocket, type Socket } from 'node:dgram';
+import { isIPv6 } from 'node:net';
+import { XRAY_DAEMON_HEADER } from './xraySegments.js';
+
+/** Options of {@link UdpSegmentSender}. */
+export interface UdpSegmentSenderOptions {
+  /** Daemon host, bare (no brackets around IPv6). */
+  readonly host: string;
+  readonly port: number;
+  /** Called once per failed datagram or socket failure; never throws into the caller. */
+  readonly onError: (error: Error) => void;
+  /**
+   * Longest `send()` waits for the datagrams' callbacks: on loopback they fire
+   * within microseconds, and a stuck DNS lookup must not hold the invocation.
+   * @default 50
+   */
+  readonly timeoutMs?: number;
+}
+
+const DEFAULT_TIMEOUT_MS = 50;
+
+function asError(value: unknown): Error {
+  return value instanceof Error ? value : new Error(String(value));
+}
+
+/**
+ * Sends segment documents to the X-Ray daemon over UDP, one datagram each
+ * with the daemon's header: the export path inside Lambda. The socket is
+ * created on first use and never keeps the process alive.
+ *
+ * @example
+ * const sender = new UdpSegmentSender({ host: '127.0.0.1', port: 2000, onError: console.error });
+ * await sender.send(toSegmentDocuments(processor.takeTrace(traceId)));
+ */
+export class UdpSegmentSender {
+  readonly #options: UdpSegmentSenderOptions;
+  #socket: Socket | undefined;
+
+  constructor(options: UdpSegmentSenderOptions) {
+    this.#options = options;
+  }
+
+  /**
+   * Send each document as one datagram. Resolves when every send has
+   * completed or after `timeoutMs`, whichever is first; never rejects.
+   */
+  send(docs: readonly string[]): Promise<void> {
+    if (docs.length === 0) return Promise.resolve();
+    return new Promise<void>((resolve) => {
+      let pending = docs.length;
+      const timer = setTimeout(resolve, this.#options.timeoutMs ?? DEFAULT_TIMEOUT_MS);
+      const done = (error: Error | null): void => {
+        if (error) this.#report(error);
+        pending--;
+        if (pending === 0) {
+          clearTimeout(timer);
+          resolve();
+        }
+      };
+      for (const doc of docs) this.#sendOne(doc, done);
+    });
+  }
+
+  /** Close the socket; a later `send()` opens a new one. */
+  close(): void {
+    const socket = this.#socket;
+    this.#socket = undefined;
+    try {
+      socket?.close();
+    } catch {
+      // Already closed: nothing left to release.
+    }
+  }
+
+  #sendOne(doc: string, done: (error: Error | null) => void): void {
+    try {
+      this.#open().send(XRAY_DAEMON_HEADER + doc, this.#options.port, this.#options.host, done);
+    } catch (error) {
+      // e.g. a socket closed under us: report, and let the next send open a fresh one.
+      this.#socket = undefined;
+      done(asError(error));
+    }
+  }
+
+  #open(): Socket {
+    if (this.#socket) return this.#socket;
+    const socket = createSocket(isIPv6(this.#options.host) ? 'udp6' : 'udp4');
+    socket.on('error', (error) => {
+      this.#report(error);
+      if (this.#socket === socket) this.close();
+    });
+    socket.on('close', () => {
+      if (this.#socket === socket) this.#socket = undefined;
+    });
+    socket.unref();
+    this.#socket = socket;
+    return socket;
+  }
+
+  #report(error: Error): void {
+    const { host, port, onError } = this.#options;
+    try {
+      onError(
+        new Error(`X-Ray daemon send to ${host}:${port} failed: ${error.message}`, {
+          cause: error,
+        }),
+      );
+    } catch {
+      // The error hook is the caller's code; its failure must not reach the handler either.
+    }
+  }
+}

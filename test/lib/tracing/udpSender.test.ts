@@ -1,0 +1,148 @@
+import { createSocket, type Socket } from 'node:dgram';
+import type { AddressInfo } from 'node:net';
+import { afterEach, describe, expect, it } from 'vitest';
+import { UdpSegmentSender } from '../../../lib/tracing/udpSender.js';
+import { XRAY_DAEMON_HEADER } from '../../../lib/tracing/xraySegments.js';
+
+/** A stand-in daemon: a real UDP socket collecting datagrams. */
+async function daemon(type: 'udp4' | 'udp6' = 'udp4') {
+  const socket = createSocket(type);
+  const received: string[] = [];
+  const waiters: Array<() => void> = [];
+  socket.on('message', (message) => {
+    received.push(message.toString('utf8'));
+    for (const wake of waiters.splice(0)) wake();
+  });
+  await new Promise<void>((resolve, reject) => {
+    socket.once('error', reject);
+    socket.bind(0, type === 'udp4' ? '127.0.0.1' : '::1', () => resolve());
+  });
+  return {
+    socket,
+    port: (socket.address() as AddressInfo).port,
+    received,
+    /** Resolves once `count` datagrams have arrived. */
+    async waitFor(count: number): Promise<string[]> {
+      while (received.length < count) await new Promise<void>((resolve) => waiters.push(resolve));
+      return received;
+    },
+  };
+}
+
+/** A loopback port with nothing listening: bind, note it, close. */
+async function closedPort(): Promise<number> {
+  const socket = createSocket('udp4');
+  await new Promise<void>((resolve) => socket.bind(0, '127.0.0.1', () => resolve()));
+  const { port } = socket.address();
+  await new Promise<void>((resolve) => socket.close(() => resolve()));
+  return port;
+}
+
+const opened: Array<Socket | UdpSegmentSender> = [];
+afterEach(() => {
+  for (const item of opened.splice(0)) item.close();
+});
+
+describe('UdpSegmentSender', () => {
+  it('sends each document as one datagram behind the daemon header', async () => {
+    const server = await daemon();
+    opened.push(server.socket);
+    const errors: Error[] = [];
+    const sender = new UdpSegmentSender({
+      host: '127.0.0.1',
+      port: server.port,
+      onError: (e) => errors.push(e),
+    });
+    opened.push(sender);
+    const docs = ['{"id":"a"}', '{"id":"b","name":"modèle"}'];
+    await sender.send(docs);
+    expect((await server.waitFor(2)).sort()).toEqual(
+      docs.map((d) => XRAY_DAEMON_HEADER + d).sort(),
+    );
+    expect(errors).toEqual([]);
+  });
+
+  it('sends to an IPv6 daemon over udp6', async (ctx) => {
+    const server = await daemon('udp6').catch(() => undefined);
+    if (server === undefined) return ctx.skip('no IPv6 loopback here');
+    opened.push(server.socket);
+    const sender = new UdpSegmentSender({ host: '::1', port: server.port, onError: () => {} });
+    opened.push(sender);
+    await sender.send(['{"id":"v6"}']);
+    expect(await server.waitFor(1)).toEqual([`${XRAY_DAEMON_HEADER}{"id":"v6"}`]);
+  });
+
+  it('resolves without rejecting when nothing listens on the port', async () => {
+    const sender = new UdpSegmentSender({
+      host: '127.0.0.1',
+      port: await closedPort(),
+      onError: () => {},
+    });
+    opened.push(sender);
+    await expect(sender.send(['{"id":"a"}', '{"id":"b"}'])).resolves.toBeUndefined();
+    await expect(sender.send([])).resolves.toBeUndefined();
+  });
+
+  it('reports a datagram too big to send once and still resolves', async () => {
+    const server = await daemon();
+    opened.push(server.socket);
+    const errors: Error[] = [];
+    const sender = new UdpSegmentSender({
+      host: '127.0.0.1',
+      port: server.port,
+      onError: (e) => errors.push(e),
+    });
+    opened.push(sender);
+    await expect(
+      sender.send([`{"pad":"${'x'.repeat(70_000)}"}`, '{"id":"small"}']),
+    ).resolves.toBeUndefined();
+    expect(errors).toHaveLength(1);
+    expect(errors[0]?.message).toMatch(/X-Ray daemon send to 127\.0\.0\.1:\d+ failed: .*EMSGSIZE/);
+    expect(await server.waitFor(1)).toEqual([`${XRAY_DAEMON_HEADER}{"id":"small"}`]);
+  });
+
+  it('opens a fresh socket after it was closed', async () => {
+    const server = await daemon();
+    opened.push(server.socket);
+    const errors: Error[] = [];
+    const sender = new UdpSegmentSender({
+      host: '127.0.0.1',
+      port: server.port,
+      onError: (e) => errors.push(e),
+    });
+    opened.push(sender);
+    await sender.send(['{"n":1}']);
+    sender.close();
+    sender.close();
+    await expect(sender.send(['{"n":2}'])).resolves.toBeUndefined();
+    expect(await server.waitFor(2)).toHaveLength(2);
+    expect(errors).toEqual([]);
+  });
+
+  it('resolves within its time bound even when the host cannot be resolved', async () => {
+    const errors: Error[] = [];
+    const sender = new UdpSegmentSender({
+      host: 'daemon.invalid',
+      port: 2000,
+      timeoutMs: 20,
+      onError: (e) => errors.push(e),
+    });
+    opened.push(sender);
+    const started = performance.now();
+    await expect(sender.send(['{"id":"a"}'])).resolves.toBeUndefined();
+    // The bound (or a fast lookup failure) ends the wait, never a slow DNS timeout.
+    expect(performance.now() - started).toBeLessThan(1000);
+  });
+
+  it('keeps a throwing error hook away from the caller', async () => {
+    const sender = new UdpSegmentSender({
+      host: '127.0.0.1',
+      port: await closedPort(),
+      onError: () => {
+        throw new Error('hook failed');
+      },
+    });
+    opened.push(sender);
+    await expect(sender.send([`{"pad":"${'x'.repeat(70_000)}"}`])).resolves.toBeUndefined();
+  });
+});
