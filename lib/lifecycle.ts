@@ -37,6 +37,10 @@ export interface StartInfo {
 export class Lifecycle {
   #started = false;
   #pendingLoads: ModelLoadRecord[] = [];
+  /** While the first invocation runs: where loads that began during init report. */
+  #firstInvocation:
+    | { readonly startMs: number; readonly claim: (load: ModelLoadRecord) => void }
+    | undefined;
   readonly #loadCounts = new Map<string, number>();
 
   /** Called at the start of every invocation; only the first gets a non-warm start. */
@@ -58,9 +62,28 @@ export class Lifecycle {
     return n;
   }
 
-  addPendingLoad(record: ModelLoadRecord): void {
+  /**
+   * A load that ran outside any invocation finished. One that began during
+   * init and ends while the first invocation runs (a handler awaiting a model
+   * that init started) belongs to that invocation; others wait for the next.
+   */
+  addLoad(record: ModelLoadRecord): void {
+    const first = this.#firstInvocation;
+    if (first && record.startMs <= first.startMs) {
+      first.claim(record);
+      return;
+    }
     if (this.#pendingLoads.length >= MAX_PENDING_LOADS) this.#pendingLoads.shift();
     this.#pendingLoads.push(record);
+  }
+
+  /** The first invocation started at `startMs`; init loads still running report to `claim`. */
+  openFirstInvocation(startMs: number, claim: (load: ModelLoadRecord) => void): void {
+    this.#firstInvocation = { startMs, claim };
+  }
+
+  closeFirstInvocation(): void {
+    this.#firstInvocation = undefined;
   }
 
   /** Loads not yet reported; empties the list. */

@@ -65,7 +65,7 @@ async function runLoad<T>(model: Required<ModelSpec>, loader: () => T | Promise<
   const startMs = epochMs();
   const finish = (error?: unknown) => {
     const record: ModelLoadRecord = { model, startMs, endMs: epochMs(), loadNumber, error };
-    lifecycle.addPendingLoad(record);
+    lifecycle.addLoad(record);
   };
   try {
     const value = await loader();

@@ -116,8 +116,12 @@ export class Observation<TEvent, TResult> {
     if (warmup) span.setAttribute(ATTR.Warmup, true);
     const invocation = new Invocation(startPerf, span, start, warmup);
     const ctx = withInvocation(trace.setSpan(parent, span), invocation);
-    if (start.coldStart) this.#recordColdStart(ctx, invocation, nowMs);
-    else this.#reportLoads(invocation, ctx);
+    const initCtx = start.coldStart ? this.#recordColdStart(ctx, invocation, nowMs) : ctx;
+    if (!start.coldStart) this.#reportLoads(invocation, ctx);
+    if (start.first) {
+      const tracer = this.#rt.tracing.tracer;
+      lifecycle.openFirstInvocation(nowMs, (load) => recordLoad(tracer, invocation, load, initCtx));
+    }
     const f: Facts = {
       event,
       lambda,
@@ -150,16 +154,15 @@ export class Observation<TEvent, TResult> {
     return respond ? { value: respond(event) } : undefined;
   }
 
-  /** The cold start span (library load → now) with the loads that ran during init inside it. */
-  #recordColdStart(ctx: OtelContext, invocation: Invocation, nowMs: number): void {
-    const cold = this.#rt.tracing.tracer.startSpan(
-      SPAN.coldStart,
-      { startTime: LOADED_AT_MS },
-      ctx,
-    );
+  /** The cold start span (library load → now) with the loads that ran during init inside it; returns its context. */
+  #recordColdStart(ctx: OtelContext, invocation: Invocation, nowMs: number): OtelContext {
+    const tracer = this.#rt.tracing.tracer;
+    const cold = tracer.startSpan(SPAN.coldStart, { startTime: LOADED_AT_MS }, ctx);
     cold.setAttribute(ATTR.StartType, invocation.start.type);
-    this.#reportLoads(invocation, trace.setSpan(ctx, cold));
+    const coldCtx = trace.setSpan(ctx, cold);
+    this.#reportLoads(invocation, coldCtx);
     cold.end(nowMs);
+    return coldCtx;
   }
 
   /** Loads that ran outside any invocation: spans under `parent`, metrics on this record. */
@@ -191,6 +194,7 @@ export class Observation<TEvent, TResult> {
   async #finish(invocation: Invocation, outcome: Outcome): Promise<void> {
     if (invocation.finished) return;
     invocation.finished = true;
+    if (invocation.start.first) lifecycle.closeFirstInvocation();
     const f = facts.get(invocation);
     if (!f) return;
     const latencyMs = performance.now() - invocation.startPerf;

@@ -36,7 +36,7 @@ describe('Lifecycle', () => {
   it('keeps pending loads bounded', () => {
     const life = new Lifecycle();
     const load = { model: { name: 'a', version: '1' }, startMs: 0, endMs: 1, loadNumber: 1 };
-    for (let i = 0; i < 1000; i++) life.addPendingLoad(load);
+    for (let i = 0; i < 1000; i++) life.addLoad(load);
     expect(life.takePendingLoads()).toHaveLength(100);
     expect(life.takePendingLoads()).toHaveLength(0);
   });

@@ -1,0 +1,89 @@
+import { spawnSync } from 'node:child_process';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { unzipSync } from 'fflate';
+import { describe, expect, it } from 'vitest';
+import { LAYER_ZIP, WRAPPER_NAME, ZIP_BUDGET_BYTES } from '../../layer/build.js';
+import { unzipLayer, wrapperPath } from '../support/layer.js';
+
+const PKG = 'nodejs/node_modules/observed-inference';
+
+describe('the layer zip (built by the global setup)', () => {
+  const zip = readFileSync(LAYER_ZIP);
+  const files = unzipSync(zip);
+
+  it('holds the bundle, its package.json and the wrapper, within the size budget', () => {
+    expect(Object.keys(files)).toEqual(
+      expect.arrayContaining([
+        WRAPPER_NAME,
+        `${PKG}/package.json`,
+        `${PKG}/index.mjs`,
+        `${PKG}/zero-code.mjs`,
+      ]),
+    );
+    expect(Object.keys(files).every((f) => f === WRAPPER_NAME || f.startsWith(`${PKG}/`))).toBe(
+      true,
+    );
+    expect(Object.keys(files).some((f) => f.includes('@aws-sdk'))).toBe(false);
+    expect(zip.length).toBeLessThanOrEqual(ZIP_BUDGET_BYTES);
+    const pkg = JSON.parse(Buffer.from(files[`${PKG}/package.json`]!).toString()) as Record<
+      string,
+      unknown
+    >;
+    expect(pkg).toMatchObject({
+      name: 'observed-inference',
+      type: 'module',
+      exports: { '.': './index.mjs' },
+    });
+  });
+
+  it('imports with no node_modules around it and exports the public API', () => {
+    const optDir = unzipLayer();
+    const script = `import(${JSON.stringify(join(optDir, PKG, 'index.mjs'))}).then((m) => console.log(Object.keys(m).sort().join(',')))`;
+    const run = spawnSync(process.execPath, ['-e', script], { cwd: optDir, encoding: 'utf8' });
+    expect(run.stderr).toBe('');
+    expect(run.stdout.trim().split(',')).toEqual(
+      expect.arrayContaining([
+        'observe',
+        'stage',
+        'loadModel',
+        'flush',
+        'annotate',
+        'addMetric',
+        'METRIC',
+      ]),
+    );
+  });
+});
+
+describe('the exec wrapper', () => {
+  const optDir = unzipLayer();
+  const entry = join(optDir, PKG, 'zero-code.handler');
+  const run = (env: Record<string, string>, ...args: string[]) => {
+    const r = spawnSync(wrapperPath(optDir), args, {
+      env: { PATH: process.env.PATH ?? '', ...env },
+      encoding: 'utf8',
+    });
+    return Object.fromEntries(
+      r.stdout
+        .trim()
+        .split('\n')
+        .map((l) => [l.slice(0, l.indexOf('=')), l.slice(l.indexOf('=') + 1)]),
+    );
+  };
+
+  it('keeps the handler in OBSERVED_HANDLER, points _HANDLER at the entry and execs the command', () => {
+    const env = run({ _HANDLER: 'src/app.handler', KEEP: 'me' }, 'env');
+    expect(env).toMatchObject({ OBSERVED_HANDLER: 'src/app.handler', _HANDLER: entry, KEEP: 'me' });
+  });
+
+  it('is idempotent', () => {
+    const env = run({ _HANDLER: 'app.handler' }, wrapperPath(optDir), 'env');
+    expect(env).toMatchObject({ OBSERVED_HANDLER: 'app.handler', _HANDLER: entry });
+  });
+
+  it('respects an OBSERVED_HANDLER set explicitly', () => {
+    const env = run({ _HANDLER: 'ignored.handler', OBSERVED_HANDLER: 'real.handler' }, 'env');
+    expect(env).toMatchObject({ OBSERVED_HANDLER: 'real.handler', _HANDLER: entry });
+  });
+});

@@ -1,0 +1,34 @@
+import { chmodSync, cpSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
+import { unzipSync } from 'fflate';
+import { LAYER_ZIP, WRAPPER_NAME } from '../../layer/build.js';
+
+/**
+ * Unzip dist/layer.zip into a fresh `/opt`-like directory, as Lambda extracts
+ * a layer (keeping the wrapper executable). Returns the directory.
+ */
+export function unzipLayer(zipPath = LAYER_ZIP): string {
+  const optDir = mkdtempSync(join(tmpdir(), 'oi-opt-'));
+  const files = unzipSync(readFileSync(zipPath));
+  for (const [name, data] of Object.entries(files)) {
+    if (name.endsWith('/')) continue;
+    const target = join(optDir, name);
+    mkdirSync(dirname(target), { recursive: true });
+    writeFileSync(target, data);
+  }
+  chmodSync(join(optDir, WRAPPER_NAME), 0o755);
+  return optDir;
+}
+
+/** The exec wrapper's path inside an unzipped layer (`/opt/observed-inference-wrapper`). */
+export function wrapperPath(optDir: string): string {
+  return join(optDir, WRAPPER_NAME);
+}
+
+/** Copy a fixture directory to a temp task root outside the repository (no node_modules above it). */
+export function taskRootFrom(fixtureDir: string): string {
+  const taskRoot = mkdtempSync(join(tmpdir(), 'oi-task-'));
+  cpSync(fixtureDir, taskRoot, { recursive: true });
+  return taskRoot;
+}
