@@ -12,6 +12,7 @@ import { taskRootFrom, unzipLayer, wrapperPath } from '../support/layer.js';
 import { type LocalLambda, startLocalLambda } from '../support/localLambda.js';
 import { type Moto, motoEnv, startMoto } from '../support/moto.js';
 import { newTraceHeader } from '../support/runtimeApi.js';
+import { lambdaNodeRuntimes } from '../support/runtimes.js';
 import { startXRayDaemon, type XRayDaemon } from '../support/xrayDaemon.js';
 import { validateSegmentDocument } from '../support/xraySchema.js';
 
@@ -82,153 +83,161 @@ const MODES = [
     env: { OBSERVED_MODEL_NAME: 'fraud', OBSERVED_MODEL_VERSION: '1' },
   },
 ] as const;
+const CASES = lambdaNodeRuntimes().flatMap((runtime) => MODES.map((m) => ({ ...m, runtime })));
 
-describe.each(MODES)('the layer in $mode mode', ({ mode, handler, env }) => {
-  let fn: LocalLambda;
-  const calls: Record<
-    string,
-    { header: string; lines: string[]; result: unknown; error?: unknown }
-  > = {};
+describe.each(CASES)(
+  'the layer in $mode mode on $runtime.name',
+  ({ mode, handler, env, runtime }) => {
+    let fn: LocalLambda;
+    const calls: Record<
+      string,
+      { header: string; lines: string[]; result: unknown; error?: unknown }
+    > = {};
 
-  async function call(name: string, event: unknown) {
-    const header = newTraceHeader();
-    const mark = fn.mark();
-    const r = await fn.invoke(event, { traceHeader: header });
-    await new Promise((res) => setTimeout(res, 20));
-    calls[name] = { header, lines: fn.linesSince(mark), result: r.result, error: r.error };
-    return r;
-  }
-
-  beforeAll(async () => {
-    fn = await startLocalLambda({
-      taskRoot,
-      handler,
-      optDir,
-      functionName: `fraud-${mode}`,
-      memoryMb: 256,
-      timeoutMs: 1500,
-      xrayDaemonAddress: daemon.address,
-      env: {
-        ...env,
-        POWERTOOLS_SERVICE_NAME: 'fraud-api',
-        ...(mode === 'zero-code' ? { AWS_LAMBDA_EXEC_WRAPPER: wrapperPath(optDir) } : {}),
-      },
-    });
-    expect(fn.initError).toBeUndefined();
-    await call('cold', apiEvent({ amount: 900, countryMismatch: true }));
-    await call('warm', apiEvent({ amount: 20 }));
-    await call('error', apiEvent({ amount: 1, fail: true }));
-    await call('warmup', { warmup: true });
-    await call('timeout', apiEvent({ amount: 5, sleepMs: 10_000 }));
-  }, 60_000);
-
-  afterAll(async () => {
-    await fn?.stop();
-  });
-
-  it('returns results and errors as the handler made them', () => {
-    expect(JSON.parse((calls.cold!.result as { body: string }).body)).toMatchObject({
-      label: 'fraud',
-    });
-    expect(calls.error!.error).toMatchObject({
-      errorType: 'RangeError',
-      errorMessage: 'cannot score amount 1',
-    });
-  });
-
-  it('traces the cold start with the model load only on the first invocation', async () => {
-    const cold = await storedTrace(calls.cold!.header);
-    const byName = Object.fromEntries(cold.map((n) => [n.name, n]));
-    const root = byName['inference fraud']!;
-    expect(root.parent).toBe(parentOf(calls.cold!.header));
-    expect(root.doc.annotations).toMatchObject({
-      model_name: 'fraud',
-      model_version: '1',
-      cold_start: true,
-      prediction: 'fraud',
-    });
-    expect(byName['cold start']!.parent).toBe(root.id);
-    if (mode === 'library') {
-      expect(byName['model load fraud']!.parent).toBe(byName['cold start']!.id);
-      for (const s of ['preprocess', 'predict', 'postprocess'])
-        expect(byName[s]!.parent).toBe(root.id);
+    async function call(name: string, event: unknown) {
+      const header = newTraceHeader();
+      const mark = fn.mark();
+      const r = await fn.invoke(event, { traceHeader: header });
+      await new Promise((res) => setTimeout(res, 20));
+      calls[name] = { header, lines: fn.linesSince(mark), result: r.result, error: r.error };
+      return r;
     }
-    const warm = (await storedTrace(calls.warm!.header)).map((n) => n.name);
-    expect(warm).toContain('inference fraud');
-    expect(warm).not.toContain('cold start');
-    expect(warm).not.toContain('model load fraud');
-  });
 
-  it('records the fault and its cause on the failing invocation', async () => {
-    const nodes = await storedTrace(calls.error!.header);
-    const root = nodes.find((n) => n.name === 'inference fraud')!;
-    expect(root.doc.fault).toBe(true);
-    const cause = root.doc.cause as {
-      exceptions: Array<{ type: string; message: string; stack: unknown[] }>;
-    };
-    expect(cause.exceptions[0]).toMatchObject({
-      type: 'RangeError',
-      message: 'cannot score amount 1',
-    });
-    expect(cause.exceptions[0]!.stack.length).toBeGreaterThan(0);
-  });
-
-  it('records the timeout before Lambda kills the environment', async () => {
-    expect(calls.timeout!.error).toMatchObject({ errorType: 'Sandbox.Timedout' });
-    const nodes = await storedTrace(calls.timeout!.header);
-    const root = nodes.find((n) => n.name === 'inference fraud')!;
-    expect(root.doc.fault).toBe(true);
-    expect(JSON.stringify(root.doc.metadata)).toContain('"inference.timeout":true');
-    const lines = calls.timeout!.lines;
-    expect(emfRecords(lines)[0]).toMatchObject({ Timeouts: 1 });
-    expect(logRecords(lines).find((l) => l.level === 'ERROR')).toMatchObject({
-      message: 'inference timed out',
-    });
-  });
-
-  it('answers the warmup ping with a warmup span and WarmupPings', async () => {
-    const nodes = await storedTrace(calls.warmup!.header);
-    expect(nodes.map((n) => n.name)).toEqual(['warmup']);
-    const record = emfRecords(calls.warmup!.lines)[0]!;
-    expect(record).toMatchObject({ WarmupPings: 1 });
-    expect(record).not.toHaveProperty('InferenceLatency');
-  });
-
-  it('writes one valid EMF record and one log line per invocation, as TELEMETRY.md says', () => {
-    for (const name of ['cold', 'warm', 'error']) {
-      const { lines, header } = calls[name]!;
-      const records = emfRecords(lines);
-      expect(records).toHaveLength(1);
-      expect(validateEmf(records[0])).toEqual([]);
-      expect(records[0]).toMatchObject({
-        service: 'fraud-api',
-        ModelName: 'fraud',
-        ModelVersion: '1',
-        xray_trace_id: rootOf(header),
+    beforeAll(async () => {
+      fn = await startLocalLambda({
+        taskRoot,
+        handler,
+        optDir,
+        nodeBinary: runtime.nodeBinary,
+        functionName: `fraud-${mode}`,
+        memoryMb: 256,
+        timeoutMs: 1500,
+        xrayDaemonAddress: daemon.address,
+        env: {
+          ...env,
+          POWERTOOLS_SERVICE_NAME: 'fraud-api',
+          ...(mode === 'zero-code' ? { AWS_LAMBDA_EXEC_WRAPPER: wrapperPath(optDir) } : {}),
+        },
       });
-      const logs = logRecords(lines).filter((l) => String(l.message).startsWith('inference'));
-      expect(logs).toHaveLength(1);
-      expect(logs[0]).toMatchObject({
-        service: 'fraud-api',
-        function_name: `fraud-${mode}`,
-        xray_trace_id: rootOf(header),
+      expect(fn.initError).toBeUndefined();
+      await call('cold', apiEvent({ amount: 900, countryMismatch: true }));
+      await call('warm', apiEvent({ amount: 20 }));
+      await call('error', apiEvent({ amount: 1, fail: true }));
+      await call('warmup', { warmup: true });
+      await call('timeout', apiEvent({ amount: 5, sleepMs: 10_000 }));
+    }, 60_000);
+
+    afterAll(async () => {
+      await fn?.stop();
+    });
+
+    it('returns results and errors as the handler made them', () => {
+      expect(JSON.parse((calls.cold!.result as { body: string }).body)).toMatchObject({
+        label: 'fraud',
+      });
+      expect(calls.error!.error).toMatchObject({
+        errorType: 'RangeError',
+        errorMessage: 'cannot score amount 1',
+      });
+    });
+
+    it('traces the cold start with the model load only on the first invocation', async () => {
+      const cold = await storedTrace(calls.cold!.header);
+      const byName = Object.fromEntries(cold.map((n) => [n.name, n]));
+      const root = byName['inference fraud']!;
+      expect(root.parent).toBe(parentOf(calls.cold!.header));
+      expect(root.doc.annotations).toMatchObject({
         model_name: 'fraud',
         model_version: '1',
-        correlation_id: 'corr-e2e',
-        warmup: false,
+        cold_start: true,
+        prediction: 'fraud',
       });
-      expect(logs[0]!.input_hash).toMatch(/^[0-9a-f]{64}$/);
-    }
-    const cold = emfRecords(calls.cold!.lines)[0]!;
-    expect(cold).toMatchObject({ ColdStart: 1, Errors: 0, Predictions: 1 });
-    expect(cold.ColdStartDuration).toBeGreaterThan(0);
-    if (mode === 'library') expect(cold).toMatchObject({ ModelLoads: 1 });
-    expect(emfRecords(calls.warm!.lines)[0]).toMatchObject({ ColdStart: 0, Errors: 0 });
-    expect(emfRecords(calls.error!.lines)[0]).toMatchObject({ Errors: 1 });
-    const errorLog = logRecords(calls.error!.lines).find((l) => l.level === 'ERROR')!;
-    expect(errorLog.error).toMatchObject({ name: 'RangeError', message: 'cannot score amount 1' });
-  });
-});
+      expect(byName['cold start']!.parent).toBe(root.id);
+      if (mode === 'library') {
+        expect(byName['model load fraud']!.parent).toBe(byName['cold start']!.id);
+        for (const s of ['preprocess', 'predict', 'postprocess'])
+          expect(byName[s]!.parent).toBe(root.id);
+      }
+      const warm = (await storedTrace(calls.warm!.header)).map((n) => n.name);
+      expect(warm).toContain('inference fraud');
+      expect(warm).not.toContain('cold start');
+      expect(warm).not.toContain('model load fraud');
+    });
+
+    it('records the fault and its cause on the failing invocation', async () => {
+      const nodes = await storedTrace(calls.error!.header);
+      const root = nodes.find((n) => n.name === 'inference fraud')!;
+      expect(root.doc.fault).toBe(true);
+      const cause = root.doc.cause as {
+        exceptions: Array<{ type: string; message: string; stack: unknown[] }>;
+      };
+      expect(cause.exceptions[0]).toMatchObject({
+        type: 'RangeError',
+        message: 'cannot score amount 1',
+      });
+      expect(cause.exceptions[0]!.stack.length).toBeGreaterThan(0);
+    });
+
+    it('records the timeout before Lambda kills the environment', async () => {
+      expect(calls.timeout!.error).toMatchObject({ errorType: 'Sandbox.Timedout' });
+      const nodes = await storedTrace(calls.timeout!.header);
+      const root = nodes.find((n) => n.name === 'inference fraud')!;
+      expect(root.doc.fault).toBe(true);
+      expect(JSON.stringify(root.doc.metadata)).toContain('"inference.timeout":true');
+      const lines = calls.timeout!.lines;
+      expect(emfRecords(lines)[0]).toMatchObject({ Timeouts: 1 });
+      expect(logRecords(lines).find((l) => l.level === 'ERROR')).toMatchObject({
+        message: 'inference timed out',
+      });
+    });
+
+    it('answers the warmup ping with a warmup span and WarmupPings', async () => {
+      const nodes = await storedTrace(calls.warmup!.header);
+      expect(nodes.map((n) => n.name)).toEqual(['warmup']);
+      const record = emfRecords(calls.warmup!.lines)[0]!;
+      expect(record).toMatchObject({ WarmupPings: 1 });
+      expect(record).not.toHaveProperty('InferenceLatency');
+    });
+
+    it('writes one valid EMF record and one log line per invocation, as TELEMETRY.md says', () => {
+      for (const name of ['cold', 'warm', 'error']) {
+        const { lines, header } = calls[name]!;
+        const records = emfRecords(lines);
+        expect(records).toHaveLength(1);
+        expect(validateEmf(records[0])).toEqual([]);
+        expect(records[0]).toMatchObject({
+          service: 'fraud-api',
+          ModelName: 'fraud',
+          ModelVersion: '1',
+          xray_trace_id: rootOf(header),
+        });
+        const logs = logRecords(lines).filter((l) => String(l.message).startsWith('inference'));
+        expect(logs).toHaveLength(1);
+        expect(logs[0]).toMatchObject({
+          service: 'fraud-api',
+          function_name: `fraud-${mode}`,
+          xray_trace_id: rootOf(header),
+          model_name: 'fraud',
+          model_version: '1',
+          correlation_id: 'corr-e2e',
+          warmup: false,
+        });
+        expect(logs[0]!.input_hash).toMatch(/^[0-9a-f]{64}$/);
+      }
+      const cold = emfRecords(calls.cold!.lines)[0]!;
+      expect(cold).toMatchObject({ ColdStart: 1, Errors: 0, Predictions: 1 });
+      expect(cold.ColdStartDuration).toBeGreaterThan(0);
+      if (mode === 'library') expect(cold).toMatchObject({ ModelLoads: 1 });
+      expect(emfRecords(calls.warm!.lines)[0]).toMatchObject({ ColdStart: 0, Errors: 0 });
+      expect(emfRecords(calls.error!.lines)[0]).toMatchObject({ Errors: 1 });
+      const errorLog = logRecords(calls.error!.lines).find((l) => l.level === 'ERROR')!;
+      expect(errorLog.error).toMatchObject({
+        name: 'RangeError',
+        message: 'cannot score amount 1',
+      });
+    });
+  },
+);
 
 describe('zero-code mode loading handlers', () => {
   async function startZeroCode(handler: string) {
