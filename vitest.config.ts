@@ -6,6 +6,8 @@ export default defineConfig({
     testTimeout: 30_000,
     hookTimeout: 60_000,
     pool: 'forks',
+    // Memory-bound tests collect garbage before measuring.
+    execArgv: ['--expose-gc'],
     globalSetup: ['test/support/globalSetup.ts'],
     env: { CDK_VALIDATION: 'false' },
   },

@@ -8,6 +8,7 @@ import {
 import type { Context } from 'aws-lambda';
 import { epochMs, LOADED_AT_MS, roundMs } from './clock.js';
 import { contain } from './containment.js';
+import { createDriftHook, type DriftHook } from './drift/hook.js';
 import { asException, describeError } from './errors.js';
 import {
   defaultClientId,
@@ -36,6 +37,7 @@ export interface Started {
 interface Facts {
   readonly event: unknown;
   readonly lambda: Context;
+  readonly input: unknown;
   readonly inputHash: string | undefined;
   readonly clientId: string | undefined;
   readonly correlationId: string | undefined;
@@ -68,11 +70,15 @@ export class Observation<TEvent, TResult> {
   readonly #spanName: string;
   readonly #dimensions: Readonly<Record<string, string>>;
   readonly #staticAttributes: Record<string, string | number>;
+  readonly #drift: DriftHook | undefined;
 
   constructor(runtime: Runtime, options: ObserveOptions<TEvent, TResult>) {
     this.#rt = runtime;
     this.#options = options;
     const { config } = runtime;
+    this.#drift = contain(runtime.containment, 'drift setup', undefined, () =>
+      createDriftHook(config, options as ObserveOptions<never, never>, runtime.log),
+    );
     this.#spanName = SPAN.inference(config.model.name);
     this.#dimensions = {
       [DIMENSION.Service]: config.serviceName,
@@ -122,12 +128,14 @@ export class Observation<TEvent, TResult> {
       const tracer = this.#rt.tracing.tracer;
       lifecycle.openFirstInvocation(nowMs, (load) => recordLoad(tracer, invocation, load, initCtx));
     }
+    const input = this.#call('input', undefined, () =>
+      (this.#options.input ?? defaultInput)(event),
+    );
     const f: Facts = {
       event,
       lambda,
-      inputHash: this.#call('input hash', undefined, () =>
-        inputHash((this.#options.input ?? defaultInput)(event)),
-      ),
+      input,
+      inputHash: this.#call('input hash', undefined, () => inputHash(input)),
       clientId: this.#call('clientId', undefined, () =>
         (this.#options.clientId ?? defaultClientId)(event, lambda),
       ),
@@ -201,6 +209,11 @@ export class Observation<TEvent, TResult> {
     const summary = invocation.warmup ? undefined : this.#summarise(outcome, f);
     const batch = invocation.warmup ? undefined : this.#batchSize(outcome, f, summary);
     const ending: Ending = { inv: invocation, outcome, f, summary, batch, latencyMs };
+    const drift = this.#drift;
+    if (drift && summary)
+      this.#call('drift', undefined, () =>
+        drift.record(invocation, f.input, f.event, summary.list),
+      );
     this.#call('span', undefined, () => this.#endSpan(ending));
     this.#call('metrics', undefined, () => this.#publishMetrics(ending));
     this.#call('log', undefined, () => this.#writeLog(ending));
@@ -310,7 +323,7 @@ export class Observation<TEvent, TResult> {
     };
     if (config.logPayloadRate > 0 && Math.random() < config.logPayloadRate) {
       fields.payload = this.#call('payload redaction', undefined, () => ({
-        input: redact((this.#options.input ?? defaultInput)(f.event as TEvent), config.redactKeys),
+        input: redact(f.input, config.redactKeys),
         output: redact(outcome.result, config.redactKeys),
       }));
     }

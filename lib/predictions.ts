@@ -83,6 +83,7 @@ export function defaultPredictions(result: unknown): Prediction[] | undefined {
 
 /** What the log line, span and annotations say about an invocation's predictions. */
 export interface PredictionSummary {
+  readonly list: readonly Prediction[];
   readonly count: number;
   readonly confidences: number[];
   readonly lowConfidence: number;
@@ -132,6 +133,7 @@ export function summarise(
   if (predictions.length === 1) {
     const only = predictions[0]!;
     return {
+      list: predictions,
       count: 1,
       confidences,
       lowConfidence: low,
@@ -148,6 +150,7 @@ export function summarise(
     if (n > topCount && label !== OTHER) [topLabel, topCount] = [label, n];
   }
   return {
+    list: predictions,
     count: predictions.length,
     confidences,
     lowConfidence: low,

@@ -26,6 +26,8 @@ export const METRIC = {
   Confidence: 'Confidence',
   LowConfidence: 'LowConfidence',
   DriftScore: 'DriftScore',
+  /** Predictions in the drift window that just closed. */
+  DriftWindowSize: 'DriftWindowSize',
   /** Failures inside observed-inference itself (exporter, logger, extractor), never the handler's. */
   TelemetryErrors: 'TelemetryErrors',
 } as const;
@@ -57,6 +59,7 @@ export const METRIC_UNIT: Readonly<Record<MetricName, MetricUnit>> = {
   Confidence: UNIT.None,
   LowConfidence: UNIT.Count,
   DriftScore: UNIT.None,
+  DriftWindowSize: UNIT.Count,
   TelemetryErrors: UNIT.Count,
 };
 
@@ -68,6 +71,14 @@ export function stageMetricName(stage: string): string {
     .map((word) => word[0]!.toUpperCase() + word.slice(1))
     .join('');
   return `${pascal || 'Stage'}Duration`;
+}
+
+/**
+ * The PSI of one drift signal (`confidence`, `label`, or an input feature):
+ * `DriftScore.amount`. `DriftScore` itself is the largest of them.
+ */
+export function driftMetricName(signal: string): string {
+  return `${METRIC.DriftScore}.${signal}`;
 }
 
 /** Dimension names; every record carries exactly this set. */

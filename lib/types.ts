@@ -1,4 +1,6 @@
 import type { Context } from 'aws-lambda';
+import type { Baseline } from './drift/baseline.js';
+import type { WindowOptions } from './drift/window.js';
 import type { MetricsMode, TracesMode } from './telemetry.js';
 
 /**
@@ -90,4 +92,21 @@ export interface ObserveOptions<TEvent = unknown, TResult = unknown> {
   readonly namespace?: string;
   /** How long before the Lambda deadline a timeout is recorded; default 100 ms. */
   readonly timeoutMarginMs?: number;
+  /** `OBSERVED_BASELINE`: the drift baseline (a path, an `s3://` URI, or the object); default none (no drift). */
+  readonly baseline?: string | Baseline;
+  /** Drift windows and where the input features are. */
+  readonly drift?: DriftOptions<TEvent>;
+}
+
+/**
+ * Online drift settings.
+ *
+ * @example
+ * observe(handler, { baseline: 'model/baseline.json', drift: { window: { size: 500 } } });
+ */
+export interface DriftOptions<TEvent> {
+  /** Window closing rules; default 1000 predictions or 5 minutes, at least 100 to judge. */
+  readonly window?: Partial<WindowOptions>;
+  /** Feature rows of the input, one per prediction. Default: the input, its array, or the array under `instances`/`transactions`/… */
+  readonly features?: (input: unknown, event: TEvent) => readonly unknown[];
 }

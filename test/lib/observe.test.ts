@@ -6,6 +6,7 @@
  */
 import type { Context } from 'aws-lambda';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { buildBaseline } from '../../lib/drift/build.js';
 import { captureOutput } from '../support/captureOutput.js';
 import { emfRecords, logRecords, metricValues, validateEmf } from '../support/emf.js';
 import { collectUdp, type UdpCollector } from '../support/udpCollector.js';
@@ -495,5 +496,41 @@ describe('containment, batches, payloads', () => {
     expect(r.emf[0]).toMatchObject({ ModelLoads: 1, ColdStart: 0 });
     const names = flatten((await r.docs())[0]!).map((span) => span.name);
     expect(names).toContain('model load background');
+  });
+
+  it('emits DriftScore when a window closes, low in distribution and high when shifted', async () => {
+    const row = (i: number, shift: number) => ({
+      amount: (i % 100) + shift,
+      country: i % 5 === 0 ? 'DE' : 'FR',
+    });
+    const baseline = buildBaseline(
+      Array.from({ length: 1000 }, (_, i) => ({
+        features: row(i, 0),
+        label: 'legit',
+        confidence: i % 100 > 90 ? 0.6 : 0.9,
+      })),
+      { features: ['amount', 'country'] },
+    );
+    const handler = lib.observe(
+      async (e: { amount: number }) => ({ label: 'legit', confidence: e.amount > 90 ? 0.6 : 0.9 }),
+      {
+        baseline,
+        drift: { window: { size: 200 } },
+      },
+    );
+    const windows: Array<{ score: number; moved: unknown }> = [];
+    for (const shift of [0, 80]) {
+      let last: Awaited<ReturnType<typeof invoke>> | undefined;
+      for (let i = 0; i < 200; i++) last = await invoke(handler, row(i * 7, shift));
+      const record = last!.emf[0]!;
+      const log = last!.logs.find((l) => String(l.message).startsWith('drift'))!;
+      expect(record).toMatchObject({ DriftWindowSize: 200 });
+      expect(record['DriftScore.amount']).toBeTypeOf('number');
+      windows.push({ score: record.DriftScore as number, moved: log.drift_moved });
+    }
+    expect(windows[0]!.score).toBeLessThan(0.1);
+    expect(windows[0]!.moved).toEqual([]);
+    expect(windows[1]!.score).toBeGreaterThan(0.25);
+    expect(windows[1]!.moved).toContain('amount');
   });
 });

@@ -1,0 +1,100 @@
+import type { Span } from '@opentelemetry/api';
+import type { ResolvedConfig } from '../config.js';
+import type { Invocation } from '../invocation.js';
+import type { LogWriter } from '../logs/logger.js';
+import { driftMetricName, METRIC, UNIT } from '../telemetry.js';
+import type { ObserveOptions, Prediction } from '../types.js';
+import type { Baseline } from './baseline.js';
+import {
+  DriftMonitor,
+  defaultFeatureRows,
+  loadBaselineFile,
+  loadBaselineFromS3,
+  TOO_SMALL,
+} from './monitor.js';
+import type { DriftReport } from './window.js';
+
+/** PSI above this names a signal as moved in the log line (the usual "moderate shift" reading). */
+const MOVED_PSI = 0.1;
+
+/** What observe() needs from drift: count an invocation, and report a closed window into it. */
+export interface DriftHook {
+  record(
+    invocation: Invocation,
+    input: unknown,
+    event: unknown,
+    predictions: readonly Prediction[],
+  ): void;
+}
+
+/**
+ * Drift for one observe() call, if a baseline is configured (option or
+ * `OBSERVED_BASELINE`). A file is read at init; an S3 object is fetched in the
+ * background and drift starts when it arrives. A bad baseline is an ERROR
+ * line naming it, and drift stays off.
+ */
+export function createDriftHook(
+  config: ResolvedConfig,
+  options: ObserveOptions<never, never>,
+  log: LogWriter,
+): DriftHook | undefined {
+  const source = options.baseline ?? config.baseline;
+  if (source === undefined) return undefined;
+  let monitor: DriftMonitor | undefined;
+  const fail = (error: unknown) =>
+    log.write(
+      'error',
+      `observed-inference: drift baseline unusable, drift scores are off: ${(error as Error).message}`,
+      {},
+    );
+  const use = (baseline: Baseline) => {
+    monitor = new DriftMonitor(baseline, options.drift?.window);
+  };
+  try {
+    if (typeof source !== 'string') use(source);
+    else if (source.startsWith('s3://')) loadBaselineFromS3(source).then(use, fail);
+    else use(loadBaselineFile(source, process.env.LAMBDA_TASK_ROOT));
+  } catch (error) {
+    fail(error);
+  }
+  const rowsOf =
+    (options.drift?.features as
+      | ((input: unknown, event: unknown) => readonly unknown[])
+      | undefined) ?? defaultFeatureRows;
+  return {
+    record(invocation, input, event, predictions) {
+      if (!monitor || predictions.length === 0) return;
+      const result = monitor.record(rowsOf(input, event), predictions, Date.now());
+      if (result === TOO_SMALL)
+        log.write(
+          'debug',
+          'drift window closed with too few predictions to judge; no DriftScore',
+          {},
+        );
+      else if (result) report(invocation, result, log);
+    },
+  };
+}
+
+function report(invocation: Invocation, r: DriftReport, log: LogWriter): void {
+  invocation.addMetric(METRIC.DriftScore, UNIT.None, r.score);
+  invocation.addMetric(METRIC.DriftWindowSize, UNIT.Count, r.windowSize);
+  for (const name of r.ranked)
+    invocation.addMetric(driftMetricName(name), UNIT.None, r.scores[name]!);
+  const moved = r.ranked.filter((name) => r.scores[name]! >= MOVED_PSI);
+  addSpanEvent(invocation.span, r, moved);
+  log.write('info', moved.length > 0 ? `drift: ${moved.join(', ')} moved` : 'drift: stable', {
+    drift_score: r.score,
+    drift_window_size: r.windowSize,
+    drift_scores: r.scores,
+    drift_moved: moved,
+  });
+}
+
+function addSpanEvent(span: Span, r: DriftReport, moved: readonly string[]): void {
+  span.addEvent('drift window closed', {
+    'inference.drift.score': r.score,
+    'inference.drift.window_size': r.windowSize,
+    'inference.drift.moved': moved.join(','),
+  });
+}

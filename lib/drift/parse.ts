@@ -1,0 +1,84 @@
+import type {
+  Baseline,
+  CategoricalDistribution,
+  Distribution,
+  NumericDistribution,
+} from './baseline.js';
+import { MAX_FEATURES } from './build.js';
+
+type Obj = Record<string, unknown>;
+const isObj = (v: unknown): v is Obj => typeof v === 'object' && v !== null && !Array.isArray(v);
+const numbers = (v: unknown): v is number[] =>
+  Array.isArray(v) && v.every((x) => typeof x === 'number' && Number.isFinite(x));
+
+function fail(where: string, why: string): never {
+  throw new TypeError(`baseline ${where}: ${why}`);
+}
+
+function distribution(where: string, v: unknown): Distribution {
+  if (!isObj(v)) fail(where, 'is not an object');
+  if (v.type === 'numeric') {
+    const { edges, proportions } = v;
+    if (!numbers(edges) || !numbers(proportions))
+      fail(where, 'edges and proportions must be number arrays');
+    if (proportions.length !== edges.length + 1)
+      fail(where, `${edges.length} edges need ${edges.length + 1} proportions`);
+    if (edges.some((e, i) => i > 0 && e <= edges[i - 1]!)) fail(where, 'edges must increase');
+    return { type: 'numeric', edges, proportions } satisfies NumericDistribution;
+  }
+  if (v.type === 'categorical') {
+    const categories = v.categories;
+    if (!Array.isArray(categories) || !categories.every((c) => typeof c === 'string'))
+      fail(where, 'categories must be strings');
+    if (!numbers(v.proportions) || v.proportions.length !== categories.length)
+      fail(where, 'one proportion per category');
+    const other = typeof v.other === 'number' ? v.other : 0;
+    return {
+      type: 'categorical',
+      categories,
+      proportions: v.proportions,
+      other,
+    } satisfies CategoricalDistribution;
+  }
+  return fail(where, `type '${String(v.type)}' is neither 'numeric' nor 'categorical'`);
+}
+
+/**
+ * Check an untrusted baseline (a file or an S3 object) and return it typed;
+ * a `TypeError` says exactly what is wrong.
+ *
+ * @example
+ * const baseline = parseBaseline(JSON.parse(readFileSync('baseline.json', 'utf8')));
+ */
+export function parseBaseline(value: unknown): Baseline {
+  if (!isObj(value)) fail('', 'is not a JSON object');
+  if (value.version !== 1)
+    fail('version', `${String(value.version)} is not supported (expected 1)`);
+  if (!isObj(value.features)) fail('features', 'is missing');
+  const names = Object.keys(value.features);
+  if (names.length > MAX_FEATURES)
+    fail('features', `${names.length} features, at most ${MAX_FEATURES}`);
+  const features: Record<string, Distribution> = {};
+  for (const name of names) features[name] = distribution(`features.${name}`, value.features[name]);
+  const confidence =
+    value.confidence === undefined ? undefined : distribution('confidence', value.confidence);
+  const labels = value.labels === undefined ? undefined : distribution('labels', value.labels);
+  if (confidence && confidence.type !== 'numeric') fail('confidence', 'must be numeric');
+  if (labels && labels.type !== 'categorical') fail('labels', 'must be categorical');
+  return {
+    version: 1,
+    createdAt: typeof value.createdAt === 'string' ? value.createdAt : '',
+    sampleSize: typeof value.sampleSize === 'number' ? value.sampleSize : 0,
+    ...(isObj(value.model) && typeof value.model.name === 'string'
+      ? {
+          model: {
+            name: value.model.name,
+            version: typeof value.model.version === 'string' ? value.model.version : undefined,
+          },
+        }
+      : {}),
+    ...(confidence ? { confidence: confidence as NumericDistribution } : {}),
+    ...(labels ? { labels: labels as CategoricalDistribution } : {}),
+    features,
+  };
+}
