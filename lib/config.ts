@@ -61,6 +61,8 @@ export interface ResolvedConfig {
   readonly initType: StartType;
   readonly timeoutMarginMs: number;
   readonly baseline: string | undefined;
+  /** `OBSERVED_DRIFT_WINDOW`: predictions per drift window. */
+  readonly driftWindow: number | undefined;
 }
 
 export interface ConfigResult {
@@ -174,6 +176,20 @@ function resolveDaemon(env: Env, issues: ConfigError[]): HostPort {
   return DEFAULT_DAEMON_ADDRESS.udp;
 }
 
+function resolveDriftWindow(env: Env, issues: ConfigError[]): number | undefined {
+  const raw = nonEmpty(env[ENV.DriftWindow]);
+  if (raw === undefined) return undefined;
+  const n = Number(raw);
+  if (Number.isInteger(n) && n >= 10 && n <= 1_000_000) return n;
+  issues.push(
+    new ConfigError(
+      ENV.DriftWindow,
+      `'${raw}' is not a whole number of predictions in [10, 1000000]`,
+    ),
+  );
+  return undefined;
+}
+
 function resolveRedact(env: Env, option: readonly string[] | undefined): ReadonlySet<string> {
   const fromEnv = nonEmpty(env[ENV.Redact])?.split(',');
   const keys = option ?? fromEnv ?? DEFAULT_REDACT_KEYS;
@@ -241,6 +257,7 @@ export function resolveConfig(env: Env, options: ObserveOptions<never, never> = 
     initType: resolveInitType(env),
     timeoutMarginMs,
     baseline: nonEmpty(env[ENV.Baseline]),
+    driftWindow: resolveDriftWindow(env, issues),
   };
   return { config, issues };
 }

@@ -2,15 +2,18 @@ export { addMetadata, addMetric, annotate, flush } from './custom.js';
 export { ConfigError, HandlerLoadError, InvocationTimeoutError } from './errors.js';
 export { loadModel } from './loadModel.js';
 export { type ObservedHandler, observe } from './observe.js';
+export { type Outcome, recordOutcome } from './outcomes.js';
 export { stage } from './stage.js';
 export {
   DEFAULT_NAMESPACE,
   DIMENSION,
   DIMENSION_SET,
+  driftMetricName,
   ENV,
   METRIC,
   METRIC_UNIT,
   type MetricName,
+  OUTCOME_METRIC,
   SPAN,
   stageMetricName,
 } from './telemetry.js';

@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import {
   type Context as OtelContext,
   type Span,
@@ -21,6 +22,7 @@ import {
 import { Invocation, withInvocation } from './invocation.js';
 import { lifecycle } from './lifecycle.js';
 import { recordLoad } from './loadModel.js';
+import { rememberPrediction } from './outcomes.js';
 import { inputHash, redact } from './payload.js';
 import { defaultPredictions, type PredictionSummary, summarise } from './predictions.js';
 import type { Runtime } from './runtime.js';
@@ -39,6 +41,8 @@ interface Facts {
   readonly lambda: Context;
   readonly input: unknown;
   readonly inputHash: string | undefined;
+  /** The invocation's predictions are `<id>` (single) or `<id>#<index>` (batch). */
+  readonly predictionId: string;
   readonly clientId: string | undefined;
   readonly correlationId: string | undefined;
   timer: NodeJS.Timeout | undefined;
@@ -136,6 +140,7 @@ export class Observation<TEvent, TResult> {
       lambda,
       input,
       inputHash: this.#call('input hash', undefined, () => inputHash(input)),
+      predictionId: lambda.awsRequestId ?? randomUUID(),
       clientId: this.#call('clientId', undefined, () =>
         (this.#options.clientId ?? defaultClientId)(event, lambda),
       ),
@@ -214,6 +219,7 @@ export class Observation<TEvent, TResult> {
       this.#call('drift', undefined, () =>
         drift.record(invocation, f.input, f.event, summary.list),
       );
+    if (summary) this.#call('remember', undefined, () => remember(f, summary));
     this.#call('span', undefined, () => this.#endSpan(ending));
     this.#call('metrics', undefined, () => this.#publishMetrics(ending));
     this.#call('log', undefined, () => this.#writeLog(ending));
@@ -250,6 +256,7 @@ export class Observation<TEvent, TResult> {
   #endSpan({ inv, outcome, f, summary, batch }: Ending): void {
     const span = inv.span;
     if (f.inputHash) span.setAttribute(ATTR.InputHash, f.inputHash);
+    if (summary) span.setAttribute(ATTR.PredictionId, f.predictionId);
     if (f.clientId) span.setAttribute(ATTR.ClientId, f.clientId);
     if (f.correlationId) span.setAttribute(ATTR.CorrelationId, f.correlationId);
     if (batch !== undefined) span.setAttribute(ATTR.BatchSize, batch);
@@ -314,6 +321,7 @@ export class Observation<TEvent, TResult> {
       [LOG_KEY.Prediction]: summary?.logPrediction,
       [LOG_KEY.Confidence]: summary?.logConfidence,
       [LOG_KEY.InputHash]: f.inputHash,
+      [LOG_KEY.PredictionId]: summary ? f.predictionId : undefined,
       [LOG_KEY.CorrelationId]: f.correlationId,
       [LOG_KEY.ClientId]: f.clientId,
       [LOG_KEY.Warmup]: inv.warmup,
@@ -348,6 +356,20 @@ export class Observation<TEvent, TResult> {
       const level = isServerErrorResponse(outcome.result) ? 'error' : 'info';
       log.write(level, 'inference', fields);
     }
+  }
+}
+
+/** Keep this invocation's predictions for recordOutcome() (by id, and by input hash for a single one). */
+function remember(f: Facts, summary: PredictionSummary): void {
+  if (summary.count === 1) {
+    const p = summary.list[0]!;
+    rememberPrediction(f.predictionId, p.label, p.confidence);
+    if (f.inputHash) rememberPrediction(f.inputHash, p.label, p.confidence);
+    return;
+  }
+  for (let i = 0; i < summary.list.length; i++) {
+    const p = summary.list[i]!;
+    rememberPrediction(`${f.predictionId}#${i}`, p.label, p.confidence);
   }
 }
 

@@ -44,6 +44,16 @@ export const UNIT = {
 } as const;
 export type MetricUnit = (typeof UNIT)[keyof typeof UNIT];
 
+/** Ground-truth metrics written by `recordOutcome()` (same dimensions as the inference metrics). */
+export const OUTCOME_METRIC = {
+  /** 1 per outcome recorded. */
+  Outcomes: 'Outcomes',
+  /** 1 when the prediction matched the outcome, else 0: its Average is the accuracy. */
+  PredictionCorrect: 'PredictionCorrect',
+  /** 1 per outcome whose prediction could not be found. */
+  OutcomesUnmatched: 'OutcomesUnmatched',
+} as const;
+
 /** The unit each contract metric is emitted with. */
 export const METRIC_UNIT: Readonly<Record<MetricName, MetricUnit>> = {
   InferenceLatency: UNIT.Milliseconds,
@@ -116,6 +126,7 @@ export const ATTR = {
   Warmup: 'inference.warmup',
   LowConfidence: 'inference.low_confidence',
   Timeout: 'inference.timeout',
+  PredictionId: 'inference.prediction_id',
   ModelLoadNumber: 'inference.model.load_number',
   ClientError: 'inference.client_error',
 } as const;
@@ -159,6 +170,7 @@ export const LOG_KEY = {
   ClientId: 'client_id',
   Warmup: 'warmup',
   StartType: 'start_type',
+  PredictionId: 'prediction_id',
   Error: 'error',
 } as const;
 
@@ -173,6 +185,7 @@ export const ENV = {
   Traces: 'OBSERVED_TRACES',
   Metrics: 'OBSERVED_METRICS',
   Baseline: 'OBSERVED_BASELINE',
+  DriftWindow: 'OBSERVED_DRIFT_WINDOW',
 } as const;
 
 /** `OBSERVED_TRACES` values. */

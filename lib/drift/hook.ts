@@ -48,7 +48,8 @@ export function createDriftHook(
       {},
     );
   const use = (baseline: Baseline) => {
-    monitor = new DriftMonitor(baseline, options.drift?.window);
+    const size = options.drift?.window?.size ?? config.driftWindow;
+    monitor = new DriftMonitor(baseline, { ...options.drift?.window, ...(size ? { size } : {}) });
   };
   try {
     if (typeof source !== 'string') use(source);

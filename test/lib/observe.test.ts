@@ -533,4 +533,42 @@ describe('containment, batches, payloads', () => {
     expect(windows[1]!.score).toBeGreaterThan(0.25);
     expect(windows[1]!.moved).toContain('amount');
   });
+
+  it('gives every prediction an id and matches delayed outcomes to it', async () => {
+    const handler = lib.observe(async (e: { n: number }) =>
+      e.n === 1
+        ? { label: 'fraud', confidence: 0.8 }
+        : {
+            predictions: [
+              { label: 'legit', confidence: 0.9 },
+              { label: 'fraud', confidence: 0.7 },
+            ],
+          },
+    );
+    const single = await invoke(handler, { n: 1 });
+    const log = single.logs.find((l) => l.message === 'inference')!;
+    expect(log.prediction_id).toBe(single.ctx.awsRequestId);
+    const batch = await invoke(handler, { n: 2 });
+    const mark = out.lines.length;
+    expect(lib.recordOutcome({ predictionId: single.ctx.awsRequestId, actual: 'fraud' })).toBe(
+      true,
+    );
+    expect(
+      lib.recordOutcome({ predictionId: `${batch.ctx.awsRequestId}#0`, actual: 'fraud' }),
+    ).toBe(false);
+    expect(lib.recordOutcome({ inputHash: log.input_hash as string, actual: 'legit' })).toBe(false);
+    expect(lib.recordOutcome({ predictionId: 'unknown', actual: 'fraud' })).toBeUndefined();
+    expect(
+      lib.recordOutcome({ predictionId: 'elsewhere', actual: 'fraud', predicted: 'fraud' }),
+    ).toBe(true);
+    const records = emfRecords(out.since(mark));
+    expect(records).toHaveLength(5);
+    for (const r of records) expect(validateEmf(r)).toEqual([]);
+    expect(metricValues(records, 'PredictionCorrect')).toEqual([1, 0, 0, 1]);
+    expect(metricValues(records, 'OutcomesUnmatched')).toEqual([1]);
+    expect(metricValues(records, 'Outcomes')).toEqual([1, 1, 1, 1, 1]);
+    expect(records[0]!._aws.CloudWatchMetrics[0]!.Dimensions).toEqual([
+      ['service', 'ModelName', 'ModelVersion'],
+    ]);
+  });
 });
