@@ -1,64 +1,34 @@
 import { randomUUID } from 'node:crypto';
-import {
-  type Context as OtelContext,
-  type Span,
-  SpanKind,
-  SpanStatusCode,
-  trace,
-} from '@opentelemetry/api';
+import { type Context as OtelContext, SpanKind, trace } from '@opentelemetry/api';
 import type { Context } from 'aws-lambda';
 import { epochMs, LOADED_AT_MS, roundMs } from './clock.js';
 import { contain } from './containment.js';
 import { createDriftHook, type DriftHook } from './drift/hook.js';
-import { asException, describeError } from './errors.js';
+import type { Ending, Facts, Outcome } from './ending.js';
 import {
   defaultClientId,
   defaultCorrelationId,
   defaultInput,
   defaultIsClientError,
   defaultIsWarmup,
-  isServerErrorResponse,
 } from './events.js';
 import { Invocation, withInvocation } from './invocation.js';
 import { lifecycle } from './lifecycle.js';
 import { recordLoad } from './loadModel.js';
-import { rememberPrediction } from './outcomes.js';
-import { inputHash, redact } from './payload.js';
+import { writeLogRecord } from './logRecord.js';
+import { rememberPredictions } from './outcomes.js';
+import { inputHash } from './payload.js';
 import { defaultPredictions, type PredictionSummary, summarise } from './predictions.js';
 import type { Runtime } from './runtime.js';
-import { ATTR, DIMENSION, LOG_KEY, METRIC, METRIC_UNIT, SPAN } from './telemetry.js';
+import { setOutcomeStatus, setPredictionAttributes, setUserAttributes } from './spanOutcome.js';
+import { ATTR, DIMENSION, METRIC, METRIC_UNIT, SPAN } from './telemetry.js';
+import { toXRayTraceId } from './tracing/xrayDocument.js';
 import type { ObserveOptions, Prediction } from './types.js';
 
 /** What begin() hands to the wrapper. */
 export interface Started {
   readonly invocation: Invocation;
   readonly ctx: OtelContext;
-}
-
-/** Per-invocation facts gathered at begin, used at the end. */
-interface Facts {
-  readonly event: unknown;
-  readonly lambda: Context;
-  readonly input: unknown;
-  readonly inputHash: string | undefined;
-  /** The invocation's predictions are `<id>` (single) or `<id>#<index>` (batch). */
-  readonly predictionId: string;
-  readonly clientId: string | undefined;
-  readonly correlationId: string | undefined;
-  timer: NodeJS.Timeout | undefined;
-}
-
-type Outcome = { readonly result?: unknown; readonly error?: unknown; readonly timedOut?: boolean };
-
-/** Everything known when an invocation ends, computed once for span, metrics and log. */
-interface Ending {
-  readonly inv: Invocation;
-  readonly outcome: Outcome;
-  readonly f: Facts;
-  readonly summary: PredictionSummary | undefined;
-  /** Undefined for warmup pings. */
-  readonly batch: number | undefined;
-  readonly latencyMs: number;
 }
 
 const facts = new WeakMap<Invocation, Facts>();
@@ -219,10 +189,13 @@ export class Observation<TEvent, TResult> {
       this.#call('drift', undefined, () =>
         drift.record(invocation, f.input, f.event, summary.list),
       );
-    if (summary) this.#call('remember', undefined, () => remember(f, summary));
+    if (summary)
+      this.#call('remember', undefined, () =>
+        rememberPredictions(f.predictionId, f.inputHash, summary.list),
+      );
     this.#call('span', undefined, () => this.#endSpan(ending));
     this.#call('metrics', undefined, () => this.#publishMetrics(ending));
-    this.#call('log', undefined, () => this.#writeLog(ending));
+    this.#call('log', undefined, () => writeLogRecord(ending, this.#rt.config, this.#rt.log));
     await this.#rt.tracing.exportTrace(invocation.span.spanContext().traceId);
   }
 
@@ -298,135 +271,9 @@ export class Observation<TEvent, TResult> {
       metrics: inv.metrics,
       metadata: {
         function_request_id: f.lambda.awsRequestId,
-        xray_trace_id: toXrayTraceId(traceId),
+        xray_trace_id: toXRayTraceId(traceId),
       },
       timestamp: Date.now(),
     });
   }
-
-  #writeLog({ inv, outcome, f, summary, batch, latencyMs }: Ending): void {
-    const { config } = this.#rt;
-    const fields: Record<string, unknown> = {
-      cold_start: inv.start.coldStart,
-      function_name: config.functionName,
-      function_memory_size: config.memoryMb,
-      function_arn: f.lambda.invokedFunctionArn,
-      function_request_id: f.lambda.awsRequestId,
-      xray_trace_id: toXrayTraceId(inv.span.spanContext().traceId),
-      [LOG_KEY.ModelName]: config.model.name,
-      [LOG_KEY.ModelVersion]: config.model.version,
-      [LOG_KEY.LatencyMs]: roundMs(latencyMs),
-      [LOG_KEY.Stages]: roundStages(inv.stages),
-      [LOG_KEY.BatchSize]: batch,
-      [LOG_KEY.Prediction]: summary?.logPrediction,
-      [LOG_KEY.Confidence]: summary?.logConfidence,
-      [LOG_KEY.InputHash]: f.inputHash,
-      [LOG_KEY.PredictionId]: summary ? f.predictionId : undefined,
-      [LOG_KEY.CorrelationId]: f.correlationId,
-      [LOG_KEY.ClientId]: f.clientId,
-      [LOG_KEY.Warmup]: inv.warmup,
-      ...(inv.start.first ? { [LOG_KEY.StartType]: inv.start.type } : {}),
-      ...inv.annotations,
-      ...inv.metadata,
-    };
-    if (config.logPayloadRate > 0 && Math.random() < config.logPayloadRate) {
-      fields.payload = this.#call('payload redaction', undefined, () => ({
-        input: redact(f.input, config.redactKeys),
-        output: redact(outcome.result, config.redactKeys),
-      }));
-    }
-    this.#emitLog(inv, outcome, fields);
-  }
-
-  #emitLog(inv: Invocation, outcome: Outcome, fields: Record<string, unknown>): void {
-    const log = this.#rt.log;
-    if (outcome.timedOut) {
-      log.write('error', 'inference timed out', {
-        ...fields,
-        [LOG_KEY.Error]: timeoutError(fields),
-      });
-    } else if (outcome.error !== undefined) {
-      log.write('error', 'inference failed', {
-        ...fields,
-        [LOG_KEY.Error]: describeError(outcome.error),
-      });
-    } else if (inv.warmup) {
-      log.write('debug', 'warmup ping', fields);
-    } else {
-      const level = isServerErrorResponse(outcome.result) ? 'error' : 'info';
-      log.write(level, 'inference', fields);
-    }
-  }
-}
-
-/** Keep this invocation's predictions for recordOutcome() (by id, and by input hash for a single one). */
-function remember(f: Facts, summary: PredictionSummary): void {
-  if (summary.count === 1) {
-    const p = summary.list[0]!;
-    rememberPrediction(f.predictionId, p.label, p.confidence);
-    if (f.inputHash) rememberPrediction(f.inputHash, p.label, p.confidence);
-    return;
-  }
-  for (let i = 0; i < summary.list.length; i++) {
-    const p = summary.list[i]!;
-    rememberPrediction(`${f.predictionId}#${i}`, p.label, p.confidence);
-  }
-}
-
-function setPredictionAttributes(span: Span, summary: PredictionSummary): void {
-  if (summary.topLabel !== undefined) span.setAttribute(ATTR.Prediction, summary.topLabel);
-  if (summary.count === 1 && summary.confidences.length === 1) {
-    span.setAttribute(ATTR.Confidence, summary.confidences[0]!);
-  }
-  if (summary.confidences.length > 0)
-    span.setAttribute(ATTR.LowConfidence, summary.lowConfidence > 0);
-}
-
-function setUserAttributes(span: Span, inv: Invocation): void {
-  const keys = Object.keys(inv.annotations);
-  for (const key of keys) span.setAttribute(key, inv.annotations[key]!);
-  if (keys.length > 0) span.setAttribute('aws.xray.annotations', keys);
-  for (const [key, value] of Object.entries(inv.metadata)) {
-    if (typeof value === 'string' || typeof value === 'number' || typeof value === 'boolean') {
-      span.setAttribute(key, value);
-    } else {
-      span.setAttribute(key, JSON.stringify(value) ?? String(value));
-    }
-  }
-}
-
-function setOutcomeStatus(span: Span, outcome: Outcome, clientError: boolean): void {
-  if (outcome.timedOut) {
-    span.setAttribute(ATTR.Timeout, true);
-    span.recordException({
-      name: 'InvocationTimeoutError',
-      message: 'invocation reached the Lambda timeout',
-    });
-    span.setStatus({ code: SpanStatusCode.ERROR, message: 'Lambda timeout' });
-  } else if (outcome.error !== undefined) {
-    span.recordException(asException(outcome.error));
-    span.setStatus({ code: SpanStatusCode.ERROR, message: describeError(outcome.error).message });
-  } else if (clientError) {
-    span.setAttribute(ATTR.ClientError, true);
-  } else if (isServerErrorResponse(outcome.result)) {
-    span.setStatus({ code: SpanStatusCode.ERROR, message: 'server error response' });
-  }
-}
-
-function timeoutError(fields: Record<string, unknown>) {
-  return {
-    name: 'InvocationTimeoutError',
-    message: `invocation about to reach the Lambda timeout after ${String(fields[LOG_KEY.LatencyMs])} ms`,
-  };
-}
-
-function roundStages(stages: Record<string, number>): Record<string, number> {
-  const out: Record<string, number> = {};
-  for (const key in stages) out[key] = roundMs(stages[key]!);
-  return out;
-}
-
-/** OpenTelemetry's 32-hex trace id in X-Ray's `1-<epoch>-<unique>` form. */
-export function toXrayTraceId(traceId: string): string {
-  return `1-${traceId.slice(0, 8)}-${traceId.slice(8)}`;
 }
