@@ -1,0 +1,120 @@
+import { resolveConfig } from './config.js';
+import { currentInvocation } from './invocation.js';
+import type { MetricValues } from './metrics/record.js';
+import { allRuntimes, createRuntime, type Runtime } from './runtime.js';
+import { DIMENSION, OUTCOME_METRIC, UNIT } from './telemetry.js';
+import type { ModelSpec } from './types.js';
+
+type Label = string | number | boolean;
+
+/** Recent predictions remembered per environment, so an outcome can be matched without the caller knowing the prediction. */
+const MAX_REMEMBERED = 10_000;
+const recent = new Map<string, { label?: Label; confidence?: number }>();
+
+/** Remember a prediction under its id (and its input hash); the oldest is forgotten past the bound. */
+function rememberPrediction(
+  key: string,
+  label: Label | undefined,
+  confidence: number | undefined,
+): void {
+  if (recent.size >= MAX_REMEMBERED) recent.delete(recent.keys().next().value as string);
+  recent.set(key, { label, confidence });
+}
+
+/** Keep an invocation's predictions for recordOutcome(): by id, and by input hash for a single one. */
+export function rememberPredictions(
+  predictionId: string,
+  inputHash: string | undefined,
+  predictions: readonly { label?: Label; confidence?: number }[],
+): void {
+  if (predictions.length === 1) {
+    const p = predictions[0]!;
+    rememberPrediction(predictionId, p.label, p.confidence);
+    if (inputHash) rememberPrediction(inputHash, p.label, p.confidence);
+    return;
+  }
+  for (let i = 0; i < predictions.length; i++) {
+    const p = predictions[i]!;
+    rememberPrediction(`${predictionId}#${i}`, p.label, p.confidence);
+  }
+}
+
+/**
+ * A ground-truth outcome that arrived later (a chargeback, a label from review).
+ *
+ * @example
+ * const o: Outcome = { predictionId: 'c0ffee#2', actual: 'fraud' };
+ */
+export interface Outcome {
+  /** The `prediction_id` of the log line / span (`<request id>` or `<request id>#<index>` in a batch). */
+  readonly predictionId?: string;
+  /** Or the `input_hash`, for single-prediction invocations. */
+  readonly inputHash?: string;
+  readonly actual: Label;
+  /** What the model predicted; looked up among this environment's recent predictions when absent. */
+  readonly predicted?: Label;
+  readonly confidence?: number;
+  /** Default: the model of the first observe() in this process, else the environment's. */
+  readonly model?: ModelSpec;
+}
+
+function runtimeFor(): Runtime {
+  const first = allRuntimes()[Symbol.iterator]().next();
+  return first.done ? createRuntime(resolveConfig(process.env).config) : first.value;
+}
+
+/**
+ * Record a delayed ground-truth outcome: `Outcomes` (1), `PredictionCorrect`
+ * (1/0: its Average is the accuracy) or `OutcomesUnmatched` when the
+ * prediction is unknown, with the same model dimensions as the inference
+ * metrics, plus a log line. Usable in any Lambda (e.g. one consuming chargeback
+ * events); inside an observed invocation it joins that invocation's record.
+ * Returns whether the prediction was correct (undefined when unmatched).
+ *
+ * @example
+ * export const handler = async (event) => {
+ *   for (const c of event.Records) recordOutcome({ predictionId: c.body.prediction_id, actual: 'fraud', predicted: c.body.label });
+ * };
+ */
+export function recordOutcome(outcome: Outcome): boolean | undefined {
+  const remembered = recent.get(outcome.predictionId ?? '') ?? recent.get(outcome.inputHash ?? '');
+  const predicted = outcome.predicted ?? remembered?.label;
+  const correct =
+    predicted === undefined ? undefined : String(predicted) === String(outcome.actual);
+  const runtime = runtimeFor();
+  const { config } = runtime;
+  const model = outcome.model ?? config.model;
+  const values = new Map<string, MetricValues>([
+    [OUTCOME_METRIC.Outcomes, { unit: UNIT.Count, values: [1] }],
+  ]);
+  if (correct === undefined)
+    values.set(OUTCOME_METRIC.OutcomesUnmatched, { unit: UNIT.Count, values: [1] });
+  else
+    values.set(OUTCOME_METRIC.PredictionCorrect, { unit: UNIT.Count, values: [correct ? 1 : 0] });
+  const invocation = currentInvocation();
+  if (invocation && !invocation.finished && !outcome.model) {
+    for (const [name, v] of values) invocation.addMetric(name, v.unit, v.values[0]!);
+  } else {
+    runtime.metrics?.publish({
+      dimensions: {
+        [DIMENSION.Service]: config.serviceName,
+        [DIMENSION.ModelName]: model.name,
+        [DIMENSION.ModelVersion]: model.version ?? '$LATEST',
+      },
+      metrics: values,
+      metadata: {},
+      timestamp: Date.now(),
+    });
+  }
+  runtime.log.write('info', 'outcome', {
+    model_name: model.name,
+    model_version: model.version,
+    prediction_id: outcome.predictionId,
+    input_hash: outcome.inputHash,
+    actual: outcome.actual,
+    predicted,
+    confidence: outcome.confidence ?? remembered?.confidence,
+    correct,
+  });
+  return correct;
+}
