@@ -1,0 +1,218 @@
+// The measured process: it stands where Lambda's runtime client (aws-lambda-ric)
+// stands. Plain ESM with only node: imports, run without any TypeScript loader,
+// so nothing but the contender's own code adds to its import time.
+//
+// Like the runtime client it loads the handler named by _HANDLER (relative to
+// LAMBDA_TASK_ROOT, or absolute as the zero-code wrappers set it), then invokes it
+// with an API Gateway proxy event and a Lambda context, setting _X_AMZN_TRACE_ID
+// per invocation as the runtime client does. Unlike it, it calls the handler in a
+// loop instead of polling the Runtime API over HTTP, which would add its own
+// noise to every invocation; between invocations it yields to the event loop
+// (setImmediate), as a poll would. Timestamps are process.hrtime (CLOCK_MONOTONIC,
+// shared with the parent, so the parent can subtract its spawn time).
+import { existsSync, writeFileSync } from 'node:fs';
+import { resolve } from 'node:path';
+import { pathToFileURL } from 'node:url';
+
+const mainAt = process.hrtime.bigint();
+
+const settings = {
+  out: process.env.OI_BENCH_OUT,
+  warm: Number(process.env.OI_BENCH_WARM ?? '0'),
+  heapAt: new Set(
+    (process.env.OI_BENCH_HEAP_AT ?? '')
+      .split(',')
+      .filter(Boolean)
+      .map((n) => Number(n)),
+  ),
+};
+for (const key of Object.keys(process.env)) {
+  if (key.startsWith('OI_BENCH_')) delete process.env[key];
+}
+if (!settings.out) throw new Error('OI_BENCH_OUT is not set');
+
+/** The hrtime (ns) of performance's time origin, to place Node's own milestones. */
+function hrOrigin() {
+  const hr = process.hrtime.bigint();
+  return hr - BigInt(Math.round(performance.now() * 1e6));
+}
+
+/** `file.export` → the module file and export name, the way the runtime client finds them. */
+async function loadHandler(spec, taskRoot) {
+  const slash = spec.lastIndexOf('/');
+  const base = spec.slice(slash + 1);
+  const dot = base.indexOf('.');
+  const modulePath = resolve(taskRoot, spec.slice(0, slash + 1) + base.slice(0, dot));
+  const exportName = base.slice(dot + 1);
+  const file = ['.js', '.mjs', '.cjs'].map((ext) => modulePath + ext).find((f) => existsSync(f));
+  if (!file) throw new Error(`handler module ${modulePath}.{js,mjs,cjs} not found`);
+  const module = await import(pathToFileURL(file).href);
+  const handler = module[exportName] ?? module.default?.[exportName];
+  if (typeof handler !== 'function') throw new Error(`${file} does not export ${exportName}`);
+  return handler;
+}
+
+const FEATURES = 16;
+const EVENTS = 64;
+
+function makeEvent(i) {
+  const features = [];
+  for (let k = 0; k < FEATURES; k++)
+    features.push(Math.round(Math.sin(i * 31 + k * 7) * 1000) / 1000);
+  return {
+    resource: '/predict',
+    path: '/predict',
+    httpMethod: 'POST',
+    headers: {
+      'Content-Type': 'application/json',
+      Host: 'abcdef1234.execute-api.us-east-1.amazonaws.com',
+      'User-Agent': 'bench',
+    },
+    queryStringParameters: null,
+    pathParameters: null,
+    requestContext: {
+      accountId: '123456789012',
+      apiId: 'abcdef1234',
+      httpMethod: 'POST',
+      path: '/prod/predict',
+      stage: 'prod',
+      requestId: `api-request-${i}`,
+      resourcePath: '/predict',
+      identity: { sourceIp: '203.0.113.7' },
+    },
+    body: JSON.stringify({ features }),
+    isBase64Encoded: false,
+  };
+}
+
+const env = process.env;
+const functionArn = `arn:aws:lambda:${env.AWS_REGION}:123456789012:function:${env.AWS_LAMBDA_FUNCTION_NAME}`;
+const nonce = Math.floor(Math.random() * 0xffffffff)
+  .toString(16)
+  .padStart(8, '0');
+const hex = (n, width) => n.toString(16).padStart(width, '0');
+
+/** What the runtime client does before each call: a request id, the trace header, a context. */
+function nextInvocation(n) {
+  const requestId = `${nonce}-0000-4000-8000-${hex(n, 12)}`;
+  const epoch = hex(Math.floor(Date.now() / 1000), 8);
+  const traceHeader = `Root=1-${epoch}-${nonce}${hex(n, 16)};Parent=${hex(n + 1, 16)};Sampled=1`;
+  env._X_AMZN_TRACE_ID = traceHeader;
+  const deadline = Date.now() + 30_000;
+  const context = {
+    callbackWaitsForEmptyEventLoop: true,
+    functionName: env.AWS_LAMBDA_FUNCTION_NAME,
+    functionVersion: env.AWS_LAMBDA_FUNCTION_VERSION,
+    invokedFunctionArn: functionArn,
+    memoryLimitInMB: env.AWS_LAMBDA_FUNCTION_MEMORY_SIZE,
+    awsRequestId: requestId,
+    logGroupName: env.AWS_LAMBDA_LOG_GROUP_NAME,
+    logStreamName: env.AWS_LAMBDA_LOG_STREAM_NAME,
+    xRayTraceId: traceHeader,
+    getRemainingTimeInMillis: () => deadline - Date.now(),
+  };
+  return context;
+}
+
+function check(result) {
+  const body = result && result.statusCode === 200 ? JSON.parse(result.body) : undefined;
+  if (!body || typeof body.label !== 'string' || typeof body.confidence !== 'number') {
+    throw new Error(`unexpected handler result: ${JSON.stringify(result)}`);
+  }
+  return body;
+}
+
+const percentile = (sorted, q) =>
+  sorted.length === 0 ? 0 : sorted[Math.min(sorted.length - 1, Math.floor(q * sorted.length))];
+
+function gcAndMeasure(atInvocation) {
+  const cpu = process.cpuUsage();
+  globalThis.gc?.();
+  globalThis.gc?.();
+  const spent = process.cpuUsage(cpu);
+  const memory = process.memoryUsage();
+  return {
+    sample: { at: atInvocation, heapUsed: memory.heapUsed, rss: memory.rss },
+    cpuUs: spent.user + spent.system,
+  };
+}
+
+async function main() {
+  const handler = await loadHandler(env._HANDLER, env.LAMBDA_TASK_ROOT ?? process.cwd());
+  const readyAt = process.hrtime.bigint();
+  const origin = hrOrigin();
+  const init = { rss: process.memoryUsage.rss(), heapUsed: process.memoryUsage().heapUsed };
+  const events = Array.from({ length: EVENTS }, (_, i) => makeEvent(i));
+
+  const firstContext = nextInvocation(1);
+  const firstStart = process.hrtime.bigint();
+  const firstResult = await handler(events[0], firstContext);
+  const firstNs = Number(process.hrtime.bigint() - firstStart);
+  const sample = check(firstResult);
+
+  const n = settings.warm;
+  const durations = new Float64Array(n);
+  const heap = [];
+  let gcCpuUs = 0;
+  const cpuStart = process.cpuUsage();
+  const loopStart = process.hrtime.bigint();
+  let last;
+  for (let i = 0; i < n; i++) {
+    await new Promise(setImmediate);
+    const event = events[(i + 1) % EVENTS];
+    const context = nextInvocation(i + 2);
+    const t0 = process.hrtime.bigint();
+    last = await handler(event, context);
+    durations[i] = Number(process.hrtime.bigint() - t0);
+    if (settings.heapAt.has(i + 2)) {
+      const measured = gcAndMeasure(i + 2);
+      heap.push(measured.sample);
+      gcCpuUs += measured.cpuUs;
+    }
+  }
+  const loopEnd = process.hrtime.bigint();
+  const loopNs = Number(loopEnd - loopStart);
+  const cpu = process.cpuUsage(cpuStart);
+  if (n > 0) check(last);
+  const sorted = Float64Array.from(durations).sort();
+  let sum = 0;
+  for (const d of durations) sum += d;
+
+  const timing = performance.nodeTiming;
+  const result = {
+    hr: {
+      origin: String(origin),
+      bootstrapComplete: String(origin + BigInt(Math.round(timing.bootstrapComplete * 1e6))),
+      main: String(mainAt),
+      ready: String(readyAt),
+      firstStart: String(firstStart),
+      loopStart: String(loopStart),
+      loopEnd: String(loopEnd),
+    },
+    init,
+    firstNs,
+    sample,
+    warm: {
+      n,
+      loopNs,
+      p50Ns: percentile(sorted, 0.5),
+      p90Ns: percentile(sorted, 0.9),
+      p99Ns: percentile(sorted, 0.99),
+      p999Ns: percentile(sorted, 0.999),
+      maxNs: n > 0 ? sorted[n - 1] : 0,
+      meanNs: n > 0 ? sum / n : 0,
+      cpuUs: cpu.user + cpu.system - gcCpuUs,
+    },
+    heap,
+    end: { rss: process.memoryUsage.rss() },
+  };
+  writeFileSync(settings.out, JSON.stringify(result));
+}
+
+main().then(
+  () => process.exit(0),
+  (error) => {
+    process.stderr.write(`bench runner: ${error?.stack ?? error}\n`);
+    process.exit(70);
+  },
+);

@@ -1,0 +1,9 @@
+import { dirname, join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+/** bench/ (this file is bench/harness/paths.ts). */
+export const benchDir = resolve(dirname(fileURLToPath(import.meta.url)), '..');
+export const repoRoot = resolve(benchDir, '..');
+export const resultsDir = join(benchDir, 'results');
+/** The measured processes' entry (plain ESM, no loader). */
+export const runnerPath = join(benchDir, 'child', 'runner.mjs');
