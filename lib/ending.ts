@@ -31,4 +31,6 @@ export interface Ending {
   /** Undefined for warmup pings. */
   readonly batch: number | undefined;
   readonly latencyMs: number;
+  /** A 4xx-style result (the caller's fault): X-Ray `error`, no predictions counted. */
+  readonly clientError: boolean;
 }

@@ -11,6 +11,7 @@ import {
   defaultInput,
   defaultIsClientError,
   defaultIsWarmup,
+  isServerErrorResponse,
 } from './events.js';
 import { Invocation, withInvocation } from './invocation.js';
 import { lifecycle } from './lifecycle.js';
@@ -183,7 +184,8 @@ export class Observation<TEvent, TResult> {
     const latencyMs = performance.now() - invocation.startPerf;
     const summary = invocation.warmup ? undefined : this.#summarise(outcome, f);
     const batch = invocation.warmup ? undefined : this.#batchSize(outcome, f, summary);
-    const ending: Ending = { inv: invocation, outcome, f, summary, batch, latencyMs };
+    const clientError = !invocation.warmup && this.#isClientError(outcome);
+    const ending: Ending = { inv: invocation, outcome, f, summary, batch, latencyMs, clientError };
     const drift = this.#drift;
     if (drift && summary)
       this.#call('drift', undefined, () =>
@@ -226,7 +228,7 @@ export class Observation<TEvent, TResult> {
     return this.#call('clientError', false, () => (custom ?? defaultIsClientError)(outcome.result));
   }
 
-  #endSpan({ inv, outcome, f, summary, batch }: Ending): void {
+  #endSpan({ inv, outcome, f, summary, batch, clientError }: Ending): void {
     const span = inv.span;
     if (f.inputHash) span.setAttribute(ATTR.InputHash, f.inputHash);
     if (summary) span.setAttribute(ATTR.PredictionId, f.predictionId);
@@ -235,11 +237,11 @@ export class Observation<TEvent, TResult> {
     if (batch !== undefined) span.setAttribute(ATTR.BatchSize, batch);
     if (summary) setPredictionAttributes(span, summary);
     setUserAttributes(span, inv);
-    setOutcomeStatus(span, outcome, this.#isClientError(outcome));
+    setOutcomeStatus(span, outcome, clientError);
     span.end();
   }
 
-  #publishMetrics({ inv, outcome, f, summary, batch = 1, latencyMs }: Ending): void {
+  #publishMetrics({ inv, outcome, f, summary, batch = 1, latencyMs, clientError }: Ending): void {
     const sink = this.#rt.metrics;
     if (!sink) return;
     const add = (name: keyof typeof METRIC_UNIT, value: number) =>
@@ -254,10 +256,7 @@ export class Observation<TEvent, TResult> {
       add(METRIC.Errors, outcome.error !== undefined ? 1 : 0);
       if (outcome.timedOut) add(METRIC.Timeouts, 1);
       add(METRIC.BatchSize, batch);
-      add(
-        METRIC.Predictions,
-        summary?.count ?? (outcome.error === undefined && !outcome.timedOut ? batch : 0),
-      );
+      add(METRIC.Predictions, summary?.count ?? (answered(outcome) && !clientError ? batch : 0));
       if (summary) {
         for (const c of summary.confidences) add(METRIC.Confidence, c);
         if (summary.confidences.length > 0) add(METRIC.LowConfidence, summary.lowConfidence);
@@ -276,4 +275,9 @@ export class Observation<TEvent, TResult> {
       timestamp: Date.now(),
     });
   }
+}
+
+/** The handler returned a result that is not a server error (it may still hold no readable prediction). */
+function answered(outcome: Outcome): boolean {
+  return outcome.error === undefined && !outcome.timedOut && !isServerErrorResponse(outcome.result);
 }

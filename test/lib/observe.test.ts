@@ -338,7 +338,7 @@ describe('failures, timeouts, warmups', () => {
       body: '{"message":"amount missing"}',
     }));
     const r = await invoke(handler, apiEvent({}));
-    expect(r.emf[0]).toMatchObject({ Errors: 0 });
+    expect(r.emf[0]).toMatchObject({ Errors: 0, Predictions: 0 });
     const doc = (await r.docs())[0]!;
     expect(doc.error).toBe(true);
     expect(doc.fault).toBeUndefined();
