@@ -1,0 +1,130 @@
+/**
+ * `npm run demo`: the fraud-detection example run locally the way Lambda runs
+ * it (the built layer, the real aws-lambda-ric, the code and environment of
+ * the synthesized CDK stack), realistic traffic, then a terminal report of
+ * what the telemetry shows and a preview of the prebuilt CloudWatch dashboard
+ * drawn from the metrics the function really emitted.
+ */
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { join, relative } from 'node:path';
+import { DIMENSION } from '../../lib/telemetry.js';
+import { emfRecords, logRecords } from '../../test/support/emf.js';
+import { repoRoot } from '../../test/support/paths.js';
+import { FRAUD } from '../fraud-detection/cdk/stack.js';
+import { evaluateAlarms } from './alarms.js';
+import { MetricStore } from './preview/metricStore.js';
+import { renderDashboardHtml } from './preview/render.js';
+import { screenshot } from './preview/screenshot.js';
+import { renderReport } from './report.js';
+import { summarise } from './summary.js';
+import { synthesizeExample } from './synth.js';
+import { runTraffic, type TrafficResult } from './traffic.js';
+import { waterfall } from './waterfall.js';
+import { FUNCTION_NAME, startWorld, type World } from './world.js';
+
+const OUT_DIR = join(repoRoot, 'dist', 'demo');
+const say = (line: string) => process.stdout.write(`${line}\n`);
+
+type Doc = Record<string, unknown>;
+
+function traceOf(world: World, traceHeader: string): Doc[] {
+  const root = /Root=([^;]+)/.exec(traceHeader)?.[1];
+  return world.daemon.documents().filter((d) => d.trace_id === root) as Doc[];
+}
+
+function traces(world: World, traffic: TrafficResult) {
+  const cold = traffic.calls.find((c) => c.env === 'A');
+  const warm = traffic.calls.filter((c) => c.env === 'A' && c.kind === 'single')[10];
+  return {
+    cold: cold ? waterfall(traceOf(world, cold.traceHeader)) : ['(none)'],
+    warm: warm ? waterfall(traceOf(world, warm.traceHeader)) : ['(none)'],
+    clientErrors: world.daemon.documents().filter((d) => d.error === true).length,
+  };
+}
+
+async function main(): Promise<void> {
+  const started = Date.now();
+  say(
+    '\x1b[1mobserved-inference demo\x1b[0m: the fraud-detection model on a local Lambda, no AWS account\n',
+  );
+  const example = synthesizeExample(FUNCTION_NAME);
+  say(
+    `  cdk synth: ${Object.keys(example.template.Resources).length} resources (function, layer, ${example.resolver.resources('AWS::CloudWatch::Alarm').length} alarms, dashboard, HTTP API)`,
+  );
+  const world = await startWorld(example, (line) => say(`  ${line}`));
+  try {
+    say('');
+    const traffic = await runTraffic(world);
+    await world.daemon.flush();
+    const records = emfRecords(traffic.lines);
+    const logs = logRecords(traffic.lines);
+    const store = MetricStore.fromEmf(records);
+    const alarms = evaluateAlarms(example.resolver, store);
+    const summary = summarise(records, logs, {
+      service: FRAUD.serviceName,
+      model: FRAUD.model.name,
+      version: FRAUD.model.version,
+    });
+    const t = traces(world, traffic);
+    const lowConfidence = Number(example.env.OBSERVED_LOW_CONFIDENCE ?? 0.5);
+    for (const line of renderReport({
+      summary,
+      clientErrors: t.clientErrors,
+      environments: traffic.environments,
+      alarms,
+      coldTrace: t.cold,
+      warmTrace: t.warm,
+      lowConfidenceThreshold: lowConfidence,
+    }))
+      say(line);
+    await writePreview(example, store, logs, alarms);
+    if (world.moto)
+      say(
+        `\n  X-Ray on moto holds ${world.daemon.documents().length} segment documents (BatchGetTraces)`,
+      );
+    say(
+      `\n  ${traffic.calls.length} requests, ${records.length} EMF records with dimensions ${DIMENSION.Service}=${FRAUD.serviceName}, ${DIMENSION.ModelName}=${FRAUD.model.name}, ${DIMENSION.ModelVersion}=${FRAUD.model.version}; done in ${((Date.now() - started) / 1000).toFixed(1)} s`,
+    );
+  } finally {
+    await world.stop();
+  }
+}
+
+async function writePreview(
+  example: ReturnType<typeof synthesizeExample>,
+  store: MetricStore,
+  logs: ReturnType<typeof logRecords>,
+  alarms: ReturnType<typeof evaluateAlarms>,
+): Promise<void> {
+  mkdirSync(OUT_DIR, { recursive: true });
+  const [dashboard] = example.resolver.resources('AWS::CloudWatch::Dashboard');
+  if (!dashboard) throw new Error('the synthesized stack has no dashboard');
+  const body = JSON.parse(String(dashboard.properties.DashboardBody)) as unknown;
+  const html = renderDashboardHtml({
+    dashboardBody: body,
+    metrics: store,
+    logs,
+    alarms,
+    title: `${String(dashboard.properties.DashboardName ?? 'fraud-detection')} (local preview)`,
+    generatedAt: new Date(),
+    // A run of well under two minutes is one CloudWatch period; 5 s periods show its shape (the page says so).
+    period: 5,
+  });
+  const htmlPath = join(OUT_DIR, 'dashboard.html');
+  writeFileSync(htmlPath, html);
+  say('\n\x1b[1mDashboard preview\x1b[0m');
+  say(`  ${relative(process.cwd(), htmlPath)}  (self-contained: open it in a browser)`);
+  const shot = await screenshot(htmlPath, join(OUT_DIR, 'dashboard.png'));
+  say(
+    'skipped' in shot
+      ? `  no PNG: ${shot.skipped}`
+      : `  ${relative(process.cwd(), shot.path)}  (${(shot.bytes / 1024).toFixed(0)} KB, headless Chromium)`,
+  );
+}
+
+main().catch((error: unknown) => {
+  process.stderr.write(
+    `\ndemo failed: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`,
+  );
+  process.exitCode = 1;
+});

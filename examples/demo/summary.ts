@@ -1,0 +1,122 @@
+/**
+ * What the demo's telemetry says, computed from what the function really
+ * emitted: EMF records (statistics as CloudWatch computes them), log lines
+ * and X-Ray documents.
+ */
+import { DEFAULT_NAMESPACE, DIMENSION, METRIC, stageMetricName } from '../../lib/telemetry.js';
+import { MetricStore } from './preview/metricStore.js';
+
+export const STAGES = ['preprocess', 'predict', 'postprocess'] as const;
+
+export interface Percentiles {
+  readonly p50: number | undefined;
+  readonly p95: number | undefined;
+  readonly p99: number | undefined;
+}
+
+export interface DriftWindowSummary {
+  readonly score: number;
+  readonly windowSize: number;
+  readonly moved: readonly string[];
+}
+
+export interface DemoSummary {
+  readonly invocations: number;
+  readonly predictions: number;
+  readonly warmups: number;
+  readonly errors: number;
+  readonly latency: Percentiles;
+  readonly stages: Readonly<Record<string, Percentiles>>;
+  readonly coldStarts: number;
+  readonly coldStartDurations: readonly number[];
+  readonly modelLoadTimes: readonly number[];
+  readonly modelLoads: number;
+  readonly confidenceAverage: number | undefined;
+  readonly lowConfidence: number;
+  readonly drift: readonly DriftWindowSummary[];
+}
+
+type Log = Record<string, unknown>;
+
+/** Every value of a metric in the whole run, as one CloudWatch period would see them. */
+function whole(
+  store: MetricStore,
+  dims: Record<string, string>,
+  metricName: string,
+  stat: string,
+): number | undefined {
+  const range = store.timeRange();
+  if (!range) return undefined;
+  const period = Math.max(60, Math.ceil((range.end - range.start) / 1000 / 60 + 1) * 60);
+  const points = store.query({
+    namespace: DEFAULT_NAMESPACE,
+    metricName,
+    dimensions: dims,
+    stat,
+    period,
+    start: range.start - 60_000,
+    end: range.end + 60_000,
+  });
+  if (points.length === 0) return undefined;
+  if (stat === 'Sum' || stat === 'SampleCount') return points.reduce((n, p) => n + p.value, 0);
+  return points.length === 1 ? points[0]!.value : undefined;
+}
+
+function percentiles(
+  store: MetricStore,
+  dims: Record<string, string>,
+  metricName: string,
+): Percentiles {
+  return {
+    p50: whole(store, dims, metricName, 'p50'),
+    p95: whole(store, dims, metricName, 'p95'),
+    p99: whole(store, dims, metricName, 'p99'),
+  };
+}
+
+/** Values of one metric across records, in order. */
+function valuesOf(records: readonly Record<string, unknown>[], name: string): number[] {
+  return records.flatMap((r) => {
+    const v = r[name];
+    return typeof v === 'number' ? [v] : Array.isArray(v) ? (v as number[]) : [];
+  });
+}
+
+/** Summarise a run from its EMF records and log lines, for the model's dimension set. */
+export function summarise(
+  records: readonly Record<string, unknown>[],
+  logs: readonly Log[],
+  dims: { service: string; model: string; version: string },
+): DemoSummary {
+  const store = MetricStore.fromEmf(records);
+  const d = {
+    [DIMENSION.Service]: dims.service,
+    [DIMENSION.ModelName]: dims.model,
+    [DIMENSION.ModelVersion]: dims.version,
+  };
+  const sum = (name: string) => whole(store, d, name, 'Sum') ?? 0;
+  const stages: Record<string, Percentiles> = {};
+  for (const s of STAGES) stages[s] = percentiles(store, d, stageMetricName(s));
+  return {
+    invocations: whole(store, d, METRIC.InferenceLatency, 'SampleCount') ?? 0,
+    predictions: sum(METRIC.Predictions),
+    warmups: sum(METRIC.WarmupPings),
+    errors: sum(METRIC.Errors),
+    latency: percentiles(store, d, METRIC.InferenceLatency),
+    stages,
+    coldStarts: sum(METRIC.ColdStart),
+    coldStartDurations: valuesOf(records, METRIC.ColdStartDuration),
+    modelLoadTimes: valuesOf(records, METRIC.ModelLoadTime),
+    modelLoads: sum(METRIC.ModelLoads),
+    confidenceAverage: whole(store, d, METRIC.Confidence, 'Average'),
+    lowConfidence: sum(METRIC.LowConfidence),
+    drift: logs
+      .filter((l) => typeof l.drift_score === 'number')
+      .sort((a, b) => String(a.timestamp).localeCompare(String(b.timestamp)))
+      .map((l) => ({
+        score: l.drift_score as number,
+        windowSize: l.drift_window_size as number,
+        moved: (l.drift_moved as string[]) ?? [],
+      })),
+  };
+}

@@ -1,0 +1,78 @@
+/**
+ * The example's deployment: the fraud model as an ObservedInferenceFunction
+ * behind an HTTP API, with its prebuilt alarms and dashboard. `cdk synth`
+ * builds it offline (esbuild bundles locally; no Docker, no AWS account).
+ */
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { CfnOutput, Duration, Stack, type StackProps } from 'aws-cdk-lib';
+import { HttpApi, HttpMethod } from 'aws-cdk-lib/aws-apigatewayv2';
+import { HttpLambdaIntegration } from 'aws-cdk-lib/aws-apigatewayv2-integrations';
+import type { Construct } from 'constructs';
+import { InferenceObservabilityLayer, ObservedInferenceFunction } from 'observed-inference/cdk';
+
+const here = fileURLToPath(new URL('.', import.meta.url));
+const example = join(here, '..');
+
+/** What the stack deploys, so the demo can run the same function locally. */
+export const FRAUD = {
+  serviceName: 'fraud-detection',
+  model: { name: 'fraud-detector', version: '1.0.0' },
+  stages: ['preprocess', 'predict', 'postprocess'],
+  baseline: 'model/baseline.json',
+  /**
+   * The confidence of a binary model's predicted label is at least 0.5, so the
+   * library's default threshold would never fire: below 0.7 means p in (0.3, 0.7).
+   */
+  lowConfidenceThreshold: 0.7,
+  /** Predictions per drift window: small enough that a few hundred requests show drift. */
+  driftWindow: 200,
+} as const;
+
+export interface FraudDetectionStackProps extends StackProps {
+  /** The layer zip (built by `npm run build:layer`). @default dist/layer.zip of the repository */
+  readonly layerZip?: string;
+}
+
+export class FraudDetectionStack extends Stack {
+  readonly function: ObservedInferenceFunction;
+
+  constructor(scope: Construct, id: string, props: FraudDetectionStackProps = {}) {
+    super(scope, id, props);
+    const layer = new InferenceObservabilityLayer(
+      this,
+      'ObservedInferenceLayer',
+      props.layerZip ? { zipPath: props.layerZip } : {},
+    );
+    this.function = new ObservedInferenceFunction(this, 'Fraud', {
+      entry: join(example, 'handler.ts'),
+      layer,
+      model: FRAUD.model,
+      serviceName: FRAUD.serviceName,
+      stages: [...FRAUD.stages],
+      memorySize: 512,
+      timeout: Duration.seconds(10),
+      lowConfidenceThreshold: FRAUD.lowConfidenceThreshold,
+      objective: { latencyP99: Duration.millis(250), errorRate: 0.01 },
+      drift: { baseline: FRAUD.baseline, threshold: 0.25, window: FRAUD.driftWindow },
+      environment: { MODEL_VERSION: FRAUD.model.version },
+      bundling: {
+        commandHooks: {
+          beforeBundling: () => [],
+          beforeInstall: () => [],
+          // The drift baseline travels with the code: OBSERVED_BASELINE is relative to the task root.
+          afterBundling: (inputDir: string, outputDir: string) => [
+            `mkdir -p ${outputDir}/model && cp ${join(example, 'model', 'baseline.json')} ${outputDir}/model/baseline.json`,
+          ],
+        },
+      },
+    });
+    const api = new HttpApi(this, 'Api', { description: 'fraud-detection inference' });
+    api.addRoutes({
+      path: '/predict',
+      methods: [HttpMethod.POST],
+      integration: new HttpLambdaIntegration('Predict', this.function),
+    });
+    new CfnOutput(this, 'PredictUrl', { value: `${api.apiEndpoint}/predict` });
+  }
+}
