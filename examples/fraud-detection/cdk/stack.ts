@@ -61,7 +61,7 @@ export class FraudDetectionStack extends Stack {
           beforeBundling: () => [],
           beforeInstall: () => [],
           // The drift baseline travels with the code: OBSERVED_BASELINE is relative to the task root.
-          afterBundling: (inputDir: string, outputDir: string) => [
+          afterBundling: (_inputDir: string, outputDir: string) => [
             `mkdir -p ${outputDir}/model && cp ${join(example, 'model', 'baseline.json')} ${outputDir}/model/baseline.json`,
           ],
         },
