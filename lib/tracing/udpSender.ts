@@ -35,6 +35,8 @@ function asError(value: unknown): Error {
 export class UdpSegmentSender {
   readonly #options: UdpSegmentSenderOptions;
   #socket: Socket | undefined;
+  /** `true` once connected, or the pending connection. */
+  #connected: true | Promise<Socket> | undefined;
 
   constructor(options: UdpSegmentSenderOptions) {
     this.#options = options;
@@ -65,6 +67,7 @@ export class UdpSegmentSender {
   close(): void {
     const socket = this.#socket;
     this.#socket = undefined;
+    this.#connected = undefined;
     try {
       socket?.close();
     } catch {
@@ -73,28 +76,46 @@ export class UdpSegmentSender {
   }
 
   #sendOne(doc: string, done: (error: Error | null) => void): void {
-    try {
-      this.#open().send(XRAY_DAEMON_HEADER + doc, this.#options.port, this.#options.host, done);
-    } catch (error) {
-      // e.g. a socket closed under us: report, and let the next send open a fresh one.
-      this.#socket = undefined;
-      done(asError(error));
-    }
+    const send = (socket: Socket) => {
+      try {
+        // Connected: no address (and no lookup) per datagram.
+        socket.send(XRAY_DAEMON_HEADER + doc, done);
+      } catch (error) {
+        // e.g. a socket closed under us: report, and let the next send open a fresh one.
+        this.#socket = undefined;
+        this.#connected = undefined;
+        done(asError(error));
+      }
+    };
+    const connected = this.#connected ?? this.#open();
+    if (connected === true && this.#socket) send(this.#socket);
+    else if (connected !== true) connected.then(send, (error: unknown) => done(asError(error)));
   }
 
-  #open(): Socket {
-    if (this.#socket) return this.#socket;
+  #open(): Promise<Socket> {
     const socket = createSocket(isIPv6(this.#options.host) ? 'udp6' : 'udp4');
     socket.on('error', (error) => {
       this.#report(error);
       if (this.#socket === socket) this.close();
     });
     socket.on('close', () => {
-      if (this.#socket === socket) this.#socket = undefined;
+      if (this.#socket === socket) {
+        this.#socket = undefined;
+        this.#connected = undefined;
+      }
     });
     socket.unref();
     this.#socket = socket;
-    return socket;
+    const connecting = new Promise<Socket>((resolve, reject) => {
+      socket.once('error', reject);
+      socket.connect(this.#options.port, this.#options.host, () => {
+        socket.off('error', reject);
+        if (this.#socket === socket) this.#connected = true;
+        resolve(socket);
+      });
+    });
+    this.#connected = connecting;
+    return connecting;
   }
 
   #report(error: Error): void {
