@@ -18,6 +18,7 @@ import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { CONTENDER_IDS, CONTENDERS, type Contender } from './harness/contenders.js';
 import { computeFigures, type Figures } from './harness/figures.js';
+import { checkHealth, type Health } from './harness/health.js';
 import { repoRoot, resultsDir } from './harness/paths.js';
 import { budgetCheck, renderReport } from './harness/report.js';
 import { startSinks } from './harness/sinks.js';
@@ -38,11 +39,11 @@ interface Plan {
 }
 
 const FULL: Plan = {
-  coldRounds: 30,
-  noHookColdRounds: 10,
-  warmRounds: 5,
+  coldRounds: 60,
+  noHookColdRounds: 20,
+  warmRounds: 10,
   warmInvocations: 20_000,
-  leakRounds: 1,
+  leakRounds: 2,
   leakInvocations: 100_000,
 };
 const QUICK: Plan = {
@@ -188,6 +189,9 @@ async function main(): Promise<void> {
     const f = computeFigures(c.id, results);
     if (f) figures.set(c.id, f);
   }
+  const health = new Map<string, Health>(
+    contenders.map((c) => [c.id, checkHealth(c, figures.get(c.id), results)]),
+  );
   const sizes = layerSizes(contenders, staged);
   const budget = budgetCheck(figures, sizes);
   const now = new Date();
@@ -218,8 +222,11 @@ async function main(): Promise<void> {
       .join(' ')}`,
     notes,
   };
-  const markdown = renderReport(meta, contenders, figures, sizes, budget);
+  const markdown = renderReport(meta, contenders, figures, sizes, budget, health);
   console.log(`\n${markdown}`);
+  for (const h of health.values()) {
+    if (!h.ok) console.log(`WARNING ${h.contender}: ${h.problems.join('; ')} ${h.stderr[0] ?? ''}`);
+  }
   for (const b of budget) {
     console.log(
       `${b.pass ? 'PASS' : 'MISS'} ${b.contender}: ${b.target} ${b.value.toFixed(2)} ${b.unit} (≤ ${b.limit} ${b.unit})`,
@@ -232,7 +239,7 @@ async function main(): Promise<void> {
   writeFileSync(join(resultsDir, `${name}.md`), markdown);
   writeFileSync(
     join(resultsDir, `${name}.json`),
-    `${JSON.stringify({ meta, plan, figures: Object.fromEntries(figures), sizes: Object.fromEntries(sizes), budget, runs: results }, null, 2)}\n`,
+    `${JSON.stringify({ meta, plan, figures: Object.fromEntries(figures), sizes: Object.fromEntries(sizes), budget, health: Object.fromEntries(health), runs: results }, null, 2)}\n`,
   );
   console.log(`\nwrote bench/results/${name}.md and .json`);
   rmSync(staged.root, { recursive: true, force: true });

@@ -39,7 +39,30 @@ export interface Contender {
   readonly env?: Readonly<Record<string, string>>;
   /** Skipped unless its packages are installed (bench/adot). */
   readonly optional?: boolean;
+  /**
+   * What a working set-up emits per warm invocation, at least: a run short of it
+   * (say, a span that failed to end and was never sent) is flagged in the report,
+   * since its figures would flatter it.
+   */
+  readonly expect: Expected;
 }
+
+export interface Expected {
+  readonly stdoutLines: number;
+  readonly udpDatagrams: number;
+  readonly otlpRequests: number;
+  /** Whether anything on stderr means it is failing (the OpenTelemetry SDKs chat there). */
+  readonly quietStderr: boolean;
+}
+
+const NOTHING: Expected = { stdoutLines: 0, udpDatagrams: 0, otlpRequests: 0, quietStderr: true };
+/** Our EMF record and log line, and one datagram per trace; stderr only when we fail. */
+const OURS_EXPECTED: Expected = {
+  stdoutLines: 2,
+  udpDatagrams: 1,
+  otlpRequests: 0,
+  quietStderr: true,
+};
 
 export const CONTENDERS: readonly Contender[] = [
   {
@@ -48,6 +71,7 @@ export const CONTENDERS: readonly Contender[] = [
     signals: 'none',
     handler: 'bare.mjs',
     layer: LAYER.None,
+    expect: NOTHING,
   },
   {
     id: 'oi-library',
@@ -55,6 +79,7 @@ export const CONTENDERS: readonly Contender[] = [
     signals: 'traces + metrics + logs',
     handler: 'observed.mjs',
     layer: LAYER.Ours,
+    expect: OURS_EXPECTED,
   },
   {
     id: 'oi-zero-code',
@@ -64,6 +89,7 @@ export const CONTENDERS: readonly Contender[] = [
     layer: LAYER.Ours,
     execWrapper: 'observed-inference-wrapper',
     env: { OBSERVED_MODEL_NAME: 'bench-model', OBSERVED_MODEL_VERSION: '1' },
+    expect: OURS_EXPECTED,
   },
   {
     id: 'powertools',
@@ -71,6 +97,8 @@ export const CONTENDERS: readonly Contender[] = [
     signals: 'traces + metrics + logs',
     handler: 'powertools.mjs',
     layer: LAYER.Packages,
+    // EMF record and log line; the X-Ray SDK streams each closed subsegment as a datagram.
+    expect: { stdoutLines: 2, udpDatagrams: 2, otlpRequests: 0, quietStderr: true },
   },
   {
     id: 'otel',
@@ -79,6 +107,8 @@ export const CONTENDERS: readonly Contender[] = [
     handler: 'otel.mjs',
     layer: LAYER.Otel,
     execWrapper: 'otel-handler',
+    // The Lambda instrumentation force-flushes the batch processor: one export per invocation.
+    expect: { stdoutLines: 0, udpDatagrams: 0, otlpRequests: 1, quietStderr: false },
   },
   {
     id: 'emf',
@@ -86,6 +116,7 @@ export const CONTENDERS: readonly Contender[] = [
     signals: 'metrics',
     handler: 'emf.mjs',
     layer: LAYER.Packages,
+    expect: { stdoutLines: 1, udpDatagrams: 0, otlpRequests: 0, quietStderr: true },
   },
   {
     id: 'adot',
@@ -95,6 +126,8 @@ export const CONTENDERS: readonly Contender[] = [
     layer: LAYER.Adot,
     execWrapper: 'otel-instrument',
     optional: true,
+    // OTLP spans to the X-Ray daemon over UDP, about one datagram per invocation.
+    expect: { stdoutLines: 0, udpDatagrams: 0.9, otlpRequests: 0, quietStderr: false },
   },
 ];
 

@@ -1,5 +1,6 @@
 import { BARE, type Contender, OURS } from './contenders.js';
 import type { Figures } from './figures.js';
+import type { Health } from './health.js';
 import type { LayerSize } from './sizes.js';
 import type { Spread } from './stats.js';
 
@@ -187,6 +188,7 @@ export function renderReport(
   figures: ReadonlyMap<string, Figures>,
   sizes: ReadonlyMap<string, LayerSize>,
   budget: readonly BudgetLine[],
+  health: ReadonlyMap<string, Health>,
 ): string {
   const present = contenders.filter((c) => figures.has(c.id));
   const ours = figures.get(OURS);
@@ -201,6 +203,15 @@ export function renderReport(
     `- plan: ${meta.plan}; took ${Math.round(meta.durationS)} s`,
     '',
   );
+  const unhealthy = [...health.values()].filter((h) => !h.ok);
+  for (const h of unhealthy) {
+    out.push(
+      `> **WARNING: ${h.contender} did not emit what it should** (${h.problems.join('; ')})` +
+        (h.stderr.length > 0 ? `; stderr: \`${h.stderr[0]!.slice(0, 300)}\`` : '') +
+        '. Its figures do not describe a working set-up.',
+      '',
+    );
+  }
   out.push(
     '## Overhead over the bare handler',
     '',
@@ -316,6 +327,35 @@ export function renderReport(
         `${b.limit} ${b.unit}`,
         b.pass ? 'PASS' : 'MISS',
       ]),
+    ),
+    '',
+  );
+  out.push('## What each contender emitted (per warm invocation)', '');
+  out.push(
+    table(
+      [
+        'contender',
+        'stdout lines',
+        'UDP datagrams',
+        'OTLP requests',
+        'expected (lines / datagrams / requests)',
+        'stderr (first line)',
+        'check',
+      ],
+      present.map((c) => {
+        const per = figures.get(c.id)!.perInvocation;
+        const h = health.get(c.id);
+        const e = c.expect;
+        return [
+          c.label,
+          num(per.stdoutLines),
+          num(per.udpDatagrams),
+          num(per.otlpRequests),
+          `${e.stdoutLines} / ${e.udpDatagrams} / ${e.otlpRequests}`,
+          h?.stderr[0] ? `\`${h.stderr[0].slice(0, 120).replace(/\|/g, '\\|')}\`` : '',
+          h?.ok === false ? `WARN: ${h.problems.join('; ')}` : 'OK',
+        ];
+      }),
     ),
     '',
   );

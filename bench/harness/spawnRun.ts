@@ -46,6 +46,8 @@ export interface RunSpec {
   readonly env?: Readonly<Record<string, string>>;
   /** @default 'hook' */
   readonly resolution?: Resolution;
+  /** Keep the stdout/stderr files (profiling reads --trace-gc lines from them). */
+  readonly keepOutput?: boolean;
 }
 
 /** The child's own report (bench/child/runner.mjs). */
@@ -101,6 +103,8 @@ export interface RunResult {
     invocations: number;
   };
   readonly samples?: { stdout: string[]; stderr: string; udp?: string; otlp?: string };
+  /** With `keepOutput`: the child's stdout and stderr files. */
+  readonly output?: { stdout: string; stderr: string };
 }
 
 const MB = 1024 * 1024;
@@ -195,8 +199,10 @@ export async function runOnce(spec: RunSpec, staged: Staged, sinks: Sinks): Prom
   const stderr = head(stderrFile, 2000);
   const stdoutHead = head(stdoutFile, 6000).split('\n').slice(0, 3);
   const stdoutLines = await countLines(stdoutFile);
-  rmSync(stdoutFile);
-  rmSync(stderrFile);
+  if (!spec.keepOutput) {
+    rmSync(stdoutFile);
+    rmSync(stderrFile);
+  }
   const common = { contender: spec.contender.id, kind: spec.kind, round: spec.round };
   if (exit.code !== 0 || !existsSync(out)) {
     return {
@@ -233,6 +239,7 @@ export async function runOnce(spec: RunSpec, staged: Staged, sinks: Sinks): Prom
       stdoutLines,
       invocations: 1 + report.warm.n,
     },
+    ...(spec.keepOutput ? { output: { stdout: stdoutFile, stderr: stderrFile } } : {}),
     samples: {
       stdout: stdoutHead,
       stderr,
