@@ -1,0 +1,61 @@
+import { DEFAULT_NAMESPACE, ENV } from '../lib/telemetry.js';
+import type { InferenceModel } from './target.js';
+
+/** The instrumentation modes: `library` (code calls `observe()`) or `zero-code` (the layer's exec wrapper). */
+export const INSTRUMENTATION_MODE = { Library: 'library', ZeroCode: 'zero-code' } as const;
+export type InstrumentationMode = (typeof INSTRUMENTATION_MODE)[keyof typeof INSTRUMENTATION_MODE];
+
+/** The exec wrapper's path in Lambda: layers are extracted to /opt (layer/observed-inference-wrapper). */
+export const WRAPPER_PATH = '/opt/observed-inference-wrapper';
+
+/** Ecosystem variables the runtime honours as they are (TELEMETRY.md). */
+export const ECOSYSTEM_ENV = {
+  ExecWrapper: 'AWS_LAMBDA_EXEC_WRAPPER',
+  ServiceName: 'POWERTOOLS_SERVICE_NAME',
+  Namespace: 'POWERTOOLS_METRICS_NAMESPACE',
+} as const;
+
+/** What the environment of an instrumented function says. */
+export interface EnvironmentSettings {
+  readonly mode: InstrumentationMode;
+  readonly model: InferenceModel;
+  readonly serviceName: string;
+  readonly namespace?: string;
+  readonly lowConfidence: number;
+  readonly baseline?: string;
+  readonly driftWindow?: number;
+}
+
+/**
+ * The environment variables that make the runtime emit exactly the dimension
+ * values the alarms and dashboard read. `POWERTOOLS_SERVICE_NAME` is always
+ * set: its runtime default, the function name, is unknown at synth time.
+ *
+ * @example
+ * instrumentationEnvironment({ mode: 'zero-code', model: { name: 'fraud', version: '1' }, serviceName: 'fraud', lowConfidence: 0.5 });
+ */
+export function instrumentationEnvironment(settings: EnvironmentSettings): Record<string, string> {
+  const env: Record<string, string> = {
+    [ENV.ModelName]: settings.model.name,
+    [ENV.ModelVersion]: settings.model.version,
+    [ECOSYSTEM_ENV.ServiceName]: settings.serviceName,
+    [ECOSYSTEM_ENV.Namespace]: settings.namespace ?? DEFAULT_NAMESPACE,
+    [ENV.LowConfidence]: String(settings.lowConfidence),
+  };
+  if (settings.baseline !== undefined) env[ENV.Baseline] = settings.baseline;
+  if (settings.driftWindow !== undefined) env[ENV.DriftWindow] = String(settings.driftWindow);
+  if (settings.mode === INSTRUMENTATION_MODE.ZeroCode)
+    env[ECOSYSTEM_ENV.ExecWrapper] = WRAPPER_PATH;
+  return env;
+}
+
+/**
+ * `s3://bucket/key` → bucket and key, for the `s3:GetObject` grant on a baseline.
+ *
+ * @example
+ * parseS3Uri('s3://models/fraud/baseline.json'); // { bucket: 'models', key: 'fraud/baseline.json' }
+ */
+export function parseS3Uri(uri: string): { bucket: string; key: string } | undefined {
+  const match = /^s3:\/\/([^/]+)\/(.+)$/.exec(uri);
+  return match ? { bucket: match[1]!, key: match[2]! } : undefined;
+}

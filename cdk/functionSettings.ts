@@ -1,0 +1,207 @@
+import { Duration } from 'aws-cdk-lib';
+import * as lambda from 'aws-cdk-lib/aws-lambda';
+import { type BundlingOptions, OutputFormat } from 'aws-cdk-lib/aws-lambda-nodejs';
+import {
+  INSTRUMENTATION_MODE,
+  type InstrumentationMode,
+  instrumentationEnvironment,
+} from './environment.js';
+import { InvalidPropError } from './errors.js';
+import {
+  DEFAULTS,
+  type DriftSettings,
+  type InferenceObjective,
+  type ResolvedObjective,
+  resolveObjective,
+} from './target.js';
+import { checkInteger, checkPositive } from './validate.js';
+
+/** The Lambda runtimes the layer is built for (`nodejs20.x` is deprecated). */
+export const SUPPORTED_RUNTIMES: readonly lambda.Runtime[] = [
+  lambda.Runtime.NODEJS_22_X,
+  lambda.Runtime.NODEJS_24_X,
+];
+
+/**
+ * Refuse runtimes the layer is not built for.
+ *
+ * @example
+ * checkRuntime('runtime', lambda.Runtime.NODEJS_22_X);
+ */
+export function checkRuntime(prop: string, runtime: lambda.Runtime): void {
+  if (!SUPPORTED_RUNTIMES.some((r) => r.runtimeEquals(runtime)))
+    throw new InvalidPropError(
+      prop,
+      `${runtime.name} is not supported: the layer targets ${SUPPORTED_RUNTIMES.map((r) => r.name).join(' and ')}`,
+    );
+}
+
+/**
+ * The runtime's accepted drift window sizes (lib/config.ts).
+ *
+ * @example
+ * checkDriftWindow('drift.window', 500);
+ */
+export function checkDriftWindow(prop: string, window: number): void {
+  checkInteger(prop, window, 10);
+  if (window > 1_000_000)
+    throw new InvalidPropError(prop, `must be at most 1000000, got ${window}`);
+}
+
+/** Modules the function's bundle must not contain: the Lambda runtime's AWS SDK and the layer's package. */
+export const LAYER_PROVIDED_MODULES: readonly string[] = ['@aws-sdk/*', 'observed-inference'];
+
+/** CommonJS dependencies call require(); an ESM bundle has none unless given one. */
+const REQUIRE_SHIM =
+  "import{createRequire as __cr}from'node:module';const require=__cr(import.meta.url);";
+
+/**
+ * Local esbuild bundling (never Docker) to ESM, with the layer-provided
+ * modules external; the caller's options win, their externals are added.
+ *
+ * @example
+ * bundlingOptions({ minify: true }).externalModules; // ['@aws-sdk/*', 'observed-inference']
+ */
+export function bundlingOptions(user: BundlingOptions = {}): BundlingOptions {
+  const format = user.format ?? OutputFormat.ESM;
+  return {
+    format,
+    mainFields: format === OutputFormat.ESM ? ['module', 'main'] : undefined,
+    banner: format === OutputFormat.ESM ? REQUIRE_SHIM : undefined,
+    forceDockerBundling: false,
+    ...user,
+    externalModules: [...new Set([...LAYER_PROVIDED_MODULES, ...(user.externalModules ?? [])])],
+  };
+}
+
+/**
+ * Refuse application log levels above INFO: EMF lines carry no `level`, so
+ * Lambda's log-level filtering counts them as INFO and would drop every metric.
+ *
+ * @example
+ * checkLogLevel('logLevel', lambda.ApplicationLogLevel.DEBUG);
+ */
+export function checkLogLevel(prop: string, level: lambda.ApplicationLogLevel): void {
+  const allowed: readonly string[] = [
+    lambda.ApplicationLogLevel.TRACE,
+    lambda.ApplicationLogLevel.DEBUG,
+    lambda.ApplicationLogLevel.INFO,
+  ];
+  if (!allowed.includes(level))
+    throw new InvalidPropError(
+      prop,
+      `${level} would drop the metrics: EMF records have no log level, Lambda files them as INFO ` +
+        `and filters them out above it. Use one of ${allowed.join(', ')}`,
+    );
+}
+
+/**
+ * Refuse a function environment that sets a variable the instrumentation
+ * owns: the dashboard and alarms would look for dimension values never emitted.
+ *
+ * @example
+ * checkEnvironment({ LOG_LEVEL: 'debug' }, 'library');
+ */
+export function checkEnvironment(
+  environment: Readonly<Record<string, string>> | undefined,
+  mode: InstrumentationMode,
+): void {
+  const owned = instrumentationEnvironment({
+    mode,
+    model: { name: 'm', version: 'v' },
+    serviceName: 's',
+    lowConfidence: DEFAULTS.lowConfidence,
+    baseline: 'b',
+    driftWindow: 100,
+  });
+  const hint: Record<string, string> = {
+    OBSERVED_MODEL_NAME: 'model.name',
+    OBSERVED_MODEL_VERSION: 'model.version',
+    POWERTOOLS_SERVICE_NAME: 'serviceName',
+    POWERTOOLS_METRICS_NAMESPACE: 'namespace',
+    OBSERVED_LOW_CONFIDENCE: 'lowConfidenceThreshold',
+    OBSERVED_BASELINE: 'drift.baseline',
+    OBSERVED_DRIFT_WINDOW: 'drift.window',
+    AWS_LAMBDA_EXEC_WRAPPER: "mode: 'library'",
+  };
+  for (const key of Object.keys(environment ?? {})) {
+    if (key in owned)
+      throw new InvalidPropError(
+        `environment.${key}`,
+        `is set by the construct; use the ${hint[key] ?? 'matching'} prop instead`,
+      );
+  }
+}
+
+/**
+ * Refuse an objective the function's timeout makes meaningless.
+ *
+ * @example
+ * checkObjectiveFitsTimeout(objective, Duration.seconds(3));
+ */
+export function checkObjectiveFitsTimeout(objective: ResolvedObjective, timeout: Duration): void {
+  const p99 = objective.latencyP99.toMilliseconds();
+  const limit = timeout.toMilliseconds();
+  if (p99 >= limit)
+    throw new InvalidPropError(
+      'objective.latencyP99',
+      `${p99} ms is not below the function timeout (${limit} ms): raise the timeout or lower the objective`,
+    );
+}
+
+/** The instrumentation mode, checked. */
+export function resolveMode(mode: InstrumentationMode | undefined): InstrumentationMode {
+  const value = mode ?? INSTRUMENTATION_MODE.Library;
+  const modes: readonly string[] = Object.values(INSTRUMENTATION_MODE);
+  if (!modes.includes(value))
+    throw new InvalidPropError('mode', `'${value}' is not one of ${modes.join(', ')}`);
+  return value;
+}
+
+/** The props `resolveFunctionSettings` reads. */
+export interface FunctionSettingsProps {
+  readonly runtime?: lambda.Runtime;
+  readonly mode?: InstrumentationMode;
+  readonly logLevel?: lambda.ApplicationLogLevel;
+  readonly environment?: Readonly<Record<string, string>>;
+  readonly objective?: InferenceObjective;
+  readonly timeout?: Duration;
+  readonly drift?: DriftSettings;
+  readonly logGroup?: unknown;
+  readonly logRetention?: unknown;
+}
+
+/** An `ObservedInferenceFunction`'s props, checked and with defaults filled in. */
+export interface FunctionSettings {
+  readonly runtime: lambda.Runtime;
+  readonly mode: InstrumentationMode;
+  readonly logLevel: lambda.ApplicationLogLevel;
+  readonly objective: ResolvedObjective;
+  readonly driftThreshold: number;
+}
+
+/**
+ * Check an `ObservedInferenceFunction`'s props before anything is created.
+ *
+ * @example
+ * const { runtime, objective } = resolveFunctionSettings(props);
+ */
+export function resolveFunctionSettings(props: FunctionSettingsProps): FunctionSettings {
+  const runtime = props.runtime ?? lambda.Runtime.NODEJS_22_X;
+  checkRuntime('runtime', runtime);
+  const mode = resolveMode(props.mode);
+  const logLevel = props.logLevel ?? lambda.ApplicationLogLevel.INFO;
+  checkLogLevel('logLevel', logLevel);
+  checkEnvironment(props.environment, mode);
+  const objective = resolveObjective('objective', props.objective);
+  checkObjectiveFitsTimeout(objective, props.timeout ?? Duration.seconds(3));
+  const driftThreshold = props.drift?.threshold ?? DEFAULTS.driftThreshold;
+  checkPositive('drift.threshold', driftThreshold);
+  if (props.drift?.window !== undefined) checkDriftWindow('drift.window', props.drift.window);
+  if (props.logGroup !== undefined && props.logRetention !== undefined)
+    throw new InvalidPropError(
+      'logRetention',
+      'does not apply to a logGroup you pass; set it on that group',
+    );
+  return { runtime, mode, logLevel, objective, driftThreshold };
+}

@@ -1,0 +1,59 @@
+import { LOG_KEY } from '../lib/telemetry.js';
+import type { InferenceModel } from './target.js';
+
+/** Powertools Logger's standard keys (not ours to name, so not in the contract module). */
+const POWERTOOLS_KEY = {
+  level: 'level',
+  requestId: 'function_request_id',
+  traceId: 'xray_trace_id',
+  coldStart: 'cold_start',
+} as const;
+
+const ROWS = 20;
+
+/** A Logs Insights string literal. */
+const literal = (value: string) => JSON.stringify(value);
+
+/** A field name, quoted with backticks unless it is plain. */
+const field = (name: string) => (/^[\w.]+$/.test(name) ? name : `\`${name.replace(/`/g, '')}\``);
+
+function modelFilter(model: InferenceModel): string {
+  return `${LOG_KEY.ModelName} = ${literal(model.name)} and ${LOG_KEY.ModelVersion} = ${literal(model.version)}`;
+}
+
+/**
+ * Logs Insights: the latest failed invocations of a model, with the input hash
+ * (the same input failing again is a bad request) and the X-Ray trace id.
+ *
+ * @example
+ * latestErrorsQuery({ name: 'fraud', version: '1' });
+ */
+export function latestErrorsQuery(model: InferenceModel): string {
+  const e = LOG_KEY.Error;
+  return [
+    `fields @timestamp, ${e}.name, ${e}.message, ${LOG_KEY.InputHash}, ${POWERTOOLS_KEY.traceId}, ${POWERTOOLS_KEY.requestId}, ${LOG_KEY.LatencyMs}`,
+    `filter ${modelFilter(model)} and ${POWERTOOLS_KEY.level} = "ERROR" and ispresent(${e}.name)`,
+    'sort @timestamp desc',
+    `limit ${ROWS}`,
+  ].join('\n| ');
+}
+
+/**
+ * Logs Insights: the slowest invocations of a model, with the given stages' timings,
+ * cold start, input hash and the X-Ray trace id.
+ *
+ * @example
+ * slowestInvocationsQuery({ name: 'fraud', version: '1' }, ['preprocess', 'predict']);
+ */
+export function slowestInvocationsQuery(
+  model: InferenceModel,
+  stages: readonly string[] = [],
+): string {
+  const stageFields = stages.map((s) => `, ${field(`${LOG_KEY.Stages}.${s}`)}`).join('');
+  return [
+    `fields @timestamp, ${LOG_KEY.LatencyMs}${stageFields}, ${POWERTOOLS_KEY.coldStart}, ${LOG_KEY.BatchSize}, ${LOG_KEY.InputHash}, ${POWERTOOLS_KEY.traceId}`,
+    `filter ${modelFilter(model)} and ispresent(${LOG_KEY.LatencyMs})`,
+    `sort ${LOG_KEY.LatencyMs} desc`,
+    `limit ${ROWS}`,
+  ].join('\n| ');
+}
