@@ -1,0 +1,320 @@
+import type * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
+import * as iam from 'aws-cdk-lib/aws-iam';
+import * as lambda from 'aws-cdk-lib/aws-lambda';
+import { NodejsFunction, type NodejsFunctionProps } from 'aws-cdk-lib/aws-lambda-nodejs';
+import * as logs from 'aws-cdk-lib/aws-logs';
+import type * as sns from 'aws-cdk-lib/aws-sns';
+import type { Construct } from 'constructs';
+import type { InstrumentationMode } from './environment.js';
+import { bundlingOptions, resolveFunctionSettings } from './functionSettings.js';
+import { InferenceAlarms } from './InferenceAlarms.js';
+import { InferenceDashboard } from './InferenceDashboard.js';
+import { InferenceObservabilityLayer } from './InferenceObservabilityLayer.js';
+import {
+  type InferenceMathOptions,
+  type InferenceMetricOptions,
+  InferenceMetrics,
+} from './metrics.js';
+import { acknowledge, NAG_REASON } from './nag.js';
+import type {
+  DriftSettings,
+  InferenceModel,
+  InferenceObjective,
+  InferenceTarget,
+} from './target.js';
+
+/** Function props the construct sets itself (tracing, log format and log group are what it is for). */
+type OwnedProps =
+  | 'entry'
+  | 'runtime'
+  | 'tracing'
+  | 'loggingFormat'
+  | 'logFormat'
+  | 'applicationLogLevel'
+  | 'applicationLogLevelV2'
+  | 'logGroup'
+  | 'logRetention'
+  | 'logRetentionRole'
+  | 'logRetentionRetryOptions';
+
+/**
+ * Props of {@link ObservedInferenceFunction}: the usual `NodejsFunction` props
+ * (memorySize, timeout, architecture, environment, bundling, vpc, role, …) plus
+ * the model and its observability.
+ *
+ * @example
+ * const props: ObservedInferenceFunctionProps = {
+ *   entry: 'src/fraud.ts',
+ *   model: { name: 'fraud', version: '2026-11-01' },
+ *   objective: { latencyP99: Duration.millis(300) },
+ *   memorySize: 1024,
+ * };
+ */
+export interface ObservedInferenceFunctionProps extends Omit<NodejsFunctionProps, OwnedProps> {
+  /** The handler's source file (TypeScript or JavaScript), bundled locally with esbuild. */
+  readonly entry: string;
+  /** The model served: the `ModelName` and `ModelVersion` of every metric. */
+  readonly model: InferenceModel;
+  /**
+   * `library` (the handler calls `observe()`) or `zero-code` (the layer wraps it).
+   * @default 'library'
+   */
+  readonly mode?: InstrumentationMode;
+  /**
+   * `POWERTOOLS_SERVICE_NAME`, the `service` dimension.
+   * @default - the model name
+   */
+  readonly serviceName?: string;
+  /**
+   * `POWERTOOLS_METRICS_NAMESPACE`.
+   * @default 'ObservedInference'
+   */
+  readonly namespace?: string;
+  /**
+   * `nodejs22.x` or `nodejs24.x`.
+   * @default lambda.Runtime.NODEJS_22_X
+   */
+  readonly runtime?: lambda.Runtime;
+  /**
+   * The objective the alarms hold the model to; its p99 must be below the timeout.
+   * @default { latencyP99: Duration.millis(250), errorRate: 0.01 }
+   */
+  readonly objective?: InferenceObjective;
+  /**
+   * `OBSERVED_LOW_CONFIDENCE`, in [0, 1].
+   * @default 0.5
+   */
+  readonly lowConfidenceThreshold?: number;
+  /**
+   * Drift alarm threshold and the baseline.
+   * @default { threshold: 0.25 } and no baseline
+   */
+  readonly drift?: DriftSettings;
+  /**
+   * `stage()` names graphed on the dashboard (p95 each).
+   * @default - no stage graph
+   */
+  readonly stages?: readonly string[];
+  /**
+   * Notified by the "model health" composite alarm.
+   * @default - a new SNS topic, when alarms are created
+   */
+  readonly alarmTopic?: sns.ITopic;
+  /**
+   * Create this function's `InferenceAlarms`.
+   * @default true
+   */
+  readonly createAlarms?: boolean;
+  /**
+   * Create this function's `InferenceDashboard` (share one across functions
+   * with `createDashboard: false` and `dashboard.addModel(fn.target)`).
+   * @default true
+   */
+  readonly createDashboard?: boolean;
+  /**
+   * @default - a name CloudFormation generates
+   */
+  readonly dashboardName?: string;
+  /**
+   * The layer to attach.
+   * @default - the stack's shared layer from `dist/layer.zip`
+   */
+  readonly layer?: InferenceObservabilityLayer;
+  /**
+   * Lambda's application log level; TRACE, DEBUG or INFO (above INFO would drop the EMF metrics).
+   * @default lambda.ApplicationLogLevel.INFO
+   */
+  readonly logLevel?: lambda.ApplicationLogLevel;
+  /**
+   * Retention of the log group the construct creates.
+   * @default logs.RetentionDays.ONE_MONTH
+   */
+  readonly logRetention?: logs.RetentionDays;
+  /**
+   * Your own log group instead (`logRetention` then does not apply).
+   * @default - a new log group
+   */
+  readonly logGroup?: logs.ILogGroup;
+}
+
+/**
+ * A Node.js inference function observable from its first deployment: bundled
+ * locally with esbuild (ESM; the layer's package and the AWS SDK external),
+ * the observed-inference layer attached, active X-Ray tracing, the telemetry
+ * environment, a JSON-format log group with retention, a role that can only
+ * write its own logs and traces, and by default its own alarms and dashboard.
+ *
+ * Created beside it in the same scope (an L2 function takes them at
+ * creation): `<id>LogGroup` and, unless `role` is given, `<id>ServiceRole`.
+ * `metricErrors()` and the other inherited helpers stay Lambda's; the
+ * model's are `metricInference*()` and friends.
+ *
+ * @example
+ * const fraud = new ObservedInferenceFunction(this, 'Fraud', {
+ *   entry: 'src/fraud.ts',
+ *   model: { name: 'fraud', version: '2026-11-01' },
+ *   stages: ['preprocess', 'predict', 'postprocess'],
+ * });
+ * fraud.metricInferenceLatency({ statistic: 'p99' });
+ */
+export class ObservedInferenceFunction extends NodejsFunction {
+  /** The alarms, unless `createAlarms: false`. */
+  readonly alarms?: InferenceAlarms;
+  /** The dashboard, unless `createDashboard: false`. */
+  readonly dashboard?: InferenceDashboard;
+  readonly layer: InferenceObservabilityLayer;
+  /** What alarms and dashboards need to find this function's telemetry. */
+  readonly target: InferenceTarget;
+  readonly metrics: InferenceMetrics;
+
+  constructor(scope: Construct, id: string, props: ObservedInferenceFunctionProps) {
+    const {
+      model,
+      mode: _mode,
+      serviceName,
+      namespace,
+      objective: _objective,
+      lowConfidenceThreshold,
+      drift,
+      stages,
+      alarmTopic,
+      createAlarms = true,
+      createDashboard = true,
+      dashboardName,
+      layer,
+      logLevel: _logLevel,
+      logRetention: _logRetention,
+      logGroup: _logGroup,
+      ...functionProps
+    } = props;
+    const settings = resolveFunctionSettings(props);
+    const { logGroup, role } = logGroupAndRole(scope, id, props);
+    super(scope, id, {
+      ...functionProps,
+      runtime: settings.runtime,
+      role,
+      logGroup,
+      loggingFormat: lambda.LoggingFormat.JSON,
+      applicationLogLevelV2: settings.logLevel,
+      bundling: bundlingOptions(props.bundling),
+    });
+
+    if (props.runtime === undefined)
+      acknowledge(this, ['AwsSolutions-L1'], NAG_REASON.defaultRuntime);
+    this.layer = layer ?? InferenceObservabilityLayer.forStack(this);
+    const target = this.layer.instrument(this, {
+      mode: settings.mode,
+      model,
+      serviceName,
+      namespace,
+      lowConfidenceThreshold,
+      baseline: drift?.baseline,
+      driftWindow: drift?.window,
+    });
+    this.target = { ...target, logGroup };
+    this.metrics = new InferenceMetrics(this.target);
+    const { objective, driftThreshold } = settings;
+    if (createAlarms)
+      this.alarms = new InferenceAlarms(this, 'Alarms', {
+        models: [this.target],
+        objective,
+        driftThreshold,
+        alarmTopic,
+      });
+    if (createDashboard)
+      this.dashboard = new InferenceDashboard(this, 'Dashboard', {
+        dashboardName,
+        models: [
+          { ...this.target, stages, objective, driftThreshold, driftSignals: drift?.signals },
+        ],
+        alarms: this.alarms ? [this.alarms] : [],
+      });
+  }
+
+  /** `InferenceLatency`; p99 unless `statistic` says otherwise. */
+  metricInferenceLatency(options?: InferenceMetricOptions): cloudwatch.Metric {
+    return this.metrics.metricInferenceLatency(options);
+  }
+  /** `<Stage>Duration` of a `stage()`; p95 unless given. */
+  metricStageDuration(stage: string, options?: InferenceMetricOptions): cloudwatch.Metric {
+    return this.metrics.metricStageDuration(stage, options);
+  }
+  /** Invocations the runtime measured (warmup pings excluded). */
+  metricInferenceCount(options?: InferenceMetricOptions): cloudwatch.Metric {
+    return this.metrics.metricInferenceCount(options);
+  }
+  /** Predictions made (Sum). */
+  metricPredictions(options?: InferenceMetricOptions): cloudwatch.Metric {
+    return this.metrics.metricPredictions(options);
+  }
+  /** Invocations whose handler threw (Sum); `metricErrors()` stays Lambda's. */
+  metricInferenceErrors(options?: InferenceMetricOptions): cloudwatch.Metric {
+    return this.metrics.metricInferenceErrors(options);
+  }
+  /** Errors / invocations. */
+  metricErrorRate(options?: InferenceMathOptions): cloudwatch.MathExpression {
+    return this.metrics.metricErrorRate(options);
+  }
+  /** Invocations about to reach the timeout (Sum). */
+  metricTimeouts(options?: InferenceMetricOptions): cloudwatch.Metric {
+    return this.metrics.metricTimeouts(options);
+  }
+  /** On-demand cold starts (Sum). */
+  metricColdStarts(options?: InferenceMetricOptions): cloudwatch.Metric {
+    return this.metrics.metricColdStarts(options);
+  }
+  /** Share of invocations that were cold. */
+  metricColdStartRate(options?: InferenceMetricOptions): cloudwatch.Metric {
+    return this.metrics.metricColdStartRate(options);
+  }
+  /** Model loads (Sum). */
+  metricModelLoads(options?: InferenceMetricOptions): cloudwatch.Metric {
+    return this.metrics.metricModelLoads(options);
+  }
+  /** `ModelLoadTime`; p95 unless given. */
+  metricModelLoadTime(options?: InferenceMetricOptions): cloudwatch.Metric {
+    return this.metrics.metricModelLoadTime(options);
+  }
+  /** Average confidence. */
+  metricConfidence(options?: InferenceMetricOptions): cloudwatch.Metric {
+    return this.metrics.metricConfidence(options);
+  }
+  /** Low-confidence predictions / scored predictions. */
+  metricLowConfidenceRate(options?: InferenceMathOptions): cloudwatch.MathExpression {
+    return this.metrics.metricLowConfidenceRate(options);
+  }
+  /** `DriftScore` (Maximum). */
+  metricDriftScore(options?: InferenceMetricOptions): cloudwatch.Metric {
+    return this.metrics.metricDriftScore(options);
+  }
+  /** Accuracy against recorded ground truth (`PredictionCorrect` Average). */
+  metricAccuracy(options?: InferenceMetricOptions): cloudwatch.Metric {
+    return this.metrics.metricAccuracy(options);
+  }
+}
+
+/**
+ * The log group and role, created beside the function (an L2 function takes
+ * them at construction, before it can have children): the role may write that
+ * log group and nothing else; tracing and baseline permissions come with
+ * `instrument()`.
+ */
+function logGroupAndRole(
+  scope: Construct,
+  id: string,
+  props: ObservedInferenceFunctionProps,
+): { logGroup: logs.ILogGroup; role: iam.IRole } {
+  const logGroup =
+    props.logGroup ??
+    new logs.LogGroup(scope, `${id}LogGroup`, {
+      retention: props.logRetention ?? logs.RetentionDays.ONE_MONTH,
+    });
+  const role =
+    props.role ??
+    new iam.Role(scope, `${id}ServiceRole`, {
+      assumedBy: new iam.ServicePrincipal('lambda.amazonaws.com'),
+      description: `${id}: writes its own log group and X-Ray traces only`,
+    });
+  logGroup.grantWrite(role);
+  return { logGroup, role };
+}

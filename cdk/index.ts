@@ -1,0 +1,33 @@
+export { ALARM_KIND, type AlarmKind } from './alarmSpecs.js';
+export { INSTRUMENTATION_MODE, type InstrumentationMode } from './environment.js';
+export { InvalidPropError } from './errors.js';
+export { SUPPORTED_RUNTIMES } from './functionSettings.js';
+export { InferenceAlarms, type InferenceAlarmsProps, type ModelAlarms } from './InferenceAlarms.js';
+export {
+  InferenceDashboard,
+  type InferenceDashboardModel,
+  type InferenceDashboardProps,
+} from './InferenceDashboard.js';
+export {
+  InferenceObservabilityLayer,
+  type InferenceObservabilityLayerProps,
+  type InstrumentOptions,
+} from './InferenceObservabilityLayer.js';
+export {
+  DEFAULT_PERIOD,
+  type InferenceMathOptions,
+  type InferenceMetricOptions,
+  InferenceMetrics,
+  inferenceDimensions,
+  inferenceMetric,
+} from './metrics.js';
+export {
+  ObservedInferenceFunction,
+  type ObservedInferenceFunctionProps,
+} from './ObservedInferenceFunction.js';
+export type {
+  DriftSettings,
+  InferenceModel,
+  InferenceObjective,
+  InferenceTarget,
+} from './target.js';

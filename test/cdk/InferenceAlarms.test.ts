@@ -1,0 +1,200 @@
+import { Duration, Stack } from 'aws-cdk-lib';
+import { Match } from 'aws-cdk-lib/assertions';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { InferenceAlarms, InvalidPropError } from '../../cdk/index.js';
+import { DEFAULT_NAMESPACE, METRIC } from '../../lib/telemetry.js';
+import { renderString, templateMetrics } from '../support/templateMetrics.js';
+import { fullStack, resourcesOf, templateOf, testApp } from './support.js';
+
+type AlarmProps = Record<string, unknown> & {
+  AlarmName: string;
+  AlarmDescription: string;
+  Threshold?: number;
+  ComparisonOperator: string;
+  TreatMissingData: string;
+  EvaluationPeriods: number;
+  DatapointsToAlarm: number;
+};
+
+let full: ReturnType<typeof fullStack>;
+let alarms: Record<string, AlarmProps>;
+
+beforeAll(() => {
+  full = fullStack();
+  alarms = {};
+  for (const [id, r] of Object.entries(
+    resourcesOf(templateOf(full.stack), 'AWS::CloudWatch::Alarm'),
+  ))
+    alarms[id] = r.Properties as AlarmProps;
+});
+
+const byName = (name: string) => {
+  const found = Object.values(alarms).find((a) => a.AlarmName === name);
+  if (!found)
+    throw new Error(
+      `no alarm named ${name}; have ${Object.values(alarms)
+        .map((a) => a.AlarmName)
+        .join('\n')}`,
+    );
+  return found;
+};
+const metricNamesOf = (id: string) =>
+  templateMetrics({
+    Resources: { [id]: { Type: 'AWS::CloudWatch::Alarm', Properties: alarms[id] } },
+  }).map((r) => `${r.namespace}/${r.metricName}:${r.stat}`);
+const idOf = (name: string) =>
+  Object.entries(alarms).find(([, a]) => a.AlarmName === name)?.[0] ?? '';
+
+describe('InferenceAlarms', () => {
+  it('alarms on p99 InferenceLatency above the objective, ignoring quiet periods', () => {
+    const name = 'Full/fraud-api/fraud@2026-11-01: p99 latency > 300 ms';
+    const a = byName(name);
+    expect(a).toMatchObject({
+      Threshold: 300,
+      ComparisonOperator: 'GreaterThanThreshold',
+      TreatMissingData: 'notBreaching',
+      EvaluationPeriods: 3,
+      DatapointsToAlarm: 2,
+    });
+    expect(metricNamesOf(idOf(name))).toEqual([
+      `${DEFAULT_NAMESPACE}/${METRIC.InferenceLatency}:p99`,
+    ]);
+    expect(a.AlarmDescription).toMatch(/Look first at/);
+  });
+
+  it('alarms on the error rate as Errors over invocations, against the budget', () => {
+    const name = 'Full/fraud-api/fraud@2026-11-01: error rate > 2%';
+    expect(byName(name)).toMatchObject({ Threshold: 0.02, TreatMissingData: 'notBreaching' });
+    expect(metricNamesOf(idOf(name))).toEqual([
+      `${DEFAULT_NAMESPACE}/${METRIC.Errors}:Sum`,
+      `${DEFAULT_NAMESPACE}/${METRIC.InferenceLatency}:SampleCount`,
+    ]);
+    expect(JSON.stringify(byName(name).Metrics)).toContain('errors / invocations');
+  });
+
+  it('alarms on any timeout and any Lambda throttle', () => {
+    const timeouts = 'Full/fraud-api/fraud@2026-11-01: timeouts';
+    expect(byName(timeouts)).toMatchObject({ Threshold: 0, EvaluationPeriods: 1 });
+    expect(metricNamesOf(idOf(timeouts))).toEqual([`${DEFAULT_NAMESPACE}/${METRIC.Timeouts}:Sum`]);
+    const throttles = 'Full/fraud-api/fraud@2026-11-01: throttles';
+    expect(byName(throttles)).toMatchObject({ Threshold: 0, EvaluationPeriods: 1 });
+    expect(metricNamesOf(idOf(throttles))).toEqual(['AWS/Lambda/Throttles:Sum']);
+  });
+
+  it('alarms on model loads beyond one per cold start, sustained', () => {
+    const name = 'Full/fraud-api/fraud@2026-11-01: model reloads';
+    expect(byName(name)).toMatchObject({
+      Threshold: 0,
+      EvaluationPeriods: 3,
+      DatapointsToAlarm: 3,
+    });
+    expect(metricNamesOf(idOf(name))).toEqual([
+      `${DEFAULT_NAMESPACE}/${METRIC.ModelLoads}:Sum`,
+      `${DEFAULT_NAMESPACE}/${METRIC.ColdStart}:Sum`,
+    ]);
+  });
+
+  it('alarms on average Confidence leaving its anomaly-detection band, keeping state without traffic', () => {
+    const a = byName('Full/fraud-api/fraud@2026-11-01: confidence out of band');
+    expect(a).toMatchObject({
+      ComparisonOperator: 'LessThanLowerOrGreaterThanUpperThreshold',
+      TreatMissingData: 'ignore',
+    });
+    expect(a.ThresholdMetricId).toEqual(expect.any(String));
+    expect(JSON.stringify(a.Metrics)).toContain('ANOMALY_DETECTION_BAND(');
+    expect(metricNamesOf(idOf(a.AlarmName))).toEqual([
+      `${DEFAULT_NAMESPACE}/${METRIC.Confidence}:Average`,
+    ]);
+  });
+
+  it('alarms on DriftScore above the threshold', () => {
+    const name = 'Full/fraud-api/fraud@2026-11-01: drift > 0.2';
+    expect(byName(name)).toMatchObject({ Threshold: 0.2, TreatMissingData: 'ignore' });
+    expect(metricNamesOf(idOf(name))).toEqual([
+      `${DEFAULT_NAMESPACE}/${METRIC.DriftScore}:Maximum`,
+    ]);
+  });
+
+  it('notifies the topic from one composite "model health" alarm over all of them', () => {
+    const composites = resourcesOf(templateOf(full.stack), 'AWS::CloudWatch::CompositeAlarm');
+    const team = Object.entries(composites).find(([id]) => id.startsWith('TeamAlarms'))?.[1]
+      .Properties;
+    expect(team?.AlarmName).toBe('team/TeamAlarms (2 models): model health');
+    const rule = renderString(team?.AlarmRule as never);
+    for (const alarm of full.teamAlarms.alarms) {
+      const id = full.stack.resolve(full.stack.getLogicalId(alarm.node.defaultChild as never));
+      expect(rule).toContain(`ALARM("{{GetAtt:${id}.Arn}}")`);
+    }
+    const topicRef = {
+      Ref: full.stack.resolve(full.stack.getLogicalId(full.topic.node.defaultChild as never)),
+    };
+    expect(team?.AlarmActions).toEqual([topicRef]);
+    expect(team?.OKActions).toEqual([topicRef]);
+    for (const alarm of Object.values(alarms)) expect(alarm.AlarmActions).toBeUndefined();
+  });
+
+  it('gives each model its own alarms in a shared set; throttles only where the function is known', () => {
+    expect(full.teamAlarms.alarms).toHaveLength(14);
+    expect(Object.keys(full.teamAlarms.forModel({ name: 'churn', version: '7' })).sort()).toEqual(
+      [
+        'confidence',
+        'drift',
+        'errorRate',
+        'latencyP99',
+        'modelReloads',
+        'throttles',
+        'timeouts',
+      ].sort(),
+    );
+  });
+
+  it('names, thresholds and missing-data treatment of one model (snapshot)', () => {
+    const summary = Object.values(alarms)
+      .filter((a) => a.AlarmName.startsWith('Full/'))
+      .map((a) => [a.AlarmName, a.Threshold ?? 'band', a.ComparisonOperator, a.TreatMissingData])
+      .sort();
+    expect(summary).toMatchSnapshot();
+  });
+
+  it('creates a TLS-only topic when none is given', () => {
+    templateOf(full.stack).hasResourceProperties('AWS::SNS::TopicPolicy', {
+      PolicyDocument: Match.objectLike({
+        Statement: Match.arrayWith([
+          Match.objectLike({
+            Effect: 'Deny',
+            Condition: { Bool: { 'aws:SecureTransport': 'false' } },
+          }),
+        ]),
+      }),
+    });
+    expect(full.fraud.alarms?.topic).toBeDefined();
+  });
+
+  it('leaves out excluded alarms', () => {
+    const stack = new Stack(testApp(), 'Excl');
+    const alarms = new InferenceAlarms(stack, 'A', {
+      models: [{ model: { name: 'm', version: '1' }, serviceName: 's' }],
+      exclude: ['modelReloads', 'drift'],
+      period: Duration.minutes(1),
+    });
+    expect(Object.keys(alarms.forModel({ name: 'm', version: '1' })).sort()).toEqual([
+      'confidence',
+      'errorRate',
+      'latencyP99',
+      'timeouts',
+    ]);
+  });
+
+  it('refuses the same model twice and an alarm name used twice in a stack', () => {
+    const stack = new Stack(testApp(), 'Dup');
+    const target = { model: { name: 'm', version: '1' }, serviceName: 's' };
+    expect(() => new InferenceAlarms(stack, 'A', { models: [target, target] })).toThrow(
+      /models\[1\]/,
+    );
+    new InferenceAlarms(stack, 'B', { models: [target] });
+    expect(() => new InferenceAlarms(stack, 'C', { models: [target] })).toThrow(InvalidPropError);
+    expect(
+      () => new InferenceAlarms(stack, 'D', { models: [target], alarmNamePrefix: 'other' }),
+    ).not.toThrow();
+  });
+});

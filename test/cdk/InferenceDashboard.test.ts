@@ -1,0 +1,157 @@
+import { Stack } from 'aws-cdk-lib';
+import type * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { InferenceDashboard } from '../../cdk/index.js';
+import {
+  DEFAULT_NAMESPACE,
+  DIMENSION_SET,
+  driftMetricName,
+  METRIC,
+  OUTCOME_METRIC,
+  stageMetricName,
+} from '../../lib/telemetry.js';
+import {
+  renderString,
+  type TemplateMetricRef,
+  templateMetrics,
+} from '../support/templateMetrics.js';
+import { fullStack, resourcesOf, templateOf, testApp } from './support.js';
+
+interface Widget {
+  type: string;
+  width: number;
+  properties: {
+    title?: string;
+    markdown?: string;
+    query?: string;
+    alarms?: string[];
+    metrics?: unknown[][];
+  };
+}
+
+let full: ReturnType<typeof fullStack>;
+let bodies: Record<string, { widgets: Widget[] }>;
+let refs: TemplateMetricRef[];
+
+beforeAll(() => {
+  full = fullStack();
+  const template = templateOf(full.stack);
+  bodies = {};
+  for (const [id, r] of Object.entries(resourcesOf(template, 'AWS::CloudWatch::Dashboard')))
+    bodies[id] = JSON.parse(renderString(r.Properties.DashboardBody as never));
+  refs = templateMetrics(template.toJSON()).filter((r) => r.source === 'dashboard');
+});
+
+const logicalId = (c: InferenceDashboard) =>
+  full.stack.getLogicalId(c.dashboard.node.defaultChild as never);
+const bodyOf = (c: InferenceDashboard) => {
+  const body = bodies[full.stack.resolve(logicalId(c)) as string];
+  if (!body) throw new Error('no dashboard body');
+  return body;
+};
+const titles = (c: InferenceDashboard) =>
+  bodyOf(c).widgets.map((w) => w.properties.title ?? w.type);
+
+describe('InferenceDashboard', () => {
+  it('graphs every contract metric of each model with the exact dimension set', () => {
+    for (const [service, name, version] of [
+      ['fraud-api', 'fraud', '2026-11-01'],
+      ['churn-api', 'churn', '7'],
+    ] as const) {
+      const ours = refs.filter(
+        (r) => r.resource.startsWith('TeamDashboard') && r.dimensions.ModelName === name,
+      );
+      for (const metricName of [...Object.values(METRIC), ...Object.values(OUTCOME_METRIC)])
+        expect(
+          ours.map((r) => r.metricName),
+          `${name} ${metricName}`,
+        ).toContain(metricName);
+      for (const ref of ours) {
+        expect(ref.namespace).toBe(DEFAULT_NAMESPACE);
+        expect(Object.keys(ref.dimensions).sort()).toEqual([...DIMENSION_SET].sort());
+        expect(ref.dimensions).toEqual({ service, ModelName: name, ModelVersion: version });
+      }
+    }
+  });
+
+  it('graphs the p95 of each stage given, and p50/p95/p99 latency', () => {
+    const fraudOwn = refs.filter((r) => r.resource.startsWith('FraudDashboard'));
+    const stages = fraudOwn.filter(
+      (r) =>
+        r.namespace === DEFAULT_NAMESPACE &&
+        r.metricName.endsWith('Duration') &&
+        r.metricName !== METRIC.ColdStartDuration,
+    );
+    expect(stages.map((r) => [r.metricName, r.stat])).toEqual(
+      ['preprocess', 'predict', 'postprocess'].map((s) => [stageMetricName(s), 'p95']),
+    );
+    const latency = fraudOwn
+      .filter((r) => r.metricName === METRIC.InferenceLatency)
+      .map((r) => r.stat);
+    expect(latency).toEqual(expect.arrayContaining(['p50', 'p95', 'p99', 'SampleCount']));
+  });
+
+  it('graphs the drift signals given beside DriftScore', () => {
+    const fraudOwn = refs.filter((r) => r.resource.startsWith('FraudDashboard'));
+    expect(fraudOwn.map((r) => r.metricName)).toContain(driftMetricName('amount'));
+  });
+
+  it("adds Lambda's own Duration for a known function", () => {
+    const lambdaRefs = refs.filter((r) => r.namespace === 'AWS/Lambda');
+    expect(lambdaRefs.map((r) => r.metricName)).toContain('Duration');
+    expect(lambdaRefs.every((r) => Object.keys(r.dimensions).join() === 'FunctionName')).toBe(true);
+  });
+
+  it('queries the function log group for the latest errors and the slowest invocations', () => {
+    const queries = bodyOf(full.teamDashboard).widgets.filter((w) => w.type === 'log');
+    expect(queries).toHaveLength(4);
+    const fraudErrors = queries.find(
+      (w) => w.properties.title === 'Latest errors' && w.properties.query?.includes('"fraud"'),
+    );
+    expect(fraudErrors?.properties.query).toMatch(/^SOURCE '\{\{Ref:FraudLogGroup[0-9A-F]+\}\}'/);
+    for (const field of ['input_hash', 'xray_trace_id', 'error.name', 'error.message'])
+      expect(fraudErrors?.properties.query).toContain(field);
+    expect(fraudErrors?.properties.query).toContain(
+      'model_name = "fraud" and model_version = "2026-11-01"',
+    );
+    const slowest = queries.find((w) => w.properties.title === 'Slowest invocations');
+    expect(slowest?.properties.query).toContain('sort latency_ms desc');
+    expect(slowest?.properties.query).toContain('stages.predict');
+  });
+
+  it('shows the status of the alarms added, composite first, at the top', () => {
+    const [first] = bodyOf(full.teamDashboard).widgets;
+    expect(first?.type).toBe('alarm');
+    expect(first?.properties.alarms).toHaveLength(1 + full.teamAlarms.alarms.length);
+    expect(first?.properties.alarms?.[0]).toContain('TeamAlarmsModelHealth');
+  });
+
+  it('lays out one block of rows per model on a shared dashboard', () => {
+    const headers = bodyOf(full.teamDashboard).widgets.filter((w) => w.type === 'text');
+    expect(headers.map((w) => w.properties.markdown?.split('\n')[0])).toEqual([
+      '## fraud @ 2026-11-01',
+      '## churn @ 7',
+    ]);
+    for (const w of bodyOf(full.teamDashboard).widgets) expect(w.width).toBeLessThanOrEqual(24);
+  });
+
+  it('names the widgets of a model (snapshot)', () => {
+    expect(titles(full.fraud.dashboard!)).toMatchSnapshot();
+  });
+
+  it('says so when no alarm is added', () => {
+    const stack = new Stack(testApp(), 'Bare');
+    const dashboard = new InferenceDashboard(stack, 'D', {
+      models: [{ model: { name: 'm', version: '1' }, serviceName: 's' }],
+    });
+    const body = JSON.parse(
+      renderString(
+        stack.resolve(
+          (dashboard.dashboard.node.defaultChild as cloudwatch.CfnDashboard).dashboardBody,
+        ),
+      ),
+    ) as { widgets: Widget[] };
+    expect(body.widgets[0]?.properties.markdown).toContain('No alarms');
+    expect(body.widgets.some((w) => w.type === 'log')).toBe(false);
+  });
+});

@@ -1,0 +1,105 @@
+import { Duration, Stack } from 'aws-cdk-lib';
+import * as lambda from 'aws-cdk-lib/aws-lambda';
+import { describe, expect, it } from 'vitest';
+import {
+  InferenceAlarms,
+  type InferenceAlarmsProps,
+  InferenceDashboard,
+  InferenceObservabilityLayer,
+  InvalidPropError,
+  ObservedInferenceFunction,
+  type ObservedInferenceFunctionProps,
+} from '../../cdk/index.js';
+import { functionProps, testApp, testStack } from './support.js';
+
+/** The InvalidPropError `build` throws (it must throw one). */
+function errorOf(build: () => unknown): InvalidPropError {
+  try {
+    build();
+  } catch (error) {
+    if (error instanceof InvalidPropError) return error;
+    throw error;
+  }
+  throw new Error('expected an InvalidPropError, nothing was thrown');
+}
+
+const model = { name: 'fraud', version: '1' };
+const target = { model, serviceName: 'fraud-api' };
+
+function fn(overrides: Partial<ObservedInferenceFunctionProps>) {
+  const { stack, layer } = testStack('Invalid');
+  return () =>
+    new ObservedInferenceFunction(
+      stack,
+      'Fn',
+      functionProps(layer, overrides as ObservedInferenceFunctionProps),
+    );
+}
+
+function alarms(overrides: Partial<InferenceAlarmsProps>) {
+  return () =>
+    new InferenceAlarms(new Stack(testApp(), 'A'), 'A', { models: [target], ...overrides });
+}
+
+describe('invalid props fail at synth time, naming the prop', () => {
+  it.each([
+    ['objective.latencyP99', fn({ objective: { latencyP99: Duration.millis(0) } })],
+    ['objective.errorRate', fn({ objective: { errorRate: 1.5 } })],
+    ['objective.errorRate', alarms({ objective: { errorRate: -0.1 } })],
+    ['lowConfidenceThreshold', fn({ lowConfidenceThreshold: 2 })],
+    ['drift.threshold', fn({ drift: { threshold: 0 } })],
+    ['drift.window', fn({ drift: { window: 5 } })],
+    ['model.name', fn({ model: { name: ':fraud', version: '1' } })],
+    ['model.name', fn({ model: { name: 'fraud\u00e9', version: '1' } })],
+    ['model.name', fn({ model: { name: '', version: '1' } })],
+    ['model.version', fn({ model: { name: 'fraud', version: ' 1' } })],
+    [
+      'models[0].model.name',
+      alarms({ models: [{ model: { name: 'x'.repeat(1025), version: '1' }, serviceName: 's' }] }),
+    ],
+    ['serviceName', fn({ serviceName: 'tab\there' })],
+    ['namespace', fn({ namespace: 'AWS/Lambda' })],
+    ['mode', fn({ mode: 'magic' as never })],
+    ['runtime', fn({ runtime: lambda.Runtime.NODEJS_20_X })],
+    ['logLevel', fn({ logLevel: lambda.ApplicationLogLevel.WARN })],
+    ['environment.POWERTOOLS_SERVICE_NAME', fn({ environment: { POWERTOOLS_SERVICE_NAME: 'x' } })],
+    ['models', alarms({ models: [] })],
+    ['period', alarms({ period: Duration.seconds(45) })],
+    ['datapointsToAlarm', alarms({ evaluationPeriods: 2, datapointsToAlarm: 3 })],
+    ['driftThreshold', alarms({ driftThreshold: -1 })],
+    ['exclude', alarms({ exclude: ['everything' as never] })],
+    ['alarmNamePrefix', alarms({ alarmNamePrefix: 'p'.repeat(250) })],
+    [
+      'dashboardName',
+      () => new InferenceDashboard(new Stack(testApp(), 'D'), 'D', { dashboardName: 'has spaces' }),
+    ],
+    [
+      'stages[1]',
+      () =>
+        new InferenceDashboard(new Stack(testApp(), 'D'), 'D', {
+          models: [{ ...target, stages: ['predict', ' '] }],
+        }),
+    ],
+    [
+      'zipPath',
+      () =>
+        new InferenceObservabilityLayer(new Stack(testApp(), 'L'), 'L', {
+          zipPath: 'missing/layer.zip',
+        }),
+    ],
+  ])('%s', (prop, build) => {
+    const error = errorOf(build);
+    expect(error.prop).toBe(prop);
+    expect(error.message).toContain(`'${prop}'`);
+  });
+
+  it('says what a valid dimension value is', () => {
+    expect(errorOf(fn({ model: { name: ':fraud', version: '1' } })).message).toMatch(
+      /not a valid CloudWatch dimension value/,
+    );
+  });
+
+  it('says why a log level above INFO is refused', () => {
+    expect(errorOf(fn({ logLevel: lambda.ApplicationLogLevel.ERROR })).message).toMatch(/EMF/);
+  });
+});
