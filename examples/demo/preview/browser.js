@@ -101,6 +101,8 @@
         borderWidth: 1.5,
         pointRadius: few ? 2.5 : 0,
         pointHoverRadius: 4,
+        // A point at the first or last period sits on the edge: draw it whole.
+        clip: 6,
         tension: 0,
         fill: widget.stacked ? (out.length === 0 ? 'origin' : '-1') : false,
       };

@@ -26,10 +26,12 @@ export interface RenderOptions {
   readonly end?: number;
   /**
    * Every graph's period in seconds instead of the dashboard's: a two-minute
-   * local run is one 5-minute period. The page says when it is set.
+   * local run is one 5-minute period. `'auto'`: the shortest of 1, 5, 10, 30,
+   * 60, 300… seconds that makes at most {@link AUTO_PERIODS} periods of the
+   * data's time range. The page says when it is set.
    * @default - each metric's own period, else the widget's, else 300
    */
-  readonly period?: number;
+  readonly period?: number | 'auto';
 }
 
 /** The JSON embedded in the page (`<script id="preview-data">`), what the charts draw. */
@@ -43,6 +45,18 @@ export interface PreviewData {
 }
 
 const DEFAULT_PERIOD = 300;
+/** `period: 'auto'` draws at most this many periods. */
+export const AUTO_PERIODS = 60;
+const PERIODS = [1, 5, 10, 30, 60, 300, 900, 3600, 21_600, 86_400];
+
+/** The period `'auto'` resolves to for the store's data (300 s without data). */
+function resolvePeriod(o: RenderOptions): number | undefined {
+  if (o.period !== 'auto') return o.period;
+  const data = o.metrics.timeRange();
+  if (!data) return DEFAULT_PERIOD;
+  const span = (o.end ?? data.end + 1) - (o.start ?? data.start);
+  return PERIODS.find((p) => span / (p * 1000) <= AUTO_PERIODS) ?? PERIODS.at(-1)!;
+}
 const require = createRequire(import.meta.url);
 
 /** Chart.js' UMD build, inlined so the page fetches nothing. */
@@ -69,8 +83,8 @@ function widgetsOf(body: unknown): unknown[] {
   return (parsed as { widgets: unknown[] }).widgets;
 }
 
-function timeRange(o: RenderOptions): { start: number; end: number } {
-  const step = (o.period ?? DEFAULT_PERIOD) * 1000;
+function timeRange(o: RenderOptions, period: number | undefined): { start: number; end: number } {
+  const step = (period ?? DEFAULT_PERIOD) * 1000;
   const data = o.metrics.timeRange();
   const end = o.end ?? (data ? (Math.floor(data.end / step) + 1) * step : Date.now());
   const start = o.start ?? (data ? Math.floor(data.start / step) * step : end - 3 * 3600_000);
@@ -162,7 +176,8 @@ const utc = (ms: number) => new Date(ms).toISOString().slice(0, 16).replace('T',
  *   logs, title: 'fraud demo', generatedAt: new Date(), period: 10 });
  */
 export function renderDashboardHtml(options: RenderOptions): string {
-  const { start, end } = timeRange(options);
+  const period = resolvePeriod(options);
+  const { start, end } = timeRange(options, period);
   const widgets = widgetsOf(options.dashboardBody);
   const boxes = layoutWidgets(widgets.map((w) => (typeof w === 'object' && w !== null ? w : {})));
   const ctx = {
@@ -173,7 +188,7 @@ export function renderDashboardHtml(options: RenderOptions): string {
     end,
     stat: 'Average',
     period: DEFAULT_PERIOD,
-    ...(options.period !== undefined ? { periodOverride: options.period } : {}),
+    ...(period !== undefined ? { periodOverride: period } : {}),
   };
   const models = widgets.map((w, i) => widgetModel(w, i, boxes[i]!, ctx));
   const generatedAt =
@@ -185,13 +200,13 @@ export function renderDashboardHtml(options: RenderOptions): string {
     generatedAt,
     start,
     end,
-    period: options.period,
+    period,
     widgets: models,
   };
   const periodNote =
-    options.period === undefined
+    period === undefined
       ? ''
-      : ` · every graph at a ${options.period}-second period (the dashboard's own periods are longer than this run)`;
+      : ` · every graph at a ${period}-second period (the dashboard's own periods are longer than this run)`;
   const json = JSON.stringify(data).replace(/</g, '\\u003c');
   return `<!doctype html>
 <html lang="en"><head><meta charset="utf-8">
