@@ -69,12 +69,19 @@ export async function screenshot(
         (route) => route.abort(),
       );
       const page = context.pages()[0] ?? (await context.newPage());
+      const pageErrors: string[] = [];
+      page.on('pageerror', (error) => pageErrors.push(error.message));
       await page.goto(pathToFileURL(resolve(htmlPath)).href);
-      await page.waitForFunction(
-        () => (globalThis as { __previewReady?: boolean }).__previewReady === true,
-        undefined,
-        { timeout: READY_TIMEOUT_MS },
-      );
+      await page
+        .waitForFunction(
+          () => (globalThis as { __previewReady?: boolean }).__previewReady === true,
+          undefined,
+          { timeout: READY_TIMEOUT_MS },
+        )
+        .catch((error: unknown) => {
+          const why = pageErrors.length ? `: ${pageErrors.join('; ')}` : '';
+          throw new Error(`${htmlPath} did not finish drawing${why}`, { cause: error });
+        });
       await page.screenshot({ path: pngPath, fullPage: true });
     } finally {
       await context.close();
