@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { Ajv } from 'ajv';
-import { sharedPath } from './paths.js';
+import { schemaPath } from './paths.js';
 
 /** One parsed EMF record. */
 export interface EmfRecord {
@@ -15,12 +15,12 @@ export interface EmfRecord {
   [key: string]: unknown;
 }
 
-const schema = JSON.parse(readFileSync(sharedPath('emf', 'emf-schema.json'), 'utf8')) as object;
+const schema = JSON.parse(readFileSync(schemaPath('emf', 'emf-schema.json'), 'utf8')) as object;
 const validateSchema = new Ajv({ strict: false, allErrors: true }).compile(schema);
 
 /**
  * Errors of an EMF record against the published schema and the rules of the
- * specification that a schema cannot say (see shared/emf/README.md).
+ * specification that a schema cannot say (see test/support/schemas/emf/README.md).
  */
 export function validateEmf(record: unknown, now = Date.now()): string[] {
   const errors: string[] = [];

@@ -1,14 +1,12 @@
 import { readFileSync } from 'node:fs';
 import ajvDraft04, { type ErrorObject, type ValidateFunction } from 'ajv-draft-04';
+import { schemaPath } from './paths.js';
 
 // A CommonJS module: under NodeNext its default import is `module.exports`, whose `default` is the class.
 const Ajv = ajvDraft04.default;
 
 /** The official X-Ray segment document schema (draft-04), shared by every package of the project. */
-const SCHEMA_URL = new URL(
-  '../../../shared/xray/xray-segmentdocument-schema-v1.0.0.json',
-  import.meta.url,
-);
+const SCHEMA_PATH = schemaPath('xray', 'xray-segmentdocument-schema-v1.0.0.json');
 
 let validate: ValidateFunction | undefined;
 
@@ -16,7 +14,7 @@ function validator(): ValidateFunction {
   if (validate === undefined) {
     // strict: false because the schema carries non-standard keywords (`version`, `java_pattern`).
     const ajv = new Ajv({ allErrors: true, strict: false });
-    validate = ajv.compile(JSON.parse(readFileSync(SCHEMA_URL, 'utf8')) as object);
+    validate = ajv.compile(JSON.parse(readFileSync(SCHEMA_PATH, 'utf8')) as object);
   }
   return validate;
 }
@@ -35,7 +33,7 @@ function describe(error: ErrorObject): string {
  *
  * The top level of the schema describes a segment, so an independent
  * subsegment passes as one: it must carry `trace_id`, `parent_id` and
- * `"type": "subsegment"` itself (see shared/xray/README.md).
+ * `"type": "subsegment"` itself (see test/support/schemas/xray/README.md).
  *
  * @example
  * for (const doc of toSegmentDocuments(spans)) expect(validateSegmentDocument(doc)).toEqual([]);
