@@ -59,15 +59,21 @@ function stat(
   });
 }
 
+/** A metric AWS publishes itself (`AWS/Lambda`…), not one of the function's EMF metrics. */
+const isLambdaOwn = (metric: Props): boolean => String(metric.Namespace).startsWith('AWS/');
+
+/** Why such a metric has no data here: the demo only stands in for `Invocations`, `Errors` and `Duration`. */
+const lambdaOwnGap = (metric: Props): string =>
+  `${String(metric.Namespace)} ${String(metric.MetricName)} is reported by Lambda itself; the local runtime has nothing to stand for it`;
+
 /** The series an alarm compares with its threshold; a string says why there is none. */
 function alarmSeries(store: MetricStore, p: Props, w: Window): Series | string {
   if (p.ThresholdMetricId !== undefined)
     return 'anomaly-detection band: CloudWatch trains it on two weeks of history';
   if (Array.isArray(p.Metrics)) return mathSeries(store, p.Metrics as Props[], w);
   const statName = String(p.ExtendedStatistic ?? p.Statistic ?? 'Average');
-  if (p.Namespace !== undefined && String(p.Namespace).startsWith('AWS/'))
-    return `${String(p.Namespace)} metrics come from Lambda itself, not from this local run`;
-  return stat(store, p, statName, Number(p.Period ?? 60), w);
+  const series = stat(store, p, statName, Number(p.Period ?? 60), w);
+  return series.length === 0 && isLambdaOwn(p) ? lambdaOwnGap(p) : series;
 }
 
 function mathSeries(store: MetricStore, queries: Props[], w: Window): Series | string {
@@ -76,9 +82,9 @@ function mathSeries(store: MetricStore, queries: Props[], w: Window): Series | s
     const ms = q.MetricStat as Props | undefined;
     if (!ms) continue;
     const metric = ms.Metric as Props;
-    if (String(metric.Namespace).startsWith('AWS/'))
-      return `${String(metric.Namespace)} metrics come from Lambda itself, not from this local run`;
-    byId[String(q.Id)] = stat(store, metric, String(ms.Stat), Number(ms.Period ?? 60), w);
+    const series = stat(store, metric, String(ms.Stat), Number(ms.Period ?? 60), w);
+    if (series.length === 0 && isLambdaOwn(metric)) return lambdaOwnGap(metric);
+    byId[String(q.Id)] = series;
   }
   const result = queries.find((q) => q.ReturnData !== false && q.Expression !== undefined);
   if (!result) return Object.values(byId)[0] ?? 'no metric';

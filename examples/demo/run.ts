@@ -59,6 +59,7 @@ async function main(): Promise<void> {
     const records = emfRecords(traffic.lines);
     const logs = logRecords(traffic.lines);
     const store = MetricStore.fromEmf(records);
+    putLambdaMetrics(store, traffic);
     const alarms = evaluateAlarms(example.resolver, store);
     const summary = summarise(records, logs, {
       service: FRAUD.serviceName,
@@ -87,6 +88,25 @@ async function main(): Promise<void> {
     );
   } finally {
     await world.stop();
+  }
+}
+
+/**
+ * What Lambda itself would report for these invocations (`AWS/Lambda`
+ * `Invocations`, `Errors`, `Duration`), measured by the local Runtime API from
+ * handing out the event to receiving the response. Throttles stay without
+ * data: the local runtime never throttles, so it has nothing to say about them.
+ */
+function putLambdaMetrics(store: MetricStore, traffic: TrafficResult): void {
+  const metric = (metricName: string) => ({
+    namespace: 'AWS/Lambda',
+    metricName,
+    dimensions: { FunctionName: FUNCTION_NAME },
+  });
+  for (const call of traffic.calls) {
+    store.put(metric('Invocations'), call.endedAt, [1], 'Count');
+    store.put(metric('Errors'), call.endedAt, [call.error ? 1 : 0], 'Count');
+    store.put(metric('Duration'), call.endedAt, [call.durationMs], 'Milliseconds');
   }
 }
 

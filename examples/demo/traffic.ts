@@ -20,6 +20,8 @@ export interface Call {
   readonly statusCode: number | undefined;
   readonly error: string | undefined;
   readonly durationMs: number;
+  /** When the invocation ended (epoch ms). */
+  readonly endedAt: number;
 }
 
 export interface TrafficResult {
@@ -184,6 +186,7 @@ export async function runTraffic(world: World): Promise<TrafficResult> {
           statusCode: statusOf(r.result),
           error: r.error ? `${r.error.errorType}: ${r.error.errorMessage}` : undefined,
           durationMs: r.durationMs,
+          endedAt: Date.now(),
         });
         progress.tick();
       }
