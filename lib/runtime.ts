@@ -1,6 +1,7 @@
 import type { ResolvedConfig } from './config.js';
 import { Containment } from './containment.js';
-import { type LogWriter, PowertoolsLogWriter } from './logs/logger.js';
+import { JsonLogWriter, type LogWriter } from './logs/logger.js';
+import { type LogSettings, resolveLogSettings } from './logs/logLevel.js';
 import { ApiMetricsSink } from './metrics/apiSink.js';
 import { EmfSink } from './metrics/emfSink.js';
 import type { MetricsSink } from './metrics/record.js';
@@ -22,7 +23,7 @@ export const containment = new Containment();
 const runtimes = new Set<Runtime>();
 
 function createMetricsSink(config: ResolvedConfig): MetricsSink | undefined {
-  if (config.metrics === METRICS_MODE.Emf) return new EmfSink(config.namespace, config.serviceName);
+  if (config.metrics === METRICS_MODE.Emf) return new EmfSink(config.namespace);
   if (config.metrics === METRICS_MODE.Api) {
     return new ApiMetricsSink({
       namespace: config.namespace,
@@ -33,6 +34,18 @@ function createMetricsSink(config: ResolvedConfig): MetricsSink | undefined {
   return undefined;
 }
 
+let logSettings: LogSettings | undefined;
+
+/** A log writer for `service`; the level (and its sampling draw) is resolved once per process. */
+function createLogWriter(service: string): LogWriter {
+  logSettings ??= resolveLogSettings(process.env);
+  return new JsonLogWriter({
+    service,
+    settings: logSettings,
+    onError: (error) => containment.report('log field', error),
+  });
+}
+
 /** Build (once per observe() call) the sinks for a resolved config. */
 export function createRuntime(config: ResolvedConfig): Runtime {
   const runtime: Runtime = {
@@ -40,7 +53,7 @@ export function createRuntime(config: ResolvedConfig): Runtime {
     containment,
     tracing: getTracing(config, containment),
     metrics: createMetricsSink(config),
-    log: new PowertoolsLogWriter(config.serviceName),
+    log: createLogWriter(config.serviceName),
   };
   runtimes.add(runtime);
   return runtime;
@@ -57,7 +70,7 @@ let fallbackLog: LogWriter | undefined;
 export function internalLog(): LogWriter {
   const first = runtimes.values().next();
   if (!first.done) return first.value.log;
-  fallbackLog ??= new PowertoolsLogWriter(
+  fallbackLog ??= createLogWriter(
     process.env.POWERTOOLS_SERVICE_NAME ?? process.env.AWS_LAMBDA_FUNCTION_NAME ?? 'local',
   );
   return fallbackLog;

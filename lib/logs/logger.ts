@@ -1,30 +1,135 @@
-import { Logger } from '@aws-lambda-powertools/logger';
+import { jsonKey, jsonValue } from './json.js';
+import { LOG_THRESHOLD, type LogLevel, type LogSettings } from './logLevel.js';
+import { type LineOutput, processOutput } from './output.js';
 
-export type LogLevel = 'debug' | 'info' | 'warn' | 'error';
+export type { LogLevel } from './logLevel.js';
 
-/** The per-invocation (and internal) log writer: Powertools Logger JSON on stdout/stderr. */
+/** The per-invocation (and internal) log writer: Powertools Logger's JSON lines on stdout/stderr. */
 export interface LogWriter {
   write(level: LogLevel, message: string, fields: Record<string, unknown>): void;
 }
 
+/** Options of {@link JsonLogWriter}. */
+export interface JsonLogWriterOptions {
+  readonly service: string;
+  readonly settings: LogSettings;
+  /** Called when a field cannot be serialized (it is written as a marker instead); never throws. */
+  readonly onError?: (error: unknown) => void;
+  /** @default the process's shared output */
+  readonly output?: LineOutput;
+  /** Read only for lines whose fields carry no `xray_trace_id` (outside an invocation). */
+  readonly env?: Readonly<Record<string, string | undefined>>;
+}
+
+const LEVEL = {
+  debug: { value: LOG_THRESHOLD.DEBUG, prefix: '{"level":"DEBUG","message":' },
+  info: { value: LOG_THRESHOLD.INFO, prefix: '{"level":"INFO","message":' },
+  warn: { value: LOG_THRESHOLD.WARN, prefix: '{"level":"WARN","message":' },
+  error: { value: LOG_THRESHOLD.ERROR, prefix: '{"level":"ERROR","message":' },
+} as const;
+
+/** Powertools' standard keys after `service`, in its order; `sampling_rate` and `xray_trace_id` are ours to fill. */
+const CONTEXT_KEYS = [
+  'cold_start',
+  'function_arn',
+  'function_memory_size',
+  'function_name',
+  'function_request_id',
+] as const;
+/** Keys a caller's fields cannot move or override (Powertools' reserved keys plus the ordered ones). */
+const PLACED_KEYS = new Set<string>([
+  'level',
+  'message',
+  'timestamp',
+  'service',
+  'sampling_rate',
+  'xray_trace_id',
+  ...CONTEXT_KEYS,
+]);
+
+/** Powertools leaves out top-level keys whose value is undefined, null or ''. */
+function isEmpty(value: unknown): boolean {
+  return value === undefined || value === null || value === '';
+}
+
+function traceRoot(header: string | undefined): string | undefined {
+  const match = header ? /(?:^|;)Root=([^;]*)/.exec(header) : null;
+  return match?.[1];
+}
+
 /**
- * Powertools Logger, created on first use so that init pays nothing for it.
- * Its level comes from `POWERTOOLS_LOG_LEVEL` / `AWS_LAMBDA_LOG_LEVEL`.
+ * Writes the JSON lines Powertools Logger wrote (same keys, order, levels and
+ * streams) but builds each as one string with everything constant made once:
+ * the level prefixes, `"service":…`, `"sampling_rate":…` and quoted keys. The
+ * level is resolved once at init; a disabled level costs one comparison. A
+ * field that cannot be serialized becomes a marker and is reported, so the
+ * line is still written and nothing is thrown.
  *
  * @example
- * const log = new PowertoolsLogWriter('fraud-api');
- * log.write('info', 'inference', { model_name: 'fraud' });
+ * const log = new JsonLogWriter({ service: 'fraud-api', settings: resolveLogSettings(process.env) });
+ * log.write('info', 'inference', { model_name: 'fraud', latency_ms: 12.5 });
  */
-export class PowertoolsLogWriter implements LogWriter {
+export class JsonLogWriter implements LogWriter {
+  readonly #threshold: number;
+  /** `,"service":"…"` */
   readonly #service: string;
-  #logger: Logger | undefined;
+  /** `,"sampling_rate":…` */
+  readonly #samplingRate: string;
+  readonly #onError: ((error: unknown) => void) | undefined;
+  readonly #output: LineOutput;
+  readonly #env: Readonly<Record<string, string | undefined>>;
+  #announceSampling: boolean;
 
-  constructor(service: string) {
-    this.#service = service;
+  constructor(options: JsonLogWriterOptions) {
+    this.#threshold = options.settings.threshold;
+    this.#service = `,"service":${JSON.stringify(options.service)}`;
+    this.#samplingRate = `,"sampling_rate":${jsonValue(options.settings.sampleRate)}`;
+    this.#onError = options.onError;
+    this.#output = options.output ?? processOutput;
+    this.#env = options.env ?? process.env;
+    this.#announceSampling = options.settings.sampledDebug;
   }
 
   write(level: LogLevel, message: string, fields: Record<string, unknown>): void {
-    this.#logger ??= new Logger({ serviceName: this.#service });
-    this.#logger[level]({ message, ...fields });
+    const { value, prefix } = LEVEL[level];
+    if (value < this.#threshold) return;
+    if (this.#announceSampling) {
+      this.#announceSampling = false;
+      this.write('debug', 'Setting log level to DEBUG due to sampling rate', {});
+    }
+    let line = `${prefix}${JSON.stringify(String(message))},"timestamp":"${new Date().toISOString()}"${this.#service}`;
+    for (const key of CONTEXT_KEYS) line += this.#member(key, fields[key]);
+    line += this.#samplingRate;
+    line += this.#member(
+      'xray_trace_id',
+      'xray_trace_id' in fields ? fields.xray_trace_id : traceRoot(this.#env._X_AMZN_TRACE_ID),
+    );
+    for (const key in fields) {
+      if (!PLACED_KEYS.has(key)) line += this.#member(key, fields[key]);
+    }
+    line += '}';
+    if (value >= LOG_THRESHOLD.WARN) this.#output.stderr(line);
+    else this.#output.stdout(line, true);
+  }
+
+  /** `,"key":value`, or '' when Powertools would leave the key out. */
+  #member(key: string, value: unknown): string {
+    if (isEmpty(value)) return '';
+    let json: string | undefined;
+    try {
+      json = jsonValue(value);
+    } catch (error) {
+      this.#report(error);
+      json = JSON.stringify(`[unserializable: ${error instanceof Error ? error.name : 'error'}]`);
+    }
+    return json === undefined ? '' : `,${jsonKey(key)}${json}`;
+  }
+
+  #report(error: unknown): void {
+    try {
+      this.#onError?.(error);
+    } catch {
+      // The error hook must not turn a log line into a thrown error.
+    }
   }
 }
