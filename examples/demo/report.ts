@@ -95,6 +95,14 @@ export function renderReport(input: ReportInput): string[] {
       ),
     );
   });
+  out.push(
+    row(
+      'accuracy (PredictionCorrect, ground truth)',
+      s.outcomes === 0
+        ? 'no outcomes recorded'
+        : `${fmt(s.accuracy, 3)} over ${s.outcomes} case resolutions`,
+    ),
+  );
   out.push(heading('Prebuilt alarms, evaluated on this data'));
   if (input.alarms.length === 0) out.push('  (no alarms found in the synthesized template)');
   for (const a of input.alarms) {

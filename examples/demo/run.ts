@@ -84,7 +84,7 @@ async function main(): Promise<void> {
         `\n  X-Ray on moto holds ${world.daemon.documents().length} segment documents (BatchGetTraces)`,
       );
     say(
-      `\n  ${traffic.calls.length} requests, ${records.length} EMF records with dimensions ${DIMENSION.Service}=${FRAUD.serviceName}, ${DIMENSION.ModelName}=${FRAUD.model.name}, ${DIMENSION.ModelVersion}=${FRAUD.model.version}; done in ${((Date.now() - started) / 1000).toFixed(1)} s`,
+      `\n  ${traffic.calls.length} requests and ${traffic.outcomes.resolutions} case resolutions in ${traffic.outcomes.batches} SQS batches, ${records.length} EMF records with dimensions ${DIMENSION.Service}=${FRAUD.serviceName}, ${DIMENSION.ModelName}=${FRAUD.model.name}, ${DIMENSION.ModelVersion}=${FRAUD.model.version}; done in ${((Date.now() - started) / 1000).toFixed(1)} s`,
     );
   } finally {
     await world.stop();

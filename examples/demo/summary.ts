@@ -3,7 +3,13 @@
  * emitted: EMF records (statistics as CloudWatch computes them), log lines
  * and X-Ray documents.
  */
-import { DEFAULT_NAMESPACE, DIMENSION, METRIC, stageMetricName } from '../../lib/telemetry.js';
+import {
+  DEFAULT_NAMESPACE,
+  DIMENSION,
+  METRIC,
+  OUTCOME_METRIC,
+  stageMetricName,
+} from '../../lib/telemetry.js';
 import { MetricStore } from './preview/metricStore.js';
 
 export const STAGES = ['preprocess', 'predict', 'postprocess'] as const;
@@ -34,6 +40,10 @@ export interface DemoSummary {
   readonly confidenceAverage: number | undefined;
   readonly lowConfidence: number;
   readonly drift: readonly DriftWindowSummary[];
+  /** Ground truth recorded by the outcomes function. */
+  readonly outcomes: number;
+  /** `PredictionCorrect` Average. */
+  readonly accuracy: number | undefined;
 }
 
 type Log = Record<string, unknown>;
@@ -110,6 +120,8 @@ export function summarise(
     modelLoads: sum(METRIC.ModelLoads),
     confidenceAverage: whole(store, d, METRIC.Confidence, 'Average'),
     lowConfidence: sum(METRIC.LowConfidence),
+    outcomes: sum(OUTCOME_METRIC.Outcomes),
+    accuracy: whole(store, d, OUTCOME_METRIC.PredictionCorrect, 'Average'),
     drift: logs
       .filter((l) => typeof l.drift_score === 'number')
       .sort((a, b) => String(a.timestamp).localeCompare(String(b.timestamp)))

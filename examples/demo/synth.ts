@@ -10,17 +10,24 @@ import { App } from 'aws-cdk-lib';
 import { FraudDetectionStack } from '../fraud-detection/cdk/stack.js';
 import { type Json, type Template, TemplateResolver } from './template.js';
 
-export interface SynthesizedExample {
-  readonly template: Template;
-  readonly resolver: TemplateResolver;
+/** A function of the stack as it would be deployed. */
+export interface SynthesizedFunction {
   /** The function's bundled code: what would be zipped into /var/task. */
   readonly taskRoot: string;
   /** `index.handler`. */
   readonly handler: string;
   /** The function's environment variables as deployed. */
   readonly env: Record<string, string>;
+}
+
+/** The inference function (its fields at the top level), and the ground-truth consumer. */
+export interface SynthesizedExample extends SynthesizedFunction {
+  readonly template: Template;
+  readonly resolver: TemplateResolver;
   readonly functionName: string;
   readonly logGroupName: string;
+  /** `outcomes.ts`: case resolutions from SQS → `recordOutcome()`. */
+  readonly outcomes: SynthesizedFunction;
 }
 
 /** Synthesize; `functionName` is the name the local function runs under (CloudFormation would generate one). */
@@ -31,29 +38,37 @@ export function synthesizeExample(functionName: string): SynthesizedExample {
   new FraudDetectionStack(app, 'FraudDetection');
   const artifact = app.synth().getStackByName('FraudDetection');
   const template = artifact.template as Template;
-  const fnId = Object.keys(template.Resources).find(
-    (id) => template.Resources[id]!.Type === 'AWS::Lambda::Function' && id.startsWith('Fraud'),
-  )!;
+  const functionId = (prefix: string) =>
+    Object.keys(template.Resources).find(
+      (id) => template.Resources[id]!.Type === 'AWS::Lambda::Function' && id.startsWith(prefix),
+    )!;
+  const fnId = functionId('Fraud');
   const logId = Object.keys(template.Resources).find(
     (id) => template.Resources[id]!.Type === 'AWS::Logs::LogGroup',
   )!;
   const logGroupName = `/aws/lambda/${functionName}`;
   const resolver = new TemplateResolver(template, { [fnId]: functionName, [logId]: logGroupName });
-  const fn = template.Resources[fnId] as unknown as {
-    Properties: Record<string, Json>;
-    Metadata: Record<string, string>;
-  };
-  const props = resolver.resolve(fn.Properties) as {
-    Handler: string;
-    Environment?: { Variables?: Record<string, string> };
+  const deployed = (id: string): SynthesizedFunction => {
+    const fn = template.Resources[id] as unknown as {
+      Properties: Record<string, Json>;
+      Metadata: Record<string, string>;
+    };
+    const props = resolver.resolve(fn.Properties) as {
+      Handler: string;
+      Environment?: { Variables?: Record<string, string> };
+    };
+    return {
+      taskRoot: join(outdir, fn.Metadata['aws:asset:path']!),
+      handler: props.Handler,
+      env: props.Environment?.Variables ?? {},
+    };
   };
   return {
+    ...deployed(fnId),
     template,
     resolver,
-    taskRoot: join(outdir, fn.Metadata['aws:asset:path']!),
-    handler: props.Handler,
-    env: props.Environment?.Variables ?? {},
     functionName,
     logGroupName,
+    outcomes: deployed(functionId('Outcomes')),
   };
 }

@@ -2,14 +2,16 @@
  * The demo's traffic: realistic requests to the fraud model through the local
  * Lambda, in several execution environments (each a cold start): warm
  * traffic, batches, malformed requests, a slow input, a warmup ping, then a
- * drifted slice so that confidence and DriftScore move.
+ * drifted slice so that confidence and DriftScore move; last, the ground
+ * truth of the single-transaction requests arrives as SQS case resolutions at
+ * the example's outcomes function, so that accuracy can be measured.
  */
 
 import { type LocalLambda, startLocalLambda } from '../../test/support/localLambda.js';
 import { newTraceHeader } from '../../test/support/runtimeApi.js';
 import { generate, type Transaction } from '../fraud-detection/data.js';
 import { Progress } from './progress.js';
-import { FUNCTION_NAME, type World } from './world.js';
+import { FUNCTION_NAME, OUTCOMES_FUNCTION_NAME, type World } from './world.js';
 
 /** One request the demo made, and what came back. */
 export interface Call {
@@ -22,6 +24,10 @@ export interface Call {
   readonly durationMs: number;
   /** When the invocation ended (epoch ms). */
   readonly endedAt: number;
+  /** The model's answer to a single transaction (200 responses only). */
+  readonly predicted: string | undefined;
+  /** Whether that transaction really was fraud (the generator knows). */
+  readonly fraud: boolean | undefined;
 }
 
 export interface TrafficResult {
@@ -29,6 +35,8 @@ export interface TrafficResult {
   /** Every stdout line of every environment (EMF records and log lines). */
   readonly lines: string[];
   readonly environments: Array<{ name: string; initDurationMs: number | undefined }>;
+  /** The ground-truth step: case resolutions sent, in how many SQS batches. */
+  readonly outcomes: { readonly resolutions: number; readonly batches: number };
 }
 
 const CLIENTS = ['acme-pay', 'globex-shop', 'initech-market'];
@@ -84,11 +92,17 @@ interface Plan {
   readonly env: string;
   readonly kind: Call['kind'];
   readonly events: unknown[];
+  /** For single-transaction steps: each event's ground truth. */
+  readonly truth?: readonly boolean[];
 }
 
 function plan(): Plan[] {
-  const normal = generate(900, 42).map((r) => r.transaction);
-  const drifted = generate(800, 43, { drift: true }).map((r) => r.transaction);
+  const normalRows = generate(900, 42);
+  const driftedRows = generate(800, 43, { drift: true });
+  const normal = normalRows.map((r) => r.transaction);
+  const drifted = driftedRows.map((r) => r.transaction);
+  const truth = (rows: typeof normalRows, from: number, to: number) =>
+    rows.slice(from, to).map((r) => r.fraud);
   const single = (txs: Transaction[], offset: number) =>
     txs.map((tx, i) => apiEvent(JSON.stringify(tx), offset + i));
   const batches = (txs: Transaction[], size: number, offset: number) =>
@@ -101,6 +115,7 @@ function plan(): Plan[] {
       env: 'A',
       kind: 'single',
       events: single(normal.slice(0, 260), 0),
+      truth: truth(normalRows, 0, 260),
     },
     {
       label: 'environment A: batches of 20',
@@ -126,18 +141,21 @@ function plan(): Plan[] {
       env: 'B',
       kind: 'single',
       events: single(normal.slice(480, 690), 500),
+      truth: truth(normalRows, 480, 690),
     },
     {
       label: 'environment C: cold start + traffic',
       env: 'C',
       kind: 'single',
       events: single(normal.slice(690, 900), 700),
+      truth: truth(normalRows, 690, 900),
     },
     {
       label: 'environment A: drifted traffic',
       env: 'A',
       kind: 'drifted',
       events: single(drifted.slice(0, 600), 1000),
+      truth: truth(driftedRows, 0, 600),
     },
   ];
 }
@@ -148,12 +166,50 @@ function statusOf(result: unknown): number | undefined {
     : undefined;
 }
 
+/** The label of a 200 single-transaction response. */
+function labelOf(result: unknown): string | undefined {
+  if (statusOf(result) !== 200) return undefined;
+  const body = JSON.parse(String((result as { body?: unknown }).body)) as { label?: unknown };
+  return typeof body.label === 'string' ? body.label : undefined;
+}
+
+/** Case resolutions travel in SQS batches of this size (the event source's batch size). */
+const SQS_BATCH = 10;
+
+/** The SQS events carrying the ground truth of every answered single-transaction call. */
+function resolutionEvents(
+  calls: readonly Call[],
+  modelVersion: string,
+): Array<{ Records: unknown[] }> {
+  const resolved = calls.filter((c) => c.predicted !== undefined && c.fraud !== undefined);
+  const events: Array<{ Records: unknown[] }> = [];
+  for (let i = 0; i < resolved.length; i += SQS_BATCH)
+    events.push({
+      Records: resolved.slice(i, i + SQS_BATCH).map((c, j) => ({
+        messageId: `resolution-${i + j}`,
+        eventSource: 'aws:sqs',
+        eventSourceARN: 'arn:aws:sqs:us-east-1:123456789012:fraud-case-resolutions',
+        body: JSON.stringify({
+          prediction_id: c.requestId,
+          model_version: modelVersion,
+          predicted: c.predicted,
+          actual: c.fraud ? 'fraud' : 'legit',
+        }),
+      })),
+    });
+  return events;
+}
+
 /** Run the whole scenario; environments are stopped at the end. */
 export async function runTraffic(world: World): Promise<TrafficResult> {
   const steps = plan();
-  const progress = new Progress(steps.reduce((n, s) => n + s.events.length, 0));
+  const singles = steps.reduce((n, s) => n + (s.truth?.length ?? 0), 0);
+  const progress = new Progress(
+    steps.reduce((n, s) => n + s.events.length, 0) + Math.ceil(singles / SQS_BATCH),
+  );
   const envs = new Map<string, LocalLambda>();
   const calls: Call[] = [];
+  let outcomes = { resolutions: 0, batches: 0 };
   try {
     for (const step of steps) {
       progress.step(step.label);
@@ -175,7 +231,7 @@ export async function runTraffic(world: World): Promise<TrafficResult> {
           );
         envs.set(step.env, fn);
       }
-      for (const event of step.events) {
+      for (const [i, event] of step.events.entries()) {
         const traceHeader = newTraceHeader();
         const r = await fn.invoke(event, { traceHeader });
         calls.push({
@@ -187,18 +243,50 @@ export async function runTraffic(world: World): Promise<TrafficResult> {
           error: r.error ? `${r.error.errorType}: ${r.error.errorMessage}` : undefined,
           durationMs: r.durationMs,
           endedAt: Date.now(),
+          predicted: labelOf(r.result),
+          fraud: step.truth?.[i],
         });
         progress.tick();
       }
     }
+    progress.step('ground truth: case resolutions from SQS → the outcomes function');
+    const outcomesFn = await startLocalLambda({
+      taskRoot: world.outcomes.taskRoot,
+      handler: world.outcomes.handler,
+      optDir: world.optDir,
+      functionName: OUTCOMES_FUNCTION_NAME,
+      memoryMb: 256,
+      timeoutMs: 10_000,
+      xrayDaemonAddress: world.daemon.address,
+      env: world.outcomes.env,
+    });
+    envs.set('outcomes', outcomesFn);
+    if (outcomesFn.initError)
+      throw new Error(
+        `the outcomes function failed to initialise: ${JSON.stringify(outcomesFn.initError)}`,
+      );
+    const resolutionBatches = resolutionEvents(calls, world.env.OBSERVED_MODEL_VERSION ?? '');
+    for (const event of resolutionBatches) {
+      const r = await outcomesFn.invoke(event);
+      const failed = (r.result as { batchItemFailures?: unknown[] } | undefined)?.batchItemFailures;
+      if (r.error || failed?.length)
+        throw new Error(`the outcomes function failed: ${JSON.stringify(r.error ?? failed)}`);
+      progress.tick();
+    }
+    outcomes = {
+      resolutions: resolutionBatches.reduce((n, e) => n + e.Records.length, 0),
+      batches: resolutionBatches.length,
+    };
   } finally {
     progress.finish();
   }
   const lines = [...envs.values()].flatMap((fn) => fn.lines());
-  const environments = [...envs.entries()].map(([name, fn]) => ({
-    name,
-    initDurationMs: fn.initDurationMs,
-  }));
+  const environments = [...envs.entries()]
+    .filter(([name]) => name !== 'outcomes')
+    .map(([name, fn]) => ({
+      name,
+      initDurationMs: fn.initDurationMs,
+    }));
   await Promise.all([...envs.values()].map((fn) => fn.stop()));
-  return { calls, lines, environments };
+  return { calls, lines, environments, outcomes };
 }

@@ -16,6 +16,8 @@ import { startXRayDaemon, type XRayDaemon } from '../../test/support/xrayDaemon.
 
 /** The name the local function runs under (CloudFormation would generate one). */
 export const FUNCTION_NAME = 'fraud-detection';
+/** The example's ground-truth consumer. */
+export const OUTCOMES_FUNCTION_NAME = 'fraud-detection-outcomes';
 const EXAMPLE = join(repoRoot, 'examples', 'fraud-detection');
 const WEIGHTS_KEY = 'fraud-detector/1.0.0/weights.json';
 const BUCKET = 'demo-models';
@@ -28,6 +30,12 @@ export interface World {
   readonly moto: Moto | undefined;
   /** The function's environment variables (as its CDK construct would set them). */
   readonly env: Record<string, string>;
+  /** The ground-truth consumer, ready to run the same way. */
+  readonly outcomes: {
+    readonly taskRoot: string;
+    readonly handler: string;
+    readonly env: Record<string, string>;
+  };
   readonly layer: { zipBytes: number; unzippedBytes: number };
   stop(): Promise<void>;
 }
@@ -49,6 +57,8 @@ export interface FunctionCode {
   readonly taskRoot: string;
   readonly handler: string;
   readonly env: Readonly<Record<string, string>>;
+  /** The stack's ground-truth consumer. */
+  readonly outcomes: Omit<FunctionCode, 'outcomes'>;
 }
 
 /** Build the layer, then start the local world around `code`; `note` receives one line per step. */
@@ -73,11 +83,18 @@ export async function startWorld(code: FunctionCode, note: (line: string) => voi
   }
   const daemon = await startXRayDaemon(moto ? { forward: { endpoint: moto.endpoint } } : {});
   const runtimeDir = dirname(ricEntry());
+  // The AWS SDK v3 that Lambda's Node runtime provides in /var/runtime/node_modules: here, the repository's copy.
+  const nodePath = (root: string) =>
+    `${lambdaNodePath(root, runtimeDir, optDir)}:${join(repoRoot, 'node_modules')}`;
   const env: Record<string, string> = {
     ...code.env,
-    // The AWS SDK v3 that Lambda's Node runtime provides in /var/runtime/node_modules: here, the repository's copy.
-    NODE_PATH: `${lambdaNodePath(taskRoot, runtimeDir, optDir)}:${join(repoRoot, 'node_modules')}`,
+    NODE_PATH: nodePath(taskRoot),
     ...(moto ? { ...motoEnv(moto.endpoint), MODEL_BUCKET: BUCKET, MODEL_KEY: WEIGHTS_KEY } : {}),
+  };
+  const outcomes = {
+    taskRoot: code.outcomes.taskRoot,
+    handler: code.outcomes.handler,
+    env: { ...code.outcomes.env, NODE_PATH: nodePath(code.outcomes.taskRoot) },
   };
   return {
     optDir,
@@ -86,6 +103,7 @@ export async function startWorld(code: FunctionCode, note: (line: string) => voi
     daemon,
     moto,
     env,
+    outcomes,
     layer,
     async stop() {
       await daemon.close();

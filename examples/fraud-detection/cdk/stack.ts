@@ -8,6 +8,10 @@ import { fileURLToPath } from 'node:url';
 import { CfnOutput, Duration, Stack, type StackProps } from 'aws-cdk-lib';
 import { HttpApi, HttpMethod } from 'aws-cdk-lib/aws-apigatewayv2';
 import { HttpLambdaIntegration } from 'aws-cdk-lib/aws-apigatewayv2-integrations';
+import { Runtime } from 'aws-cdk-lib/aws-lambda';
+import { SqsEventSource } from 'aws-cdk-lib/aws-lambda-event-sources';
+import { NodejsFunction, OutputFormat } from 'aws-cdk-lib/aws-lambda-nodejs';
+import { Queue } from 'aws-cdk-lib/aws-sqs';
 import type { Construct } from 'constructs';
 import { InferenceObservabilityLayer, ObservedInferenceFunction } from 'observed-inference/cdk';
 
@@ -36,6 +40,10 @@ export interface FraudDetectionStackProps extends StackProps {
 
 export class FraudDetectionStack extends Stack {
   readonly function: ObservedInferenceFunction;
+  /** The ground-truth consumer: case resolutions from SQS → `recordOutcome()`. */
+  readonly outcomes: NodejsFunction;
+  /** Where the fraud team's case system sends resolutions (see `outcomes.ts`). */
+  readonly resolutions: Queue;
 
   constructor(scope: Construct, id: string, props: FraudDetectionStackProps = {}) {
     super(scope, id, props);
@@ -74,5 +82,31 @@ export class FraudDetectionStack extends Stack {
       integration: new HttpLambdaIntegration('Predict', this.function),
     });
     new CfnOutput(this, 'PredictUrl', { value: `${api.apiEndpoint}/predict` });
+
+    // Ground truth, days later: the dashboard's accuracy graph and alarm read
+    // what this function records, under the same service and model dimensions.
+    const deadLetters = new Queue(this, 'CaseResolutionsDlq', {
+      enforceSSL: true,
+      retentionPeriod: Duration.days(14),
+    });
+    this.resolutions = new Queue(this, 'CaseResolutions', {
+      enforceSSL: true,
+      visibilityTimeout: Duration.seconds(60),
+      deadLetterQueue: { queue: deadLetters, maxReceiveCount: 3 },
+    });
+    this.outcomes = new NodejsFunction(this, 'Outcomes', {
+      entry: join(example, 'outcomes.ts'),
+      runtime: Runtime.NODEJS_22_X,
+      memorySize: 256,
+      timeout: Duration.seconds(10),
+      description: 'fraud-detection ground truth: case resolutions → recordOutcome()',
+      // observed-inference comes from the layer, the AWS SDK from the runtime.
+      bundling: { format: OutputFormat.ESM, externalModules: ['observed-inference', '@aws-sdk/*'] },
+    });
+    layer.instrument(this.outcomes, { model: FRAUD.model, serviceName: FRAUD.serviceName });
+    this.outcomes.addEventSource(
+      new SqsEventSource(this.resolutions, { batchSize: 10, reportBatchItemFailures: true }),
+    );
+    new CfnOutput(this, 'CaseResolutionsQueueUrl', { value: this.resolutions.queueUrl });
   }
 }
