@@ -23,7 +23,7 @@ import {
   targetKey,
   targetLabel,
 } from './target.js';
-import { checkInteger, checkPositive } from './validate.js';
+import { checkInteger, checkPositive, checkUnitInterval } from './validate.js';
 
 /**
  * Props of {@link InferenceAlarms}. Thresholds are shared by every model of
@@ -53,6 +53,18 @@ export interface InferenceAlarmsProps {
    * @default 2
    */
   readonly confidenceStdDevs?: number;
+  /**
+   * Accuracy (`PredictionCorrect` from `recordOutcome()`) below which the
+   * accuracy alarm fires, in (0, 1]. There is no default: a good floor depends
+   * on the model and its base rates.
+   * @default - no accuracy alarm
+   */
+  readonly accuracyFloor?: number;
+  /**
+   * Outcomes a period needs before its accuracy is judged (fewer: no data point).
+   * @default 30
+   */
+  readonly accuracyMinOutcomes?: number;
   /**
    * Model loads expected per cold start (a function that loads a tokenizer and a
    * model with `loadModel` makes 2); loads beyond that are reloads.
@@ -103,7 +115,8 @@ export type ModelAlarms = Readonly<Partial<Record<AlarmKind, cloudwatch.Alarm>>>
 /**
  * Prebuilt alarms for one or more models: p99 latency over the objective,
  * error rate over the budget, timeouts, Lambda throttles, model reloads,
- * confidence out of its anomaly band, drift over its threshold, and one
+ * confidence out of its anomaly band, drift over its threshold, accuracy
+ * under its floor (when `accuracyFloor` is given), and one
  * composite "model health" alarm over all of them that notifies an SNS topic.
  * Every name and description says what fired and where to look first.
  *
@@ -242,6 +255,12 @@ function resolveSettings(props: InferenceAlarmsProps): AlarmSettings {
   checkPositive('confidenceStdDevs', confidenceStdDevs);
   const loadsPerColdStart = props.loadsPerColdStart ?? 1;
   checkInteger('loadsPerColdStart', loadsPerColdStart, 1);
+  if (props.accuracyFloor !== undefined) {
+    checkUnitInterval('accuracyFloor', props.accuracyFloor);
+    checkPositive('accuracyFloor', props.accuracyFloor);
+  }
+  const accuracyMinOutcomes = props.accuracyMinOutcomes ?? 30;
+  checkInteger('accuracyMinOutcomes', accuracyMinOutcomes, 1);
   const kinds: readonly string[] = Object.values(ALARM_KIND);
   for (const kind of props.exclude ?? [])
     if (!kinds.includes(kind))
@@ -251,6 +270,8 @@ function resolveSettings(props: InferenceAlarmsProps): AlarmSettings {
     driftThreshold,
     confidenceStdDevs,
     loadsPerColdStart,
+    accuracyFloor: props.accuracyFloor,
+    accuracyMinOutcomes,
     period,
     evaluationPeriods,
     datapointsToAlarm,

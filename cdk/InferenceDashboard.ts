@@ -16,7 +16,7 @@ import {
   targetKey,
   targetLabel,
 } from './target.js';
-import { checkInteger, checkPositive } from './validate.js';
+import { checkInteger, checkLabels, checkPositive } from './validate.js';
 
 /**
  * A model on an {@link InferenceDashboard}: its target plus what to draw.
@@ -50,6 +50,14 @@ export interface InferenceDashboardModel extends InferenceTarget {
    * @default 2
    */
   readonly confidenceStdDevs?: number;
+  /**
+   * The model's labels (classes), whose share of predictions the label-mix
+   * graph stacks (`PredictedLabel.<label>` / `Predictions`), with the rest as
+   * `(other)`. Give the same set the runtime keeps (`OBSERVED_LABELS` or the
+   * baseline's labels).
+   * @default - no label-mix graph, a note saying how to get one
+   */
+  readonly labels?: readonly string[];
   /**
    * Model loads expected per cold start; more are graphed as reloads.
    * @default 1
@@ -139,6 +147,8 @@ export class InferenceDashboard extends Construct {
       throw new InvalidPropError('model', `${targetLabel(model)} is already on this dashboard`);
     const stages = checkNames('stages', model.stages);
     const driftSignals = checkNames('driftSignals', model.driftSignals);
+    const labels = model.labels ?? [];
+    checkLabels('labels', labels);
     const confidenceStdDevs = model.confidenceStdDevs ?? DEFAULTS.confidenceStdDevs;
     checkPositive('confidenceStdDevs', confidenceStdDevs);
     const loadsPerColdStart = model.loadsPerColdStart ?? 1;
@@ -153,6 +163,7 @@ export class InferenceDashboard extends Construct {
       driftSignals,
       confidenceStdDevs,
       loadsPerColdStart,
+      labels,
     });
     for (const row of rows) this.dashboard.addWidgets(...row);
     return this;

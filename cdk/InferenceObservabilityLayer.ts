@@ -13,7 +13,7 @@ import {
 import { checkLayerZip, defaultLayerZipPath, packageVersion } from './layerAsset.js';
 import { acknowledge, NAG_REASON } from './nag.js';
 import { checkTarget, DEFAULTS, type InferenceModel, type InferenceTarget } from './target.js';
-import { checkUnitInterval } from './validate.js';
+import { checkLabels, checkUnitInterval } from './validate.js';
 
 /**
  * Props of {@link InferenceObservabilityLayer}.
@@ -80,6 +80,13 @@ export interface InstrumentOptions {
    * @default - the runtime's default
    */
   readonly driftWindow?: number;
+  /**
+   * `OBSERVED_LABELS`: the model's labels, each with a label-mix metric of its
+   * own (`PredictedLabel.<label>`); others count as `PredictedLabel.other`.
+   * No commas (the variable is comma-separated).
+   * @default - the baseline's labels, else the first 10 each environment sees
+   */
+  readonly labels?: readonly string[];
 }
 
 const instrumented = new WeakSet<lambda.Function>();
@@ -147,6 +154,7 @@ export class InferenceObservabilityLayer extends lambda.LayerVersion {
     };
     checkTarget('', target);
     if (options.driftWindow !== undefined) checkDriftWindow('driftWindow', options.driftWindow);
+    checkLabels('labels', options.labels);
     instrumented.add(fn);
     fn.addLayers(this);
     const env = instrumentationEnvironment({
@@ -155,6 +163,7 @@ export class InferenceObservabilityLayer extends lambda.LayerVersion {
       lowConfidence,
       baseline: options.baseline,
       driftWindow: options.driftWindow,
+      labels: options.labels,
     });
     for (const [key, value] of Object.entries(env)) fn.addEnvironment(key, value);
     (fn.node.defaultChild as lambda.CfnFunction).tracingConfig = { mode: lambda.Tracing.ACTIVE };

@@ -91,6 +91,17 @@ export interface ObservedInferenceFunctionProps extends Omit<NodejsFunctionProps
    */
   readonly drift?: DriftSettings;
   /**
+   * The model's labels: `OBSERVED_LABELS` (each gets a label-mix metric of
+   * its own) and the dashboard's label-mix graph.
+   * @default - the baseline's labels at runtime, and no label-mix graph
+   */
+  readonly labels?: readonly string[];
+  /**
+   * Accuracy from `recordOutcome()` below which an alarm fires, in (0, 1].
+   * @default - no accuracy alarm
+   */
+  readonly accuracyFloor?: number;
+  /**
    * `stage()` names graphed on the dashboard (p95 each).
    * @default - no stage graph
    */
@@ -176,6 +187,8 @@ export class ObservedInferenceFunction extends NodejsFunction {
       objective: _objective,
       lowConfidenceThreshold,
       drift,
+      labels,
+      accuracyFloor,
       stages,
       alarmTopic,
       createAlarms = true,
@@ -210,6 +223,7 @@ export class ObservedInferenceFunction extends NodejsFunction {
       lowConfidenceThreshold,
       baseline: drift?.baseline,
       driftWindow: drift?.window,
+      labels,
     });
     this.target = { ...target, logGroup };
     this.metrics = new InferenceMetrics(this.target);
@@ -219,13 +233,21 @@ export class ObservedInferenceFunction extends NodejsFunction {
         models: [this.target],
         objective,
         driftThreshold,
+        accuracyFloor,
         alarmTopic,
       });
     if (createDashboard)
       this.dashboard = new InferenceDashboard(this, 'Dashboard', {
         dashboardName,
         models: [
-          { ...this.target, stages, objective, driftThreshold, driftSignals: drift?.signals },
+          {
+            ...this.target,
+            stages,
+            objective,
+            driftThreshold,
+            driftSignals: drift?.signals,
+            labels,
+          },
         ],
         alarms: this.alarms ? [this.alarms] : [],
       });
@@ -286,6 +308,14 @@ export class ObservedInferenceFunction extends NodejsFunction {
   /** `DriftScore` (Maximum). */
   metricDriftScore(options?: InferenceMetricOptions): cloudwatch.Metric {
     return this.metrics.metricDriftScore(options);
+  }
+  /** Abstentions / predictions. */
+  metricAbstentionRate(options?: InferenceMathOptions): cloudwatch.MathExpression {
+    return this.metrics.metricAbstentionRate(options);
+  }
+  /** Invocations with an invalid input / invocations. */
+  metricInvalidInputRate(options?: InferenceMathOptions): cloudwatch.MathExpression {
+    return this.metrics.metricInvalidInputRate(options);
   }
   /** Accuracy against recorded ground truth (`PredictionCorrect` Average). */
   metricAccuracy(options?: InferenceMetricOptions): cloudwatch.Metric {

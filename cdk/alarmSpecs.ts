@@ -1,6 +1,6 @@
 import type { Duration } from 'aws-cdk-lib';
 import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
-import { METRIC } from '../lib/telemetry.js';
+import { METRIC, OUTCOME_METRIC } from '../lib/telemetry.js';
 import { InferenceMetrics } from './metrics.js';
 import type { InferenceTarget, ResolvedObjective } from './target.js';
 
@@ -13,6 +13,7 @@ export const ALARM_KIND = {
   ModelReloads: 'modelReloads',
   Confidence: 'confidence',
   Drift: 'drift',
+  Accuracy: 'accuracy',
 } as const;
 export type AlarmKind = (typeof ALARM_KIND)[keyof typeof ALARM_KIND];
 
@@ -22,6 +23,10 @@ export interface AlarmSettings {
   readonly driftThreshold: number;
   readonly confidenceStdDevs: number;
   readonly loadsPerColdStart: number;
+  /** Accuracy below which the accuracy alarm fires; none: no accuracy alarm. */
+  readonly accuracyFloor?: number;
+  /** Outcomes a period needs before its accuracy counts. */
+  readonly accuracyMinOutcomes: number;
   readonly period: Duration;
   /** Latency and error rate: breaching in `datapointsToAlarm` of the last `evaluationPeriods`. */
   readonly evaluationPeriods: number;
@@ -47,6 +52,7 @@ export interface AlarmSpec {
 }
 
 const GT = cloudwatch.ComparisonOperator.GREATER_THAN_THRESHOLD;
+const LT = cloudwatch.ComparisonOperator.LESS_THAN_THRESHOLD;
 const { NOT_BREACHING, IGNORE } = cloudwatch.TreatMissingData;
 
 const percent = (rate: number) => `${Number((rate * 100).toPrecision(6))}%`;
@@ -60,6 +66,8 @@ const percent = (rate: number) => `${Number((rate * 100).toPrecision(6))}%`;
  *   quality; the alarm keeps its state until predictions resume.
  * - drift: `ignore` — `DriftScore` is emitted only when a window closes, so
  *   most periods have none; the last verdict stands until the next score.
+ * - accuracy: `notBreaching` — ground truth arrives late and in bursts; a
+ *   period without enough outcomes says nothing against the model.
  *
  * @example
  * const specs = modelAlarmSpecs(target, settings);
@@ -182,5 +190,28 @@ export function modelAlarmSpecs(target: InferenceTarget, settings: AlarmSettings
       treatMissingData: IGNORE,
     },
   );
+  if (settings.accuracyFloor !== undefined) specs.push(accuracySpec(m, settings, window));
   return specs;
+}
+
+function accuracySpec(m: InferenceMetrics, settings: AlarmSettings, window: string): AlarmSpec {
+  const floor = settings.accuracyFloor ?? 0;
+  const min = settings.accuracyMinOutcomes;
+  return {
+    kind: ALARM_KIND.Accuracy,
+    title: `accuracy < ${percent(floor)}`,
+    description:
+      `Accuracy (Average of ${OUTCOME_METRIC.PredictionCorrect}: ground truth reported by recordOutcome()) ` +
+      `below ${percent(floor)} in ${window}, counting only periods with at least ${min} outcomes. ` +
+      'Look first at the model quality row: DriftScore and the per-feature scores (inputs moved away from ' +
+      'training?), the label mix (a class the model now over- or under-predicts) and confidence; then at ' +
+      'whether a new ModelVersion went out before the drop. Outcomes arrive late: the drop concerns ' +
+      'predictions made up to the chargeback or review delay earlier.',
+    metric: m.metricAccuracyWithMinOutcomes(min, { period: settings.period }),
+    threshold: floor,
+    comparisonOperator: LT,
+    evaluationPeriods: settings.evaluationPeriods,
+    datapointsToAlarm: settings.datapointsToAlarm,
+    treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
+  };
 }

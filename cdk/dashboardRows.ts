@@ -16,6 +16,8 @@ export interface ModelRowsOptions {
   readonly driftSignals: readonly string[];
   readonly confidenceStdDevs: number;
   readonly loadsPerColdStart: number;
+  /** The labels whose share of predictions to graph; none: a note on how to get the graph. */
+  readonly labels: readonly string[];
 }
 
 const HEIGHT = 6;
@@ -163,6 +165,42 @@ function qualityRow(m: InferenceMetrics, o: ModelRowsOptions): cloudwatch.IWidge
   ];
 }
 
+function labelMix(m: InferenceMetrics, o: ModelRowsOptions): cloudwatch.IWidget {
+  if (o.labels.length === 0)
+    return new cloudwatch.TextWidget({
+      markdown:
+        '### Label mix\nThe runtime counts each predicted label as `PredictedLabel.<label>`. ' +
+        'Give the dashboard the model’s `labels` to graph their share of predictions here.',
+      width: 8,
+      height: HEIGHT,
+    });
+  return graph(
+    'Label mix (share of predictions)',
+    8,
+    m.metricLabelShares(o.labels, { period: o.period }),
+    {
+      leftYAxis: rateAxis,
+      stacked: true,
+    },
+  );
+}
+
+/** The answers that are not plain predictions: label mix, abstentions, rejected inputs. */
+function answersRow(m: InferenceMetrics, o: ModelRowsOptions): cloudwatch.IWidget[] {
+  const period = { period: o.period };
+  return [
+    labelMix(m, o),
+    graph('Abstention rate', 8, [m.metricAbstentionRate(period)], {
+      leftYAxis: rateAxis,
+      right: [m.metricAbstentions(period)],
+    }),
+    graph('Invalid-input rate', 8, [m.metricInvalidInputRate(period)], {
+      leftYAxis: rateAxis,
+      right: [m.metricInvalidInputs(period)],
+    }),
+  ];
+}
+
 function logsRow(target: InferenceTarget, o: ModelRowsOptions): cloudwatch.IWidget[] {
   const logGroupName = target.logGroup?.logGroupName ?? functionLogGroupName(target.function);
   if (!logGroupName) return [];
@@ -201,7 +239,8 @@ function functionLogGroupName(fn: lambda.IFunction | undefined): string | undefi
 
 /**
  * The dashboard rows of one model: a header, traffic, latency, cold starts,
- * model quality and (when its log group is known) Logs Insights.
+ * model quality (confidence, drift, accuracy; label mix, abstentions, invalid
+ * inputs) and (when its log group is known) Logs Insights.
  *
  * @example
  * for (const row of modelRows(target, options)) dashboard.addWidgets(...row);
@@ -217,6 +256,7 @@ export function modelRows(
     latencyRow(target, m, options),
     coldStartRow(m, options),
     qualityRow(m, options),
+    answersRow(m, options),
     logsRow(target, options),
   ];
   return rows.filter((row) => row.length > 0);

@@ -24,6 +24,8 @@ export interface EnvironmentSettings {
   readonly lowConfidence: number;
   readonly baseline?: string;
   readonly driftWindow?: number;
+  /** `OBSERVED_LABELS`: labels with a label-mix metric of their own. */
+  readonly labels?: readonly string[];
 }
 
 /**
@@ -44,6 +46,8 @@ export function instrumentationEnvironment(settings: EnvironmentSettings): Recor
   };
   if (settings.baseline !== undefined) env[ENV.Baseline] = settings.baseline;
   if (settings.driftWindow !== undefined) env[ENV.DriftWindow] = String(settings.driftWindow);
+  if (settings.labels !== undefined && settings.labels.length > 0)
+    env[ENV.Labels] = settings.labels.join(',');
   if (settings.mode === INSTRUMENTATION_MODE.ZeroCode)
     env[ECOSYSTEM_ENV.ExecWrapper] = WRAPPER_PATH;
   return env;

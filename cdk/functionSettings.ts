@@ -113,6 +113,7 @@ export function checkEnvironment(
     lowConfidence: DEFAULTS.lowConfidence,
     baseline: 'b',
     driftWindow: 100,
+    labels: ['l'],
   });
   const hint: Record<string, string> = {
     OBSERVED_MODEL_NAME: 'model.name',
@@ -122,6 +123,7 @@ export function checkEnvironment(
     OBSERVED_LOW_CONFIDENCE: 'lowConfidenceThreshold',
     OBSERVED_BASELINE: 'drift.baseline',
     OBSERVED_DRIFT_WINDOW: 'drift.window',
+    OBSERVED_LABELS: 'labels',
     AWS_LAMBDA_EXEC_WRAPPER: "mode: 'library'",
   };
   for (const key of Object.keys(environment ?? {})) {

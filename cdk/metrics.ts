@@ -7,6 +7,7 @@ import {
   driftMetricName,
   METRIC,
   OUTCOME_METRIC,
+  predictedLabelMetricName,
   stageMetricName,
 } from '../lib/telemetry.js';
 import type { InferenceTarget } from './target.js';
@@ -282,11 +283,119 @@ export class InferenceMetrics {
     });
   }
 
+  /** `PredictedLabel.<label>`, summed: predictions with that label (`other` for labels beyond the bounded set). */
+  metricPredictedLabel(label: string, options?: InferenceMetricOptions): cloudwatch.Metric {
+    return this.metric(predictedLabelMetricName(label), {
+      statistic: 'Sum',
+      label: `${label} predictions`,
+      ...options,
+    });
+  }
+
+  /**
+   * The share of predictions with each label, in [0, 1]: `PredictedLabel.<label>` /
+   * `Predictions`, one expression per label, and `(other)` for the rest (labels
+   * beyond the list, and predictions without a label).
+   */
+  metricLabelShares(
+    labels: readonly string[],
+    options?: InferenceMathOptions,
+  ): cloudwatch.MathExpression[] {
+    if (labels.length === 0) return [];
+    const share = (
+      expression: string,
+      label: string,
+      usingMetrics: Record<string, cloudwatch.IMetric>,
+    ) =>
+      new cloudwatch.MathExpression({
+        expression,
+        usingMetrics,
+        label,
+        period: DEFAULT_PERIOD,
+        ...options,
+      });
+    const predictions = this.metricPredictions();
+    const counts = labels.map((label) => this.metricPredictedLabel(label));
+    const perLabel = labels.map((label, i) =>
+      share(`FILL(l${i}, 0) / predictions`, label, { [`l${i}`]: counts[i]!, predictions }),
+    );
+    const all = Object.fromEntries(counts.map((m, i) => [`l${i}`, m]));
+    const rest = labels.map((_, i) => `FILL(l${i}, 0)`).join(' - ');
+    const other = share(`(predictions - ${rest}) / predictions`, '(other)', {
+      ...all,
+      predictions,
+    });
+    return [...perLabel, other];
+  }
+
+  /** `Abstentions`, summed: predictions the model declined, or a fallback answered. */
+  metricAbstentions(options?: InferenceMetricOptions): cloudwatch.Metric {
+    return this.metric(METRIC.Abstentions, { statistic: 'Sum', label: 'abstentions', ...options });
+  }
+
+  /** Abstentions / predictions, in [0, 1] (0 when none abstained: the metric is only emitted when one did). */
+  metricAbstentionRate(options?: InferenceMathOptions): cloudwatch.MathExpression {
+    return new cloudwatch.MathExpression({
+      expression: 'FILL(abstentions, 0) / predictions',
+      usingMetrics: {
+        abstentions: this.metricAbstentions(),
+        predictions: this.metricPredictions(),
+      },
+      label: 'abstention rate',
+      period: DEFAULT_PERIOD,
+      ...options,
+    });
+  }
+
+  /** `InvalidInputs`, summed: inputs that failed the handler's validation. */
+  metricInvalidInputs(options?: InferenceMetricOptions): cloudwatch.Metric {
+    return this.metric(METRIC.InvalidInputs, {
+      statistic: 'Sum',
+      label: 'invalid inputs',
+      ...options,
+    });
+  }
+
+  /** Invocations with an invalid input / invocations, in [0, 1] (one input per invocation; a batch may count more). */
+  metricInvalidInputRate(options?: InferenceMathOptions): cloudwatch.MathExpression {
+    return new cloudwatch.MathExpression({
+      expression: 'FILL(invalid, 0) / invocations',
+      usingMetrics: {
+        invalid: this.metricInvalidInputs(),
+        invocations: this.metricInferenceCount(),
+      },
+      label: 'invalid-input rate',
+      period: DEFAULT_PERIOD,
+      ...options,
+    });
+  }
+
   /** `PredictionCorrect` averaged: accuracy against the ground truth `recordOutcome()` reported. */
   metricAccuracy(options?: InferenceMetricOptions): cloudwatch.Metric {
     return this.metric(OUTCOME_METRIC.PredictionCorrect, {
       statistic: 'Average',
       label: 'accuracy',
+      ...options,
+    });
+  }
+
+  /**
+   * Accuracy only for periods with at least `minOutcomes` outcomes (no data
+   * point otherwise): what the accuracy alarm evaluates, so that three
+   * chargebacks in a quiet period cannot page anyone.
+   */
+  metricAccuracyWithMinOutcomes(
+    minOutcomes: number,
+    options?: InferenceMathOptions,
+  ): cloudwatch.MathExpression {
+    return new cloudwatch.MathExpression({
+      expression: `IF(outcomes >= ${minOutcomes}, accuracy)`,
+      usingMetrics: {
+        accuracy: this.metricAccuracy(),
+        outcomes: this.metric(OUTCOME_METRIC.PredictionCorrect, { statistic: 'SampleCount' }),
+      },
+      label: `accuracy (≥ ${minOutcomes} outcomes)`,
+      period: DEFAULT_PERIOD,
       ...options,
     });
   }

@@ -80,3 +80,23 @@ export function checkInteger(prop: string, value: number, min: number): void {
   if (!(Number.isInteger(value) && value >= min))
     throw new InvalidPropError(prop, `must be a whole number ≥ ${min}, got ${value}`);
 }
+
+/**
+ * Check model labels: non-empty, no commas (`OBSERVED_LABELS` is
+ * comma-separated), no duplicates, literal (the dashboard graphs one metric each).
+ *
+ * @example
+ * checkLabels('labels', ['fraud', 'legit']);
+ */
+export function checkLabels(prop: string, labels: readonly string[] | undefined): void {
+  const seen = new Set<string>();
+  (labels ?? []).forEach((label, i) => {
+    if (typeof label !== 'string' || Token.isUnresolved(label) || label.trim() === '')
+      throw new InvalidPropError(`${prop}[${i}]`, 'must be a non-empty literal label');
+    if (label.includes(','))
+      throw new InvalidPropError(`${prop}[${i}]`, `${JSON.stringify(label)} must not contain ','`);
+    if (seen.has(label))
+      throw new InvalidPropError(`${prop}[${i}]`, `${JSON.stringify(label)} is listed twice`);
+    seen.add(label);
+  });
+}

@@ -63,6 +63,8 @@ export interface ResolvedConfig {
   readonly baseline: string | undefined;
   /** `OBSERVED_DRIFT_WINDOW`: predictions per drift window. */
   readonly driftWindow: number | undefined;
+  /** `OBSERVED_LABELS` (or the `labels` option): labels with a label-mix metric of their own. */
+  readonly labels: readonly string[] | undefined;
 }
 
 export interface ConfigResult {
@@ -190,6 +192,15 @@ function resolveDriftWindow(env: Env, issues: ConfigError[]): number | undefined
   return undefined;
 }
 
+function resolveLabels(
+  env: Env,
+  option: readonly string[] | undefined,
+): readonly string[] | undefined {
+  const labels = option ?? nonEmpty(env[ENV.Labels])?.split(',');
+  const kept = labels?.map((l) => String(l).trim()).filter(Boolean);
+  return kept && kept.length > 0 ? kept : undefined;
+}
+
 function resolveRedact(env: Env, option: readonly string[] | undefined): ReadonlySet<string> {
   const fromEnv = nonEmpty(env[ENV.Redact])?.split(',');
   const keys = option ?? fromEnv ?? DEFAULT_REDACT_KEYS;
@@ -258,6 +269,7 @@ export function resolveConfig(env: Env, options: ObserveOptions<never, never> = 
     timeoutMarginMs,
     baseline: nonEmpty(env[ENV.Baseline]),
     driftWindow: resolveDriftWindow(env, issues),
+    labels: resolveLabels(env, options.labels),
   };
   return { config, issues };
 }

@@ -58,3 +58,27 @@ export function describeError(error: unknown): { name: string; message: string; 
   }
   return { name: 'NonError', message };
 }
+
+/**
+ * An input that failed the handler's own validation. Thrown from a handler
+ * wrapped with `observe()`, it is recorded as the caller's error, not a fault:
+ * `InvalidInputs` 1 and `Errors` 0, the X-Ray `error` flag (not `fault`), and
+ * the field and reason in the log line's `invalid_input`. It still reaches
+ * Lambda unchanged, like every error of the handler.
+ *
+ * @example
+ * import { InvalidInputError } from 'observed-inference';
+ * if (!(tx.amount > 0)) throw new InvalidInputError('amount', 'must be a positive number');
+ */
+export class InvalidInputError extends Error {
+  override readonly name = 'InvalidInputError';
+  /** The offending field, e.g. `amount` or `transactions[3].hour`. */
+  readonly field: string;
+  /** What is wrong with it. */
+  readonly reason: string;
+  constructor(field: string, reason: string, options?: ErrorOptions) {
+    super(`${field}: ${reason}`, options);
+    this.field = field;
+    this.reason = reason;
+  }
+}

@@ -1,5 +1,11 @@
 export { addMetadata, addMetric, annotate, flush } from './custom.js';
-export { ConfigError, HandlerLoadError, InvocationTimeoutError } from './errors.js';
+export {
+  ConfigError,
+  HandlerLoadError,
+  InvalidInputError,
+  InvocationTimeoutError,
+} from './errors.js';
+export { type InputRejection, rejectInput } from './invalidInput.js';
 export { loadModel } from './loadModel.js';
 export { type ObservedHandler, observe } from './observe.js';
 export { type Outcome, recordOutcome } from './outcomes.js';
@@ -13,7 +19,10 @@ export {
   METRIC,
   METRIC_UNIT,
   type MetricName,
+  OTHER_LABEL,
   OUTCOME_METRIC,
+  PREDICTED_LABEL_PREFIX,
+  predictedLabelMetricName,
   SPAN,
   stageMetricName,
 } from './telemetry.js';

@@ -29,6 +29,8 @@ export class Invocation {
   readonly annotations: Record<string, AnnotationValue> = {};
   /** User metadata (span attributes, also log fields). */
   readonly metadata: Record<string, unknown> = {};
+  /** The first input of this invocation that failed validation, and how many did. */
+  invalidInput: { readonly field: string; readonly reason: string; count: number } | undefined;
   /** Set once telemetry was written (at the end, or early by the timeout). */
   finished = false;
 

@@ -1,9 +1,8 @@
 import { roundMs } from './clock.js';
 import type { ResolvedConfig } from './config.js';
-import type { Ending, Outcome } from './ending.js';
+import type { Ending } from './ending.js';
 import { describeError } from './errors.js';
 import { isServerErrorResponse } from './events.js';
-import type { Invocation } from './invocation.js';
 import type { LogWriter } from './logs/logger.js';
 import { redact } from './payload.js';
 import { LOG_KEY } from './telemetry.js';
@@ -30,6 +29,8 @@ function fieldsOf(
     [LOG_KEY.Confidence]: summary?.logConfidence,
     [LOG_KEY.InputHash]: f.inputHash,
     [LOG_KEY.PredictionId]: summary ? f.predictionId : undefined,
+    [LOG_KEY.Abstentions]: summary && summary.abstentions > 0 ? summary.abstentions : undefined,
+    [LOG_KEY.InvalidInput]: inv.invalidInput,
     [LOG_KEY.CorrelationId]: f.correlationId,
     [LOG_KEY.ClientId]: f.clientId,
     [LOG_KEY.Warmup]: inv.warmup,
@@ -51,17 +52,17 @@ export function writeLogRecord(ending: Ending, config: ResolvedConfig, log: LogW
       output: redact(ending.outcome.result, config.redactKeys),
     };
   }
-  emit(log, ending.inv, ending.outcome, fields);
+  emit(log, ending, fields);
 }
 
-function emit(
-  log: LogWriter,
-  inv: Invocation,
-  outcome: Outcome,
-  fields: Record<string, unknown>,
-): void {
+function emit(log: LogWriter, ending: Ending, fields: Record<string, unknown>): void {
+  const { inv, outcome, clientError } = ending;
   if (outcome.timedOut) {
     log.write('error', 'inference timed out', { ...fields, [LOG_KEY.Error]: timeoutError(fields) });
+  } else if (outcome.error !== undefined && clientError) {
+    // A thrown InvalidInputError: the caller's mistake, logged like a 400 (no stack).
+    const { name, message } = describeError(outcome.error);
+    log.write('info', 'inference', { ...fields, [LOG_KEY.Error]: { name, message } });
   } else if (outcome.error !== undefined) {
     log.write('error', 'inference failed', {
       ...fields,

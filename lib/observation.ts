@@ -13,7 +13,9 @@ import {
   defaultIsWarmup,
   isServerErrorResponse,
 } from './events.js';
+import { type InputRejection, recordInvalidInput, rejectionOf } from './invalidInput.js';
 import { Invocation, withInvocation } from './invocation.js';
+import { LabelMix } from './labelMix.js';
 import { lifecycle } from './lifecycle.js';
 import { recordLoad } from './loadModel.js';
 import { writeLogRecord } from './logRecord.js';
@@ -46,6 +48,8 @@ export class Observation<TEvent, TResult> {
   readonly #dimensions: Readonly<Record<string, string>>;
   readonly #staticAttributes: Record<string, string | number>;
   readonly #drift: DriftHook | undefined;
+  /** Made at the first prediction, when a baseline's labels may be known. */
+  #labels: LabelMix | undefined;
 
   constructor(runtime: Runtime, options: ObserveOptions<TEvent, TResult>) {
     this.#rt = runtime;
@@ -184,7 +188,11 @@ export class Observation<TEvent, TResult> {
     const latencyMs = performance.now() - invocation.startPerf;
     const summary = invocation.warmup ? undefined : this.#summarise(outcome, f);
     const batch = invocation.warmup ? undefined : this.#batchSize(outcome, f, summary);
-    const clientError = !invocation.warmup && this.#isClientError(outcome);
+    const rejection = this.#call('invalid input', undefined, () =>
+      this.#rejection(invocation, outcome),
+    );
+    const clientError =
+      !invocation.warmup && (rejection !== undefined || this.#isClientError(outcome));
     const ending: Ending = { inv: invocation, outcome, f, summary, batch, latencyMs, clientError };
     const drift = this.#drift;
     if (drift && summary)
@@ -211,7 +219,28 @@ export class Observation<TEvent, TResult> {
     );
     if (!found) return undefined;
     const list: readonly Prediction[] = Array.isArray(found) ? found : [found as Prediction];
-    return list.length > 0 ? summarise(list, this.#rt.config.lowConfidence) : undefined;
+    if (list.length === 0) return undefined;
+    const summary = summarise(list, this.#rt.config.lowConfidence);
+    const count = this.#options.abstentions as
+      | ((r: unknown, e: unknown) => number | boolean | undefined)
+      | undefined;
+    if (!count) return summary;
+    const n = this.#call('abstentions', undefined, () => count(outcome.result, f.event));
+    const abstentions = n === true ? 1 : typeof n === 'number' && n >= 0 ? Math.floor(n) : 0;
+    return { ...summary, abstentions };
+  }
+
+  /** A thrown InvalidInputError, counted unless the handler already rejected that field. */
+  #rejection(invocation: Invocation, outcome: Outcome): InputRejection | undefined {
+    const rejection = outcome.error === undefined ? undefined : rejectionOf(outcome.error);
+    if (rejection && invocation.invalidInput?.field !== rejection.field)
+      recordInvalidInput(invocation, rejection);
+    return rejection;
+  }
+
+  #labelMix(): LabelMix {
+    this.#labels ??= new LabelMix(this.#rt.config.labels ?? this.#drift?.labels);
+    return this.#labels;
   }
 
   #batchSize(outcome: Outcome, f: Facts, summary: PredictionSummary | undefined): number {
@@ -236,6 +265,10 @@ export class Observation<TEvent, TResult> {
     if (f.correlationId) span.setAttribute(ATTR.CorrelationId, f.correlationId);
     if (batch !== undefined) span.setAttribute(ATTR.BatchSize, batch);
     if (summary) setPredictionAttributes(span, summary);
+    if (inv.invalidInput) {
+      span.setAttribute(ATTR.InvalidInputField, inv.invalidInput.field);
+      span.setAttribute(ATTR.InvalidInputReason, inv.invalidInput.reason);
+    }
     setUserAttributes(span, inv);
     setOutcomeStatus(span, outcome, clientError);
     span.end();
@@ -253,14 +286,17 @@ export class Observation<TEvent, TResult> {
     if (inv.warmup) add(METRIC.WarmupPings, 1);
     else {
       add(METRIC.InferenceLatency, roundMs(latencyMs));
-      add(METRIC.Errors, outcome.error !== undefined ? 1 : 0);
+      add(METRIC.Errors, outcome.error !== undefined && !clientError ? 1 : 0);
       if (outcome.timedOut) add(METRIC.Timeouts, 1);
       add(METRIC.BatchSize, batch);
       add(METRIC.Predictions, summary?.count ?? (answered(outcome) && !clientError ? batch : 0));
       if (summary) {
         for (const c of summary.confidences) add(METRIC.Confidence, c);
         if (summary.confidences.length > 0) add(METRIC.LowConfidence, summary.lowConfidence);
+        if (summary.abstentions > 0) add(METRIC.Abstentions, summary.abstentions);
+        this.#labelMix().record(inv, summary.list);
       }
+      if (inv.invalidInput) add(METRIC.InvalidInputs, inv.invalidInput.count);
     }
     const telemetryErrors = this.#rt.containment.take();
     if (telemetryErrors > 0) add(METRIC.TelemetryErrors, telemetryErrors);

@@ -5,6 +5,8 @@ type Label = string | number | boolean;
 
 const LABEL_KEYS = ['label', 'prediction', 'predicted_label', 'class', 'category'] as const;
 const CONFIDENCE_KEYS = ['confidence', 'score', 'probability', 'prob'] as const;
+/** Keys whose `true` says the model abstained or a fallback answered instead. */
+const ABSTAIN_KEYS = ['abstain', 'abstained', 'fallback'] as const;
 /** Distinct labels kept in a batch's label mix before the rest count as `other`. */
 const MAX_LABELS = 20;
 const OTHER = 'other';
@@ -23,15 +25,28 @@ function asConfidence(value: unknown): number | undefined {
   return typeof value === 'number' && value >= 0 && value <= 1 ? value : undefined;
 }
 
-/** One `{label, confidence}`-like object, in any of the usual spellings. */
+function saysAbstained(value: Obj): boolean {
+  for (const key of ABSTAIN_KEYS) if (value[key] === true) return true;
+  return false;
+}
+
+function abstained(p: Prediction): Prediction {
+  return p.abstained ? p : { ...p, abstained: true };
+}
+
+/** One `{label, confidence}`-like object, in any of the usual spellings; `abstain`/`fallback: true` marks an abstention. */
 function readOne(value: unknown): Prediction | undefined {
   if (!isObj(value)) return undefined;
+  const abstain = saysAbstained(value);
   let label: Label | undefined;
   let confidence: number | undefined;
   for (const key of LABEL_KEYS) {
     const v = value[key];
     if (v === undefined) continue;
-    if (isObj(v)) return readOne(v);
+    if (isObj(v)) {
+      const inner = readOne(v);
+      return abstain ? abstained(inner ?? {}) : inner;
+    }
     label = asLabel(v);
     if (label !== undefined) break;
   }
@@ -39,6 +54,7 @@ function readOne(value: unknown): Prediction | undefined {
     confidence = asConfidence(value[key]);
     if (confidence !== undefined) break;
   }
+  if (abstain) return { label, confidence, abstained: true };
   if (label === undefined && confidence === undefined) return undefined;
   return { label, confidence };
 }
@@ -55,7 +71,11 @@ function readMany(values: readonly unknown[]): Prediction[] | undefined {
 function readResult(result: unknown): Prediction[] | undefined {
   if (Array.isArray(result)) return readMany(result);
   if (!isObj(result)) return undefined;
-  if (Array.isArray(result.predictions)) return readMany(result.predictions);
+  if (Array.isArray(result.predictions)) {
+    const many = readMany(result.predictions);
+    // `{ predictions: [...], fallback: true }`: the whole batch came from the fallback.
+    return many && saysAbstained(result) ? many.map(abstained) : many;
+  }
   const one = readOne(result);
   return one ? [one] : undefined;
 }
@@ -87,6 +107,8 @@ export interface PredictionSummary {
   readonly count: number;
   readonly confidences: number[];
   readonly lowConfidence: number;
+  /** Predictions that abstained or fell back. */
+  readonly abstentions: number;
   /** The label (single prediction) or the most frequent label (batch). */
   readonly topLabel: Label | undefined;
   /** Log value: the label, or for a batch a bounded label → count map. */
@@ -125,7 +147,9 @@ export function summarise(
 ): PredictionSummary {
   const confidences: number[] = [];
   let low = 0;
+  let abstentions = 0;
   for (const p of predictions) {
+    if (p.abstained === true) abstentions++;
     if (p.confidence === undefined || !(p.confidence >= 0 && p.confidence <= 1)) continue;
     confidences.push(p.confidence);
     if (p.confidence < lowThreshold) low++;
@@ -137,6 +161,7 @@ export function summarise(
       count: 1,
       confidences,
       lowConfidence: low,
+      abstentions,
       topLabel: only.label,
       logPrediction: only.label,
       logConfidence: confidences[0],
@@ -154,6 +179,7 @@ export function summarise(
     count: predictions.length,
     confidences,
     lowConfidence: low,
+    abstentions,
     topLabel,
     logPrediction: mix.size > 0 ? Object.fromEntries(mix) : undefined,
     logConfidence: confidences.length > 0 ? confidenceStats(confidences) : undefined,

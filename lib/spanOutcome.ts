@@ -15,6 +15,7 @@ export function setPredictionAttributes(span: Span, summary: PredictionSummary):
   }
   if (summary.confidences.length > 0)
     span.setAttribute(ATTR.LowConfidence, summary.lowConfidence > 0);
+  if (summary.abstentions > 0) span.setAttribute(ATTR.Abstentions, summary.abstentions);
 }
 
 /** The user's annotate()/addMetadata() values; annotations are listed for the X-Ray exporter. */
@@ -29,8 +30,12 @@ export function setUserAttributes(span: Span, inv: Invocation): void {
   }
 }
 
-/** Status from the outcome: timeout and thrown errors are faults; a 4xx response a client error. */
+/**
+ * Status from the outcome: timeout and thrown errors are faults; a 4xx
+ * response or a thrown `InvalidInputError` a client error (X-Ray `error`).
+ */
 export function setOutcomeStatus(span: Span, outcome: Outcome, clientError: boolean): void {
+  if (clientError) span.setAttribute(ATTR.ClientError, true);
   if (outcome.timedOut) {
     span.setAttribute(ATTR.Timeout, true);
     span.recordException({
@@ -41,9 +46,7 @@ export function setOutcomeStatus(span: Span, outcome: Outcome, clientError: bool
   } else if (outcome.error !== undefined) {
     span.recordException(asException(outcome.error));
     span.setStatus({ code: SpanStatusCode.ERROR, message: describeError(outcome.error).message });
-  } else if (clientError) {
-    span.setAttribute(ATTR.ClientError, true);
-  } else if (isServerErrorResponse(outcome.result)) {
+  } else if (!clientError && isServerErrorResponse(outcome.result)) {
     span.setStatus({ code: SpanStatusCode.ERROR, message: 'server error response' });
   }
 }

@@ -30,6 +30,10 @@ export const METRIC = {
   DriftWindowSize: 'DriftWindowSize',
   /** Failures inside observed-inference itself (exporter, logger, extractor), never the handler's. */
   TelemetryErrors: 'TelemetryErrors',
+  /** Predictions the model declined to make, or answered with a fallback (the result said so). */
+  Abstentions: 'Abstentions',
+  /** Inputs that failed the handler's own validation (`rejectInput()`, a thrown `InvalidInputError`). */
+  InvalidInputs: 'InvalidInputs',
 } as const;
 export type MetricName = (typeof METRIC)[keyof typeof METRIC];
 
@@ -71,6 +75,8 @@ export const METRIC_UNIT: Readonly<Record<MetricName, MetricUnit>> = {
   DriftScore: UNIT.None,
   DriftWindowSize: UNIT.Count,
   TelemetryErrors: UNIT.Count,
+  Abstentions: UNIT.Count,
+  InvalidInputs: UNIT.Count,
 };
 
 /** `<Stage>Duration`: `preprocess` → `PreprocessDuration`. */
@@ -89,6 +95,33 @@ export function stageMetricName(stage: string): string {
  */
 export function driftMetricName(signal: string): string {
   return `${METRIC.DriftScore}.${signal}`;
+}
+
+/** Prefix of the label-mix metrics: `PredictedLabel.fraud`, `PredictedLabel.other`. */
+export const PREDICTED_LABEL_PREFIX = 'PredictedLabel';
+
+/** The label-mix bucket of every label beyond the bounded set. */
+export const OTHER_LABEL = 'other';
+
+/** Longest label kept in a metric name; longer ones are cut (CloudWatch allows 255 in all). */
+const MAX_LABEL_NAME = 64;
+
+/**
+ * The label-mix metric of one predicted label: `PredictedLabel.<label>`
+ * (Count, one per prediction with that label). Characters other than
+ * letters, digits, `_`, `-` and `.` become `_`, so every label makes a valid
+ * CloudWatch metric name and metric-math id; the dimension set stays the
+ * contract's. Labels beyond the bounded set count as `PredictedLabel.other`.
+ *
+ * @example
+ * predictedLabelMetricName('fraud'); // 'PredictedLabel.fraud'
+ * predictedLabelMetricName('not sure?'); // 'PredictedLabel.not_sure_'
+ */
+export function predictedLabelMetricName(label: string | number | boolean): string {
+  const text = String(label)
+    .slice(0, MAX_LABEL_NAME)
+    .replace(/[^A-Za-z0-9_.-]/g, '_');
+  return `${PREDICTED_LABEL_PREFIX}.${text || '_'}`;
 }
 
 /** Dimension names; every record carries exactly this set. */
@@ -129,6 +162,12 @@ export const ATTR = {
   PredictionId: 'inference.prediction_id',
   ModelLoadNumber: 'inference.model.load_number',
   ClientError: 'inference.client_error',
+  /** Predictions of the invocation that abstained or fell back (set when > 0). */
+  Abstentions: 'inference.abstentions',
+  /** The field of the first input that failed validation. */
+  InvalidInputField: 'inference.invalid_input.field',
+  /** Why it failed. */
+  InvalidInputReason: 'inference.invalid_input.reason',
 } as const;
 
 /** Span attributes that become indexed X-Ray annotations, by annotation key. */
@@ -171,6 +210,10 @@ export const LOG_KEY = {
   Warmup: 'warmup',
   StartType: 'start_type',
   PredictionId: 'prediction_id',
+  /** Predictions that abstained or fell back (present when > 0). */
+  Abstentions: 'abstentions',
+  /** `{ field, reason, count }` of inputs that failed validation (present when any did). */
+  InvalidInput: 'invalid_input',
   Error: 'error',
 } as const;
 
@@ -186,6 +229,7 @@ export const ENV = {
   Metrics: 'OBSERVED_METRICS',
   Baseline: 'OBSERVED_BASELINE',
   DriftWindow: 'OBSERVED_DRIFT_WINDOW',
+  Labels: 'OBSERVED_LABELS',
 } as const;
 
 /** `OBSERVED_TRACES` values. */

@@ -24,6 +24,8 @@ export interface Prediction {
   readonly label?: string | number | boolean;
   /** In [0, 1]; values outside are ignored for `Confidence`. */
   readonly confidence?: number;
+  /** The model abstained, or a fallback answered instead: counted in `Abstentions`. */
+  readonly abstained?: boolean;
 }
 
 /** A Lambda handler in the async style (the only style Node 24 keeps). */
@@ -76,6 +78,19 @@ export interface ObserveOptions<TEvent = unknown, TResult = unknown> {
   readonly warmup?: false | WarmupOptions<TEvent>;
   /** Whether a (non-throwing) result is a client error (recorded as X-Ray `error`, not `fault`). Default: proxy `statusCode` 4xx. */
   readonly clientError?: (result: TResult) => boolean;
+  /**
+   * How many of the result's predictions abstained or fell back (`true` is 1).
+   * Default: predictions (or the result) with `abstain`, `abstained` or
+   * `fallback` set to `true`, and those your `predictions` reader marks `abstained`.
+   */
+  readonly abstentions?: (result: TResult, event: TEvent) => number | boolean | undefined;
+  /**
+   * `OBSERVED_LABELS` (comma-separated): the labels that get a label-mix metric
+   * of their own (`PredictedLabel.<label>`); others count as
+   * `PredictedLabel.other`. Default: the baseline's labels, else the first 10
+   * distinct labels of each execution environment.
+   */
+  readonly labels?: readonly string[];
   /** `OBSERVED_LOW_CONFIDENCE`; default 0.5. */
   readonly lowConfidence?: number;
   /** `OBSERVED_LOG_PAYLOADS`: `'off'` or a sampling rate in [0, 1]; default off. */

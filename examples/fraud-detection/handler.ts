@@ -6,6 +6,7 @@
  *   200 { label, confidence, model_version }
  *   200 { predictions: [{ label, confidence }, ...], model_version }
  *   400 { message }   malformed JSON or an invalid field, named in the message
+ *                     (and counted by rejectInput(): InvalidInputs, `invalid_input` in the log)
  *
  * Weights: `model/weights.json`, bundled with the code, unless MODEL_BUCKET
  * (and optionally MODEL_KEY) names an S3 object. MODEL_VERSION says which
@@ -16,7 +17,7 @@ import type {
   APIGatewayProxyEventV2,
   APIGatewayProxyResult,
 } from 'aws-lambda';
-import { loadModel, observe, stage } from 'observed-inference';
+import { loadModel, observe, rejectInput, stage } from 'observed-inference';
 import type { Transaction } from './data.js';
 import {
   decide,
@@ -100,12 +101,15 @@ model().catch(() => undefined);
 
 type Request =
   | { readonly ok: true; readonly batch: boolean; readonly transactions: readonly Transaction[] }
-  | { readonly ok: false; readonly message: string };
+  | { readonly ok: false; readonly field: string; readonly message: string };
 
 function bodyText(event: ProxyEvent): string | undefined {
   if (event.body === undefined || event.body === null || event.body === '') return undefined;
   return event.isBase64Encoded ? Buffer.from(event.body, 'base64').toString('utf8') : event.body;
 }
+
+/** Problems with the body as a whole are reported on this field. */
+const BODY = 'body';
 
 function parseBody(event: ProxyEvent): { doc: unknown } | { message: string } {
   const text = bodyText(event);
@@ -123,9 +127,13 @@ const isBatch = (doc: unknown): doc is { transactions: unknown } =>
 
 function parseRequest(event: ProxyEvent): Request {
   const body = parseBody(event);
-  if ('message' in body) return { ok: false, message: body.message };
+  if ('message' in body) return { ok: false, field: BODY, message: body.message };
   if (Array.isArray(body.doc))
-    return { ok: false, message: 'send a batch as { "transactions": [...] }, not a bare array' };
+    return {
+      ok: false,
+      field: BODY,
+      message: 'send a batch as { "transactions": [...] }, not a bare array',
+    };
   if (!isBatch(body.doc)) {
     const one = validate(body.doc);
     return one.ok ? { ok: true, batch: false, transactions: [one.transaction] } : one;
@@ -135,6 +143,7 @@ function parseRequest(event: ProxyEvent): Request {
     const got = Array.isArray(items) ? `${items.length} items` : typeof items;
     return {
       ok: false,
+      field: 'transactions',
       message: `transactions must be an array of 1 to ${MAX_BATCH} transactions, got ${got}`,
     };
   }
@@ -180,8 +189,12 @@ async function infer(event: ProxyEvent): Promise<APIGatewayProxyResult> {
     const features = parsed.transactions.map((tx) => standardize(weights, featurize(tx)));
     return { ...parsed, features };
   });
-  // Bad input is the client's error: a 400 that observe() records as such, never a throw.
-  if (!request.ok) return respond(400, { message: request.message });
+  // Bad input is the client's error: a 400 that observe() records as such (InvalidInputs, the
+  // field in the log line and the span), never a throw.
+  if (!request.ok) {
+    rejectInput({ field: request.field, reason: request.message });
+    return respond(400, { message: request.message });
+  }
   const probabilities = await stage('predict', () =>
     request.features.map((x) => scoreFeatures(weights, x)),
   );

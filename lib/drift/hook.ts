@@ -25,6 +25,8 @@ export interface DriftHook {
     event: unknown,
     predictions: readonly Prediction[],
   ): void;
+  /** The baseline's label categories, once the baseline is loaded (and has labels). */
+  readonly labels: readonly string[] | undefined;
 }
 
 /**
@@ -41,6 +43,7 @@ export function createDriftHook(
   const source = options.baseline ?? config.baseline;
   if (source === undefined) return undefined;
   let monitor: DriftMonitor | undefined;
+  let labels: readonly string[] | undefined;
   const fail = (error: unknown) =>
     log.write(
       'error',
@@ -48,6 +51,7 @@ export function createDriftHook(
       {},
     );
   const use = (baseline: Baseline) => {
+    labels = baseline.labels?.categories;
     const size = options.drift?.window?.size ?? config.driftWindow;
     monitor = new DriftMonitor(baseline, { ...options.drift?.window, ...(size ? { size } : {}) });
   };
@@ -63,6 +67,9 @@ export function createDriftHook(
       | ((input: unknown, event: unknown) => readonly unknown[])
       | undefined) ?? defaultFeatureRows;
   return {
+    get labels() {
+      return labels;
+    },
     record(invocation, input, event, predictions) {
       if (!monitor || predictions.length === 0) return;
       const result = monitor.record(rowsOf(input, event), predictions, Date.now());

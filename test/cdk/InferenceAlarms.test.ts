@@ -2,7 +2,7 @@ import { Duration, Stack } from 'aws-cdk-lib';
 import { Match } from 'aws-cdk-lib/assertions';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { InferenceAlarms, InvalidPropError } from '../../cdk/index.js';
-import { DEFAULT_NAMESPACE, METRIC } from '../../lib/telemetry.js';
+import { DEFAULT_NAMESPACE, METRIC, OUTCOME_METRIC } from '../../lib/telemetry.js';
 import { renderString, templateMetrics } from '../support/templateMetrics.js';
 import { fullStack, resourcesOf, templateOf, testApp } from './support.js';
 
@@ -113,6 +113,44 @@ describe('InferenceAlarms', () => {
     expect(metricNamesOf(idOf(name))).toEqual([
       `${DEFAULT_NAMESPACE}/${METRIC.DriftScore}:Maximum`,
     ]);
+  });
+
+  it('alarms on accuracy below its floor, judged only in periods with enough outcomes', () => {
+    const name = 'Full/fraud-api/fraud@2026-11-01: accuracy < 90%';
+    const alarm = byName(name);
+    expect(alarm).toMatchObject({
+      Threshold: 0.9,
+      ComparisonOperator: 'LessThanThreshold',
+      TreatMissingData: 'notBreaching',
+    });
+    expect(alarm.AlarmDescription).toMatch(/DriftScore.*label mix/);
+    const expression = (alarm.Metrics as Array<{ Expression?: string }>).find((m) => m.Expression);
+    expect(expression?.Expression).toBe('IF(outcomes >= 30, accuracy)');
+    expect(metricNamesOf(idOf(name)).sort()).toEqual([
+      `${DEFAULT_NAMESPACE}/${OUTCOME_METRIC.PredictionCorrect}:Average`,
+      `${DEFAULT_NAMESPACE}/${OUTCOME_METRIC.PredictionCorrect}:SampleCount`,
+    ]);
+    const accuracy = full.fraud.alarms!.forModel({ name: 'fraud', version: '2026-11-01' })
+      .accuracy!;
+    const composites = resourcesOf(templateOf(full.stack), 'AWS::CloudWatch::CompositeAlarm');
+    const own = Object.entries(composites).find(([id]) => id.startsWith('FraudAlarms'))?.[1];
+    const id = full.stack.resolve(full.stack.getLogicalId(accuracy.node.defaultChild as never));
+    expect(renderString(own?.Properties.AlarmRule as never)).toContain(
+      `ALARM("{{GetAtt:${id}.Arn}}")`,
+    );
+  });
+
+  it('makes no accuracy alarm without a floor, and leaves it out when excluded', () => {
+    expect(
+      full.teamAlarms.forModel({ name: 'fraud', version: '2026-11-01' }).accuracy,
+    ).toBeUndefined();
+    const stack = new Stack(testApp(), 'Acc');
+    const excluded = new InferenceAlarms(stack, 'A', {
+      models: [{ model: { name: 'm', version: '1' }, serviceName: 's' }],
+      accuracyFloor: 0.8,
+      exclude: ['accuracy'],
+    });
+    expect(excluded.forModel({ name: 'm', version: '1' }).accuracy).toBeUndefined();
   });
 
   it('notifies the topic from one composite "model health" alarm over all of them', () => {

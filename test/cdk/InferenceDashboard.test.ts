@@ -26,6 +26,7 @@ interface Widget {
     query?: string;
     alarms?: string[];
     metrics?: unknown[][];
+    stacked?: boolean;
   };
 }
 
@@ -96,6 +97,32 @@ describe('InferenceDashboard', () => {
     expect(fraudOwn.map((r) => r.metricName)).toContain(driftMetricName('amount'));
   });
 
+  it('stacks the share of each label given, the rest as (other), and rates of abstentions and invalid inputs', () => {
+    const fraudOwn = refs.filter((r) => r.resource.startsWith('FraudDashboard'));
+    const labelRefs = fraudOwn.filter((r) => r.metricName.startsWith('PredictedLabel.'));
+    expect([...new Set(labelRefs.map((r) => `${r.metricName}:${r.stat}`))].sort()).toEqual([
+      'PredictedLabel.fraud:Sum',
+      'PredictedLabel.legit:Sum',
+    ]);
+    const names = fraudOwn.map((r) => r.metricName);
+    expect(names).toEqual(expect.arrayContaining([METRIC.Abstentions, METRIC.InvalidInputs]));
+    const mix = bodyOf(full.fraud.dashboard!).widgets.find((w) =>
+      w.properties.title?.startsWith('Label mix'),
+    );
+    const expressions = JSON.stringify(mix?.properties.metrics);
+    expect(expressions).toContain('FILL(l0, 0) / predictions');
+    expect(expressions).toContain('(predictions - FILL(l0, 0) - FILL(l1, 0)) / predictions');
+    expect(mix?.properties.stacked).toBe(true);
+  });
+
+  it('says how to get the label-mix graph when no labels are given', () => {
+    const notes = bodyOf(full.teamDashboard).widgets.filter((w) =>
+      w.properties.markdown?.startsWith('### Label mix'),
+    );
+    expect(notes).toHaveLength(2);
+    expect(notes[0]?.properties.markdown).toContain('`labels`');
+  });
+
   it("adds Lambda's own Duration for a known function", () => {
     const lambdaRefs = refs.filter((r) => r.namespace === 'AWS/Lambda');
     expect(lambdaRefs.map((r) => r.metricName)).toContain('Duration');
@@ -127,7 +154,9 @@ describe('InferenceDashboard', () => {
   });
 
   it('lays out one block of rows per model on a shared dashboard', () => {
-    const headers = bodyOf(full.teamDashboard).widgets.filter((w) => w.type === 'text');
+    const headers = bodyOf(full.teamDashboard).widgets.filter(
+      (w) => w.type === 'text' && w.properties.markdown?.startsWith('## '),
+    );
     expect(headers.map((w) => w.properties.markdown?.split('\n')[0])).toEqual([
       '## fraud @ 2026-11-01',
       '## churn @ 7',

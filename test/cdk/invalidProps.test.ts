@@ -67,6 +67,11 @@ describe('invalid props fail at synth time, naming the prop', () => {
     ['period', alarms({ period: Duration.seconds(45) })],
     ['datapointsToAlarm', alarms({ evaluationPeriods: 2, datapointsToAlarm: 3 })],
     ['driftThreshold', alarms({ driftThreshold: -1 })],
+    ['accuracyFloor', alarms({ accuracyFloor: 1.5 })],
+    ['accuracyFloor', alarms({ accuracyFloor: 0 })],
+    ['accuracyMinOutcomes', alarms({ accuracyMinOutcomes: 0.5 })],
+    ['labels[1]', fn({ labels: ['fraud', 'maybe,fraud'] })],
+    ['labels[1]', fn({ labels: ['fraud', 'fraud'] })],
     ['exclude', alarms({ exclude: ['everything' as never] })],
     ['alarmNamePrefix', alarms({ alarmNamePrefix: 'p'.repeat(250) })],
     [
@@ -78,6 +83,13 @@ describe('invalid props fail at synth time, naming the prop', () => {
       () =>
         new InferenceDashboard(new Stack(testApp(), 'D'), 'D', {
           models: [{ ...target, stages: ['predict', ' '] }],
+        }),
+    ],
+    [
+      'labels[0]',
+      () =>
+        new InferenceDashboard(new Stack(testApp(), 'D'), 'D', {
+          models: [{ ...target, labels: [''] }],
         }),
     ],
     [

@@ -92,6 +92,8 @@ export function fullStack(app: App = testApp()) {
       window: 500,
       signals: ['amount'],
     },
+    labels: ['fraud', 'legit'],
+    accuracyFloor: 0.9,
     memorySize: 1024,
     timeout: Duration.seconds(10),
     architecture: lambda.Architecture.ARM_64,

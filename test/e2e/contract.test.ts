@@ -116,6 +116,8 @@ describe('the example stack against what its function emits', () => {
     );
     expect(late[0]?.timedOut).toBe(true);
     // Delayed ground truth from another function of the same service.
+    // The fraud model never abstains: a fallback-answering function of the same service does.
+    await run({ taskRoot: taskRootFrom(fixture), handler: 'fallback.handler' }, [api(txs[0])]);
     await run({ taskRoot: taskRootFrom(fixture), handler: 'outcomes.handler' }, [
       {
         outcomes: [
@@ -147,6 +149,9 @@ describe('the example stack against what its function emits', () => {
       'WarmupPings',
       'PredictionCorrect',
       'ModelLoads',
+      'Abstentions',
+      'InvalidInputs',
+      'PredictedLabel.fraud',
     ]) {
       expect(names, `the stack references ${rare}`).toContain(rare);
       expect(emitted, `the run emitted ${rare}`).toContain(rare);

@@ -304,6 +304,10 @@ describe('the handler in a Lambda environment', () => {
       }),
     );
     expect(call.emf[0]).toMatchObject({ BatchSize: 25, Predictions: 25 });
+    const labels = (call.body.predictions as Array<{ label: string }>).map((p) => p.label);
+    const count = (label: string) => labels.filter((l) => l === label).length || undefined;
+    expect(call.emf[0]?.['PredictedLabel.legit']).toBe(count('legit'));
+    expect(call.emf[0]?.['PredictedLabel.fraud']).toBe(count('fraud'));
     expect(call.emf[0]?.Confidence).toHaveLength(25);
     expect(call.log?.input_hash).toBe(inputHash(transactions));
   });
@@ -312,7 +316,8 @@ describe('the handler in a Lambda environment', () => {
     const call = await invoke(restEvent('{"amount": 12,'));
     expect(call.result.statusCode).toBe(400);
     expect(call.body.message).toMatch(/^request body is not valid JSON: /);
-    expect(call.emf[0]).toMatchObject({ Errors: 0, Predictions: 0 });
+    expect(call.emf[0]).toMatchObject({ Errors: 0, Predictions: 0, InvalidInputs: 1 });
+    expect(call.log?.invalid_input).toMatchObject({ field: 'body' });
     expect(call.log?.level).toBe('INFO');
     const segment = await call.segment();
     expect(segment).toMatchObject({ name: 'inference fraud-detector', error: true });
@@ -323,12 +328,22 @@ describe('the handler in a Lambda environment', () => {
     const single = await invoke(restEvent(JSON.stringify({ ...tx, hour: 25 })));
     expect(single.result.statusCode).toBe(400);
     expect(single.body).toEqual({ message: 'hour must be an integer from 0 to 23, got 25' });
+    expect(single.emf[0]).toMatchObject({ InvalidInputs: 1, Errors: 0, Predictions: 0 });
+    expect(single.log?.invalid_input).toEqual({
+      field: 'hour',
+      reason: 'hour must be an integer from 0 to 23, got 25',
+      count: 1,
+    });
 
     const batch = await invoke(
       httpEvent(JSON.stringify({ transactions: [tx, { ...tx, merchant_category: 7 }] })),
     );
     expect(batch.result.statusCode).toBe(400);
     expect(batch.body.message).toMatch(/^transactions\[1\]\.merchant_category must be one of /);
+    expect(batch.log?.invalid_input).toMatchObject({ field: 'transactions[1].merchant_category' });
+    const segment = await batch.segment();
+    expect(segment.error).toBe(true);
+    expect(segment.fault).toBeUndefined();
   });
 
   it('rejects an empty body, a bare array and batches over 100 transactions', async () => {

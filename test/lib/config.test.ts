@@ -110,6 +110,15 @@ describe('resolveConfig', () => {
     expect(resolveConfig({ OBSERVED_LOG_PAYLOADS: 'off' }).config.logPayloadRate).toBe(0);
   });
 
+  it('reads the label-mix labels from the option, else OBSERVED_LABELS', () => {
+    expect(resolveConfig({ OBSERVED_LABELS: ' fraud, legit ,' }).config.labels).toEqual([
+      'fraud',
+      'legit',
+    ]);
+    expect(resolveConfig({ OBSERVED_LABELS: 'a' }, { labels: ['b'] }).config.labels).toEqual(['b']);
+    expect(resolveConfig({ OBSERVED_LABELS: ' , ' }).config.labels).toBeUndefined();
+  });
+
   it('knows the kinds of initialization', () => {
     const kind = (t: string) =>
       resolveConfig({ AWS_LAMBDA_INITIALIZATION_TYPE: t }).config.initType;

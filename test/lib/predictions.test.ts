@@ -25,6 +25,28 @@ describe('defaultPredictions', () => {
     ]);
   });
 
+  it('marks predictions that abstained or fell back, in the result, a prediction or a proxy body', () => {
+    expect(defaultPredictions({ abstain: true })).toEqual([
+      { label: undefined, confidence: undefined, abstained: true },
+    ]);
+    expect(defaultPredictions({ label: 'legit', confidence: 0.5, fallback: true })).toEqual([
+      { label: 'legit', confidence: 0.5, abstained: true },
+    ]);
+    expect(defaultPredictions({ prediction: { label: 'a' }, abstained: true })).toEqual([
+      { label: 'a', confidence: undefined, abstained: true },
+    ]);
+    const batch = defaultPredictions({
+      predictions: [{ label: 'a' }, { label: 'b' }],
+      fallback: true,
+    });
+    expect(batch?.map((p) => p.abstained)).toEqual([true, true]);
+    const body = JSON.stringify({ predictions: [{ label: 'a' }, { abstained: true }] });
+    const list = defaultPredictions({ statusCode: 200, body }) ?? [];
+    expect(summarise(list, 0.5).abstentions).toBe(1);
+    // Only `true` says so: a fallback *name* is not a flag.
+    expect(defaultPredictions({ label: 'a', fallback: 'rules' })?.[0]?.abstained).toBeUndefined();
+  });
+
   it('reads a proxy response body, ignoring error responses', () => {
     const ok = { statusCode: 200, body: JSON.stringify({ label: 'fraud', score: 0.95 }) };
     expect(defaultPredictions(ok)).toEqual([{ label: 'fraud', confidence: 0.95 }]);

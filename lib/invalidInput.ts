@@ -1,0 +1,64 @@
+import { currentInvocation, type Invocation } from './invocation.js';
+
+/**
+ * Why an input was rejected: the field (a path such as `transactions[3].hour`
+ * for a batch item) and what is wrong with it.
+ *
+ * @example
+ * const rejection: InputRejection = { field: 'hour', reason: 'must be an integer from 0 to 23, got 25' };
+ */
+export interface InputRejection {
+  readonly field: string;
+  readonly reason: string;
+}
+
+/** Longest field and reason kept: they go into every log line and span of a rejected input. */
+const MAX_TEXT = 200;
+
+const clip = (text: string) =>
+  text.length > MAX_TEXT ? `${text.slice(0, MAX_TEXT - 3)}...` : text;
+
+/** Count a rejected input on an invocation; the first rejection's field and reason are kept. */
+export function recordInvalidInput(invocation: Invocation, rejection: InputRejection): void {
+  const seen = invocation.invalidInput;
+  if (seen) seen.count++;
+  else
+    invocation.invalidInput = {
+      field: clip(String(rejection.field)),
+      reason: clip(String(rejection.reason)),
+      count: 1,
+    };
+}
+
+/**
+ * Record that the current invocation's input failed your validation, for a
+ * handler that answers it itself (a 400): `InvalidInputs` counts it, the log
+ * line's `invalid_input` and the span name the field. Call it once per
+ * rejected input (a batch may reject several); it changes nothing else, so a
+ * handler that scores the valid items of a batch still counts those
+ * predictions. Returns false outside an observed invocation.
+ *
+ * @example
+ * const v = validate(body);
+ * if (!v.ok) {
+ *   rejectInput({ field: v.field, reason: v.message });
+ *   return { statusCode: 400, body: JSON.stringify({ message: v.message }) };
+ * }
+ */
+export function rejectInput(rejection: InputRejection): boolean {
+  const invocation = currentInvocation();
+  if (!invocation || invocation.finished || typeof rejection?.field !== 'string') return false;
+  recordInvalidInput(invocation, rejection);
+  return true;
+}
+
+/**
+ * The rejection an error thrown by the handler carries: an `InvalidInputError`
+ * (recognised by name and shape, so a copy of the class from another bundle counts too).
+ */
+export function rejectionOf(error: unknown): InputRejection | undefined {
+  if (typeof error !== 'object' || error === null) return undefined;
+  const e = error as { name?: unknown; field?: unknown; reason?: unknown; message?: unknown };
+  if (e.name !== 'InvalidInputError' || typeof e.field !== 'string') return undefined;
+  return { field: e.field, reason: typeof e.reason === 'string' ? e.reason : String(e.message) };
+}
