@@ -82,6 +82,9 @@ export function renderReport(input: ReportInput): string[] {
       `${s.lowConfidence} / ${pct(s.lowConfidence, s.predictions)}`,
     ),
   );
+  const mix = s.labels.map(([label, n]) => `${label} ${pct(n, s.predictions)}`).join(', ');
+  out.push(row('label mix (PredictedLabel.<label>)', mix || 'no labels'));
+  out.push(row('abstentions / invalid inputs', `${s.abstentions} / ${s.invalidInputs}`));
   out.push(
     row('drift windows (DriftScore = largest PSI)', s.drift.length === 0 ? 'none closed' : ''),
   );

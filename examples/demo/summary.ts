@@ -8,6 +8,7 @@ import {
   DIMENSION,
   METRIC,
   OUTCOME_METRIC,
+  PREDICTED_LABEL_PREFIX,
   stageMetricName,
 } from '../../lib/telemetry.js';
 import { MetricStore } from './preview/metricStore.js';
@@ -39,6 +40,10 @@ export interface DemoSummary {
   readonly modelLoads: number;
   readonly confidenceAverage: number | undefined;
   readonly lowConfidence: number;
+  /** `PredictedLabel.<label>` sums, by label, most predicted first. */
+  readonly labels: ReadonlyArray<readonly [string, number]>;
+  readonly invalidInputs: number;
+  readonly abstentions: number;
   readonly drift: readonly DriftWindowSummary[];
   /** Ground truth recorded by the outcomes function. */
   readonly outcomes: number;
@@ -120,6 +125,9 @@ export function summarise(
     modelLoads: sum(METRIC.ModelLoads),
     confidenceAverage: whole(store, d, METRIC.Confidence, 'Average'),
     lowConfidence: sum(METRIC.LowConfidence),
+    labels: labelMix(records, sum),
+    invalidInputs: sum(METRIC.InvalidInputs),
+    abstentions: sum(METRIC.Abstentions),
     outcomes: sum(OUTCOME_METRIC.Outcomes),
     accuracy: whole(store, d, OUTCOME_METRIC.PredictionCorrect, 'Average'),
     drift: logs
@@ -131,4 +139,18 @@ export function summarise(
         moved: (l.drift_moved as string[]) ?? [],
       })),
   };
+}
+
+/** The label-mix metrics the run emitted, summed, most predicted first. */
+function labelMix(
+  records: readonly Record<string, unknown>[],
+  sum: (name: string) => number,
+): Array<[string, number]> {
+  const prefix = `${PREDICTED_LABEL_PREFIX}.`;
+  const names = new Set<string>();
+  for (const r of records)
+    for (const key of Object.keys(r)) if (key.startsWith(prefix)) names.add(key);
+  return [...names]
+    .map((name): [string, number] => [name.slice(prefix.length), sum(name)])
+    .sort((a, b) => b[1] - a[1]);
 }
