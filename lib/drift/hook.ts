@@ -12,7 +12,7 @@ import {
   loadBaselineFromS3,
   TOO_SMALL,
 } from './monitor.js';
-import type { DriftReport } from './window.js';
+import { DEFAULT_WINDOW, type DriftReport } from './window.js';
 
 /** PSI above this names a signal as moved in the log line (the usual "moderate shift" reading). */
 const MOVED_PSI = 0.1;
@@ -53,7 +53,16 @@ export function createDriftHook(
   const use = (baseline: Baseline) => {
     labels = baseline.labels?.categories;
     const size = options.drift?.window?.size ?? config.driftWindow;
-    monitor = new DriftMonitor(baseline, { ...options.drift?.window, ...(size ? { size } : {}) });
+    // A window smaller than the default minimum would never be judged: the minimum follows it.
+    const minSize = Math.min(
+      options.drift?.window?.minSize ?? DEFAULT_WINDOW.minSize,
+      size ?? Infinity,
+    );
+    monitor = new DriftMonitor(baseline, {
+      ...options.drift?.window,
+      ...(size ? { size } : {}),
+      minSize,
+    });
   };
   try {
     if (typeof source !== 'string') use(source);

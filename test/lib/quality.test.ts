@@ -255,3 +255,23 @@ describe('invalid inputs', () => {
     expect(lib.rejectInput({ field: 'outside', reason: 'no invocation' })).toBe(false);
   });
 });
+
+describe('drift windows smaller than the default minimum', () => {
+  it('judges a 20-prediction window instead of calling it too small', async () => {
+    const baseline = buildBaseline(
+      Array.from({ length: 200 }, (_, i) => ({
+        features: { x: i % 50 },
+        label: 'a',
+        confidence: 0.9,
+      })),
+      { features: ['x'] },
+    );
+    const handler = lib.observe(async () => ({ label: 'a', confidence: 0.9 }), {
+      baseline,
+      drift: { window: { size: 20 } },
+    });
+    let last: Awaited<ReturnType<typeof invoke>> | undefined;
+    for (let i = 0; i < 20; i++) last = await invoke(handler, { x: (i * 7) % 50 });
+    expect(last!.emf.DriftWindowSize).toBe(20);
+  });
+});
