@@ -110,6 +110,12 @@ function putLambdaMetrics(store: MetricStore, traffic: TrafficResult): void {
   }
 }
 
+/** Seconds per graph point: the run's span in about 15 periods, at least 1 s. */
+function previewPeriod(store: MetricStore): number {
+  const range = store.timeRange();
+  return range ? Math.max(1, Math.round((range.end - range.start) / 1000 / 15)) : 5;
+}
+
 async function writePreview(
   example: ReturnType<typeof synthesizeExample>,
   store: MetricStore,
@@ -127,8 +133,8 @@ async function writePreview(
     alarms,
     title: `${String(dashboard.properties.DashboardName ?? 'fraud-detection')} (local preview)`,
     generatedAt: new Date(),
-    // A run of well under two minutes is one CloudWatch period; 5 s periods show its shape (the page says so).
-    period: 5,
+    // A run of well under two minutes is one CloudWatch period; about 15 shorter periods show its shape (the page says so).
+    period: previewPeriod(store),
   });
   const htmlPath = join(OUT_DIR, 'dashboard.html');
   writeFileSync(htmlPath, html);
