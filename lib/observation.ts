@@ -1,4 +1,3 @@
-import { randomUUID } from 'node:crypto';
 import { type Context as OtelContext, SpanKind, trace } from '@opentelemetry/api';
 import type { Context } from 'aws-lambda';
 import { epochMs, LOADED_AT_MS, roundMs } from './clock.js';
@@ -115,7 +114,7 @@ export class Observation<TEvent, TResult> {
       lambda,
       input,
       inputHash: this.#call('input hash', undefined, () => inputHash(input)),
-      predictionId: lambda.awsRequestId ?? randomUUID(),
+      predictionId: lambda.awsRequestId ?? crypto.randomUUID(),
       clientId: this.#call('clientId', undefined, () =>
         (this.#options.clientId ?? defaultClientId)(event, lambda),
       ),

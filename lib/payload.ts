@@ -1,5 +1,5 @@
-import { createHash } from 'node:crypto';
 import { normaliseKey } from './config.js';
+import { sha256Hex, sha256HexOfString } from './sha256.js';
 
 /** Past this depth a payload is summarised, so hostile nesting cannot overflow the stack. */
 const MAX_DEPTH = 200;
@@ -20,68 +20,60 @@ function hasToJSON(value: object): value is { toJSON(): unknown } {
  * canonicalJson({ b: 1, a: [2, { d: 3, c: 4 }] }); // '{"a":[2,{"c":4,"d":3}],"b":1}'
  */
 export function canonicalJson(value: unknown): string {
-  const seen = new Set<object>();
-  const parts: string[] = [];
-  write(value, parts, seen, 0);
-  return parts.join('');
+  return write(value, new Set<object>(), 0);
 }
 
-function write(value: unknown, out: string[], seen: Set<object>, depth: number): void {
+function write(value: unknown, seen: Set<object>, depth: number): string {
   switch (typeof value) {
     case 'string':
-      out.push(JSON.stringify(value));
-      return;
+      return JSON.stringify(value);
     case 'number':
-      out.push(Number.isFinite(value) ? String(value) : 'null');
-      return;
+      return Number.isFinite(value) ? String(value) : 'null';
     case 'boolean':
-      out.push(value ? 'true' : 'false');
-      return;
+      return value ? 'true' : 'false';
     case 'bigint':
-      out.push(JSON.stringify(value.toString()));
-      return;
+      return JSON.stringify(value.toString());
     case 'object':
-      if (value === null) out.push('null');
-      else writeObject(value, out, seen, depth);
-      return;
+      return value === null ? 'null' : writeObject(value, seen, depth);
     default:
-      out.push('null');
+      return 'null';
   }
 }
 
-function writeObject(value: object, out: string[], seen: Set<object>, depth: number): void {
-  if (seen.has(value)) out.push('"[Circular]"');
-  else if (depth >= MAX_DEPTH) out.push('"[MaxDepth]"');
-  else if (Buffer.isBuffer(value)) out.push(JSON.stringify(value.toString('base64')));
-  else if (hasToJSON(value)) write(value.toJSON(), out, seen, depth + 1);
-  else writeContainer(value, out, seen, depth);
-}
-
-function writeContainer(value: object, out: string[], seen: Set<object>, depth: number): void {
+function writeObject(value: object, seen: Set<object>, depth: number): string {
+  if (seen.has(value)) return '"[Circular]"';
+  if (depth >= MAX_DEPTH) return '"[MaxDepth]"';
+  if (Buffer.isBuffer(value)) return JSON.stringify(value.toString('base64'));
+  if (hasToJSON(value)) return write(value.toJSON(), seen, depth + 1);
   seen.add(value);
-  if (Array.isArray(value)) {
-    out.push('[');
-    for (let i = 0; i < value.length; i++) {
-      if (i > 0) out.push(',');
-      const item: unknown = value[i];
-      write(item === undefined || typeof item === 'function' ? null : item, out, seen, depth + 1);
-    }
-    out.push(']');
-  } else {
-    const record = value as Record<string, unknown>;
-    const keys = Object.keys(record).sort();
-    out.push('{');
-    let first = true;
-    for (const key of keys) {
-      const item = record[key];
-      if (item === undefined || typeof item === 'function' || typeof item === 'symbol') continue;
-      out.push(first ? '' : ',', JSON.stringify(key), ':');
-      first = false;
-      write(item, out, seen, depth + 1);
-    }
-    out.push('}');
-  }
+  const json = Array.isArray(value)
+    ? writeArray(value, seen, depth)
+    : writeRecord(value as Record<string, unknown>, seen, depth);
   seen.delete(value);
+  return json;
+}
+
+function writeArray(value: readonly unknown[], seen: Set<object>, depth: number): string {
+  let out = '[';
+  for (let i = 0; i < value.length; i++) {
+    const item: unknown = value[i];
+    if (i > 0) out += ',';
+    out += write(item === undefined || typeof item === 'function' ? null : item, seen, depth + 1);
+  }
+  return `${out}]`;
+}
+
+function writeRecord(record: Record<string, unknown>, seen: Set<object>, depth: number): string {
+  const keys = Object.keys(record).sort();
+  let out = '{';
+  let first = true;
+  for (const key of keys) {
+    const item = record[key];
+    if (item === undefined || typeof item === 'function' || typeof item === 'symbol') continue;
+    out += `${first ? '' : ','}${JSON.stringify(key)}:${write(item, seen, depth + 1)}`;
+    first = false;
+  }
+  return `${out}}`;
 }
 
 /**
@@ -92,10 +84,26 @@ function writeContainer(value: object, out: string[], seen: Set<object>, depth: 
  * inputHash({ amount: 12.5 }) === inputHash(JSON.parse('{"amount":12.5}')); // true
  */
 export function inputHash(input: unknown): string {
-  const hash = createHash('sha256');
-  if (Buffer.isBuffer(input) || input instanceof Uint8Array) hash.update(input);
-  else hash.update(canonicalJson(input));
-  return hash.digest('hex');
+  const bytes = input instanceof Uint8Array;
+  const text = bytes ? '' : canonicalJson(input);
+  const size = bytes ? input.length : text.length;
+  // Past a few dozen KB the native hash wins; node:crypto is loaded only then.
+  const crypto = size > NATIVE_HASH_FROM ? nativeCrypto() : undefined;
+  if (crypto)
+    return crypto
+      .createHash('sha256')
+      .update(bytes ? input : text)
+      .digest('hex');
+  return bytes ? sha256Hex(input) : sha256HexOfString(text);
+}
+
+/** Inputs (bytes, or UTF-16 units of canonical JSON) from which hashing uses node:crypto. */
+const NATIVE_HASH_FROM = 32 * 1024;
+
+function nativeCrypto(): typeof import('node:crypto') | undefined {
+  // Node ≥ 20.16 loads a built-in synchronously on demand; older ones hash in JS.
+  const load = (process as { getBuiltinModule?: (id: string) => unknown }).getBuiltinModule;
+  return load?.('node:crypto') as typeof import('node:crypto') | undefined;
 }
 
 /**

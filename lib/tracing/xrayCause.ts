@@ -1,4 +1,3 @@
-import { randomBytes } from 'node:crypto';
 import type { TimedEvent } from '@opentelemetry/sdk-trace-base';
 
 /** One stack frame as X-Ray shows it. */
@@ -97,8 +96,14 @@ export function parseV8Stack(stack: string): { frames: XRayStackFrame[]; truncat
   return { frames, truncated };
 }
 
+/** 16 random hex digits. Math.random is enough for an id (as OpenTelemetry's own ids), and spares node:crypto at init. */
 function exceptionId(): string {
-  return randomBytes(8).toString('hex');
+  let id = '';
+  for (let i = 0; i < 2; i++)
+    id += Math.floor(Math.random() * 0x100000000)
+      .toString(16)
+      .padStart(8, '0');
+  return id;
 }
 
 function exceptionOf(event: TimedEvent): XRayException {
