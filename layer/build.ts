@@ -46,12 +46,9 @@ async function bundle(): Promise<void> {
     mainFields: ['module', 'main'],
     // The Lambda Node runtime ships AWS SDK v3; it is imported lazily, only in api modes.
     external: ['@aws-sdk/*'],
-    // Some dependencies are CommonJS and call require(); give the ESM bundle one.
-    banner: {
-      js: "import{createRequire as __cr}from'node:module';const require=__cr(import.meta.url);",
-    },
     logLevel: 'warning',
   });
+  checkNoRequire();
   const { version } = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8')) as {
     version: string;
   };
@@ -65,6 +62,22 @@ async function bundle(): Promise<void> {
   writeFileSync(join(PACKAGE_DIR, 'package.json'), `${JSON.stringify(pkg, null, 2)}\n`);
   copyFileSync(join(root, 'layer', WRAPPER_NAME), join(LAYER_DIR, WRAPPER_NAME));
   chmodSync(join(LAYER_DIR, WRAPPER_NAME), 0o755);
+}
+
+/**
+ * The bundle is pure ESM: no CommonJS dependency (those are not tree-shaken
+ * and cost import time) and so no require() shim. esbuild's stand-in for a
+ * require() it could not bundle throws at run time; fail the build instead.
+ */
+function checkNoRequire(): void {
+  for (const name of readdirSync(PACKAGE_DIR)) {
+    if (!name.endsWith('.mjs')) continue;
+    if (readFileSync(join(PACKAGE_DIR, name), 'utf8').includes('Dynamic require of')) {
+      throw new Error(
+        `${name} needs require(): a CommonJS dependency entered the layer bundle; use its ESM build`,
+      );
+    }
+  }
 }
 
 function collect(dir: string, into: Zippable): number {

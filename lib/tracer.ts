@@ -2,8 +2,10 @@ import {
   context as contextApi,
   defaultTextMapGetter,
   type Context as OtelContext,
+  propagation,
   ROOT_CONTEXT,
   type Tracer,
+  trace,
 } from '@opentelemetry/api';
 import { W3CTraceContextPropagator } from '@opentelemetry/core';
 import { AWSXRayIdGenerator } from '@opentelemetry/id-generator-aws-xray';
@@ -12,15 +14,16 @@ import { resourceFromAttributes } from '@opentelemetry/resources';
 import {
   AlwaysOffSampler,
   AlwaysOnSampler,
+  BasicTracerProvider,
   ParentBasedSampler,
 } from '@opentelemetry/sdk-trace-base';
-import { NodeTracerProvider } from '@opentelemetry/sdk-trace-node';
 import type { Context } from 'aws-lambda';
 import type { ResolvedConfig } from './config.js';
 import type { Containment } from './containment.js';
 import { header } from './events.js';
 import { TRACES_MODE } from './telemetry.js';
 import { ApiSegmentSender } from './tracing/apiSender.js';
+import { AlsContextManager } from './tracing/contextManager.js';
 import { UdpSegmentSender } from './tracing/udpSender.js';
 import { XRaySpanProcessor } from './tracing/xrayProcessor.js';
 import { toSegmentDocuments } from './tracing/xraySegments.js';
@@ -97,7 +100,7 @@ export function getTracing(config: ResolvedConfig, containment: Containment): Tr
     onError: (e: unknown) => containment.report('span buffer', e),
   });
   const sender = createSender(config, containment);
-  const provider = new NodeTracerProvider({
+  const provider = new BasicTracerProvider({
     idGenerator: new AWSXRayIdGenerator(),
     sampler: sender
       ? new ParentBasedSampler({ root: new AlwaysOnSampler() })
@@ -112,9 +115,12 @@ export function getTracing(config: ResolvedConfig, containment: Containment): Tr
       'faas.version': config.functionVersion,
     }),
   });
-  // Sets the global provider, the async-local-storage context manager and the
-  // X-Ray propagator; if the user registered a provider first, theirs stays global.
-  provider.register({ propagator: xrayPropagator });
+  // What NodeTracerProvider.register() does, without its CommonJS weight: the
+  // global provider, an async-local-storage context manager and the X-Ray
+  // propagator. Each is a no-op if the user registered one first: theirs stays.
+  trace.setGlobalTracerProvider(provider);
+  contextApi.setGlobalContextManager(new AlsContextManager().enable());
+  propagation.setGlobalPropagator(xrayPropagator);
   const tracer = provider.getTracer('observed-inference');
   tracing = {
     tracer,

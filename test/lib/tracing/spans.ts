@@ -1,8 +1,8 @@
 import { type Context, context, ROOT_CONTEXT, TraceFlags, trace } from '@opentelemetry/api';
-import { AsyncLocalStorageContextManager } from '@opentelemetry/context-async-hooks';
 import { AWSXRayIdGenerator } from '@opentelemetry/id-generator-aws-xray';
 import { BasicTracerProvider, type Sampler } from '@opentelemetry/sdk-trace-base';
 import { expect } from 'vitest';
+import { AlsContextManager } from '../../../lib/tracing/contextManager.js';
 import {
   XRaySpanProcessor,
   type XRaySpanProcessorOptions,
@@ -13,12 +13,12 @@ import { validateSegmentDocument } from '../../support/xraySchema.js';
 /** The id Lambda gives the function segment: the parent of an invocation's spans. */
 export const LAMBDA_SEGMENT_ID = '53995c3f42cd8ad8';
 
-let contextManager: AsyncLocalStorageContextManager | undefined;
+let contextManager: AlsContextManager | undefined;
 
 /** A real provider with X-Ray ids, our processor and async-local-storage context (for nesting). */
 export function createTracing(options: XRaySpanProcessorOptions & { sampler?: Sampler } = {}) {
   if (contextManager === undefined) {
-    contextManager = new AsyncLocalStorageContextManager().enable();
+    contextManager = new AlsContextManager().enable();
     context.setGlobalContextManager(contextManager);
   }
   const { sampler, ...processorOptions } = options;
