@@ -1,5 +1,3 @@
-import { Console } from 'node:console';
-
 /** Where a finished line goes: Powertools' choice (stdout, or stderr for WARN and ERROR). */
 export interface LineOutput {
   /**
@@ -15,21 +13,21 @@ export interface LineOutput {
 }
 
 /**
- * The function's output as Powertools writes it: its own `Console` over
- * `process.stdout` / `process.stderr` (so Lambda's patched global console and
- * its JSON log format leave our lines as they are, and a closed stream is
- * ignored instead of crashing the process). An invocation's EMF record is
+ * The function's output where Powertools writes it: `process.stdout` /
+ * `process.stderr` directly, not the global console (so Lambda's patched
+ * console and its JSON log format leave our lines as they are). A failing
+ * stream (EPIPE on a closed pipe) is ignored the way `Console` ignores it,
+ * without Console's formatting per line. An invocation's EMF record is
  * queued and leaves with its log line: one write syscall per invocation
  * instead of two. A queued line never waits past the current synchronous
  * stretch, so nothing is held across a Lambda freeze.
  *
  * @example
- * const out = new ConsoleOutput();
+ * const out = new StdioOutput();
  * out.stdout('{"_aws":…}');
  * out.stdout('{"level":"INFO",…}', true); // both leave now, in one write
  */
-export class ConsoleOutput implements LineOutput {
-  #console: Console | undefined;
+export class StdioOutput implements LineOutput {
   #pending = '';
   #scheduled = false;
   readonly #flush = () => {
@@ -48,22 +46,39 @@ export class ConsoleOutput implements LineOutput {
 
   stderr(line: string): void {
     this.flush();
-    this.#getConsole().error(line);
+    writeLine(process.stderr, line);
   }
 
   flush(): void {
     const text = this.#pending;
     if (text === '') return;
     this.#pending = '';
-    this.#getConsole().log(text);
+    // process.stdout is created on first use: touching it at import would cost init time.
+    writeLine(process.stdout, text);
   }
+}
 
-  #getConsole(): Console {
-    // Created on first use: touching process.stdout at import would cost init time.
-    this.#console ??= new Console({ stdout: process.stdout, stderr: process.stderr });
-    return this.#console;
+function noop(): void {}
+
+/** After a failed write, make sure the stream's 'error' event has a listener (as Console does). */
+function afterWrite(stream: NodeJS.WriteStream, error: Error | null | undefined): void {
+  if (error && stream.listenerCount('error') === 0) stream.once('error', noop);
+}
+const afterStdout = (error?: Error | null) => afterWrite(process.stdout, error);
+const afterStderr = (error?: Error | null) => afterWrite(process.stderr, error);
+
+function writeLine(stream: NodeJS.WriteStream, text: string): void {
+  // A synchronous failure (a file or TTY) throws; an asynchronous one (a pipe) reaches onWritten.
+  const guard = stream.listenerCount('error') === 0;
+  if (guard) stream.once('error', noop);
+  try {
+    stream.write(`${text}\n`, stream === process.stdout ? afterStdout : afterStderr);
+  } catch {
+    // The output is gone: nothing of ours may crash the function over it.
+  } finally {
+    if (guard) stream.removeListener('error', noop);
   }
 }
 
 /** The process's output: every writer shares it, so their lines can share a write. */
-export const processOutput: LineOutput = new ConsoleOutput();
+export const processOutput: LineOutput = new StdioOutput();
