@@ -53,6 +53,9 @@ const DEFAULT_NAME = 'span';
 /** X-Ray names: letters, digits, spaces and `_ . : / % & # = + \ - @`; the schema leaves out `\`. */
 const INVALID_NAME_CHAR = /[^\p{L}\p{N}\p{Z}_.:/%&#=+\-@]/gu;
 const INVALID_ANNOTATION_KEY_CHAR = /[^A-Za-z0-9_]/g;
+/** Span names repeat (`inference <model>`, stage names): each is cleaned once. */
+const sanitizedNames = new Map<string, string>();
+const MAX_CACHED_NAMES = 256;
 const ANNOTATION_KEYS: ReadonlyMap<string, string> = new Map(Object.entries(ANNOTATION_OF_ATTR));
 
 /**
@@ -98,10 +101,14 @@ export function truncate(value: string, max: number): string {
  * sanitizeName('predict (v2)'); // 'predict _v2_'
  */
 export function sanitizeName(name: string): string {
+  const cached = sanitizedNames.get(name);
+  if (cached !== undefined) return cached;
   // Cut first: a surrogate half left at the end is then replaced like any invalid character.
   const cut = name.length > MAX_NAME_CHARS ? name.slice(0, MAX_NAME_CHARS) : name;
   const clean = cut.replace(INVALID_NAME_CHAR, '_');
-  return clean.length > 0 ? clean : DEFAULT_NAME;
+  const sanitized = clean.length > 0 ? clean : DEFAULT_NAME;
+  if (sanitizedNames.size < MAX_CACHED_NAMES) sanitizedNames.set(name, sanitized);
+  return sanitized;
 }
 
 function annotationKey(key: string): string | undefined {
@@ -145,8 +152,19 @@ function toJson(value: unknown): JsonValue {
 }
 
 /** Null-prototype maps: an attribute named `__proto__` must stay data. */
-function dict<T>(): Record<string, T> {
-  return Object.create(null) as Record<string, T>;
+/**
+ * Plain objects serialize faster than null-prototype ones (which V8 keeps in
+ * dictionary mode); only the key `__proto__` needs care on a plain object.
+ */
+function setKey<T>(record: Record<string, T>, key: string, value: T): void {
+  if (key === '__proto__') {
+    Object.defineProperty(record, key, {
+      value,
+      enumerable: true,
+      writable: true,
+      configurable: true,
+    });
+  } else record[key] = value;
 }
 
 /** Collects annotations and metadata, allocating only what a span uses. */
@@ -155,14 +173,17 @@ class Fields {
   metadata: Record<string, JsonValue> | undefined;
 
   annotate(key: string, value: AnnotationValue): void {
-    this.annotations ??= dict();
-    this.annotations[key] =
-      typeof value === 'string' ? truncate(value, MAX_ANNOTATION_VALUE_CHARS) : value;
+    this.annotations ??= {};
+    setKey(
+      this.annotations,
+      key,
+      typeof value === 'string' ? truncate(value, MAX_ANNOTATION_VALUE_CHARS) : value,
+    );
   }
 
   describe(key: string, value: JsonValue): void {
-    this.metadata ??= dict();
-    this.metadata[key] = value;
+    this.metadata ??= {};
+    setKey(this.metadata, key, value);
   }
 }
 
@@ -182,9 +203,9 @@ function addAttributes(fields: Fields, attributes: Attributes): void {
 function eventMetadata(event: TimedEvent): JsonValue {
   const entry: Record<string, JsonValue> = { name: event.name, time: epochSeconds(event.time) };
   if (event.attributes) {
-    const attributes = dict<JsonValue>();
+    const attributes: Record<string, JsonValue> = {};
     for (const key of Object.keys(event.attributes)) {
-      attributes[key] = toJson(event.attributes[key]);
+      setKey(attributes, key, toJson(event.attributes[key]));
     }
     entry.attributes = attributes;
   }
