@@ -1,6 +1,6 @@
 /**
- * Capture what this process writes to stdout and stderr (Powertools writes
- * through its own Console on the same streams), as lines.
+ * Capture what this process writes to stdout and stderr (the runtime's EMF
+ * and log lines go through process.stdout.write / process.stderr.write), as lines.
  */
 export function captureOutput(options: { passThrough?: boolean } = {}) {
   const lines: string[] = [];
