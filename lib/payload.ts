@@ -1,4 +1,5 @@
 import { normaliseKey } from './config.js';
+import { scalarJson } from './logs/json.js';
 import { sha256Hex, sha256HexOfString } from './sha256.js';
 
 /** Past this depth a payload is summarised, so hostile nesting cannot overflow the stack. */
@@ -24,20 +25,8 @@ export function canonicalJson(value: unknown): string {
 }
 
 function write(value: unknown, seen: Set<object>, depth: number): string {
-  switch (typeof value) {
-    case 'string':
-      return JSON.stringify(value);
-    case 'number':
-      return Number.isFinite(value) ? String(value) : 'null';
-    case 'boolean':
-      return value ? 'true' : 'false';
-    case 'bigint':
-      return JSON.stringify(value.toString());
-    case 'object':
-      return value === null ? 'null' : writeObject(value, seen, depth);
-    default:
-      return 'null';
-  }
+  if (typeof value === 'object') return value === null ? 'null' : writeObject(value, seen, depth);
+  return scalarJson(value) ?? 'null';
 }
 
 function writeObject(value: object, seen: Set<object>, depth: number): string {

@@ -63,6 +63,17 @@ function safeReplacer(): (this: unknown, key: string, value: unknown) => unknown
  * jsonValue({ n: 1n }); // '{"n":"1"}'
  */
 export function jsonValue(value: unknown): string | undefined {
+  return typeof value === 'object' ? JSON.stringify(value, safeReplacer()) : scalarJson(value);
+}
+
+/**
+ * The JSON of a string, finite number (else `null`), boolean or bigint (as a
+ * decimal string); undefined for anything else.
+ *
+ * @example
+ * scalarJson(12n); // '"12"'
+ */
+export function scalarJson(value: unknown): string | undefined {
   switch (typeof value) {
     case 'string':
       return JSON.stringify(value);
@@ -72,8 +83,6 @@ export function jsonValue(value: unknown): string | undefined {
       return value ? 'true' : 'false';
     case 'bigint':
       return `"${value.toString()}"`;
-    case 'object':
-      return JSON.stringify(value, safeReplacer());
     default:
       return undefined;
   }
