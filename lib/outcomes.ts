@@ -1,6 +1,7 @@
 import { resolveConfig } from './config.js';
 import { currentInvocation } from './invocation.js';
 import type { MetricValues } from './metrics/record.js';
+import { RecentPredictions } from './recentPredictions.js';
 import { allRuntimes, createRuntime, type Runtime } from './runtime.js';
 import { DIMENSION, OUTCOME_METRIC, UNIT } from './telemetry.js';
 import type { ModelSpec } from './types.js';
@@ -9,17 +10,7 @@ type Label = string | number | boolean;
 
 /** Recent predictions remembered per environment, so an outcome can be matched without the caller knowing the prediction. */
 const MAX_REMEMBERED = 10_000;
-const recent = new Map<string, { label?: Label; confidence?: number }>();
-
-/** Remember a prediction under its id (and its input hash); the oldest is forgotten past the bound. */
-function rememberPrediction(
-  key: string,
-  label: Label | undefined,
-  confidence: number | undefined,
-): void {
-  if (recent.size >= MAX_REMEMBERED) recent.delete(recent.keys().next().value as string);
-  recent.set(key, { label, confidence });
-}
+const recent = new RecentPredictions(MAX_REMEMBERED);
 
 /** Keep an invocation's predictions for recordOutcome(): by id, and by input hash for a single one. */
 export function rememberPredictions(
@@ -27,16 +18,7 @@ export function rememberPredictions(
   inputHash: string | undefined,
   predictions: readonly { label?: Label; confidence?: number }[],
 ): void {
-  if (predictions.length === 1) {
-    const p = predictions[0]!;
-    rememberPrediction(predictionId, p.label, p.confidence);
-    if (inputHash) rememberPrediction(inputHash, p.label, p.confidence);
-    return;
-  }
-  for (let i = 0; i < predictions.length; i++) {
-    const p = predictions[i]!;
-    rememberPrediction(`${predictionId}#${i}`, p.label, p.confidence);
-  }
+  recent.remember(predictionId, inputHash, predictions);
 }
 
 /**
@@ -77,7 +59,9 @@ function runtimeFor(): Runtime {
  * };
  */
 export function recordOutcome(outcome: Outcome): boolean | undefined {
-  const remembered = recent.get(outcome.predictionId ?? '') ?? recent.get(outcome.inputHash ?? '');
+  const remembered =
+    (outcome.predictionId ? recent.byId(outcome.predictionId) : undefined) ??
+    (outcome.inputHash ? recent.byInputHash(outcome.inputHash) : undefined);
   const predicted = outcome.predicted ?? remembered?.label;
   const correct =
     predicted === undefined ? undefined : String(predicted) === String(outcome.actual);
