@@ -1,5 +1,5 @@
 import { normaliseKey } from './config.js';
-import { scalarJson } from './logs/json.js';
+import { jsonKey, scalarJson } from './logs/json.js';
 import { sha256Hex, sha256HexOfString } from './sha256.js';
 
 /** Past this depth a payload is summarised, so hostile nesting cannot overflow the stack. */
@@ -59,7 +59,7 @@ function writeRecord(record: Record<string, unknown>, seen: Set<object>, depth: 
   for (const key of keys) {
     const item = record[key];
     if (item === undefined || typeof item === 'function' || typeof item === 'symbol') continue;
-    out += `${first ? '' : ','}${JSON.stringify(key)}:${write(item, seen, depth + 1)}`;
+    out += `${first ? '' : ','}${jsonKey(key)}${write(item, seen, depth + 1)}`;
     first = false;
   }
   return `${out}}`;

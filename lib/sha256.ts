@@ -69,9 +69,16 @@ function compress(bytes: Uint8Array, offset: number): void {
   H[7] = (H[7]! + h) | 0;
 }
 
+/** Two hex digits per byte value, so the digest is 32 lookups rather than 8 toString/padStart. */
+const HEX_BYTE = Array.from({ length: 256 }, (_, i) => i.toString(16).padStart(2, '0'));
+
 function hex(): string {
   let out = '';
-  for (let i = 0; i < 8; i++) out += (H[i]! >>> 0).toString(16).padStart(8, '0');
+  for (let i = 0; i < 8; i++) {
+    const v = H[i]!;
+    out += HEX_BYTE[(v >>> 24) & 0xff]! + HEX_BYTE[(v >>> 16) & 0xff]!;
+    out += HEX_BYTE[(v >>> 8) & 0xff]! + HEX_BYTE[v & 0xff]!;
+  }
   return out;
 }
 
@@ -83,19 +90,22 @@ function hex(): string {
  * sha256Hex(new Uint8Array()); // 'e3b0c442…b855'
  */
 export function sha256Hex(bytes: Uint8Array): string {
+  return digest(bytes, bytes.length);
+}
+
+/** The digest of `bytes[0, length)`: a length rather than a subarray, which would be one more object per hash. */
+function digest(bytes: Uint8Array, length: number): string {
   H.set(INITIAL);
-  const length = bytes.length;
   const whole = length - (length % 64);
   for (let offset = 0; offset < whole; offset += 64) compress(bytes, offset);
   // The tail, 0x80, zeros, and the bit length as 64 bits big-endian: one or two blocks.
   const rest = length - whole;
-  const tailBlocks = rest + 9 > 64 ? 2 : 1;
-  const tail = TAIL.subarray(0, tailBlocks * 64);
-  tail.fill(0);
-  tail.set(bytes.subarray(whole));
+  const end = rest + 9 > 64 ? 128 : 64;
+  const tail = TAIL;
+  for (let i = 0; i < rest; i++) tail[i] = bytes[whole + i]!;
   tail[rest] = 0x80;
+  tail.fill(0, rest + 1, end);
   const bits = length * 8;
-  const end = tail.length;
   const high = Math.floor(bits / 0x100000000);
   tail[end - 8] = high >>> 24;
   tail[end - 7] = high >>> 16;
@@ -120,6 +130,16 @@ const encoder = new TextEncoder();
 export function sha256HexOfString(text: string): string {
   // At most 3 bytes per UTF-16 unit; grow the scratch buffer when a string needs it.
   if (text.length * 3 > block.length) block = new Uint8Array(text.length * 3);
-  const { written } = encoder.encodeInto(text, block);
-  return sha256Hex(block.subarray(0, written));
+  return digest(block, asciiInto(text, block) ?? encoder.encodeInto(text, block).written);
+}
+
+/** Copy `text` into `out` when it is all ASCII (JSON of numbers and plain keys), else undefined: cheaper than a TextEncoder call for short strings. */
+function asciiInto(text: string, out: Uint8Array): number | undefined {
+  const length = text.length;
+  for (let i = 0; i < length; i++) {
+    const code = text.charCodeAt(i);
+    if (code > 0x7f) return undefined;
+    out[i] = code;
+  }
+  return length;
 }

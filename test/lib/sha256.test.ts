@@ -26,6 +26,18 @@ describe('sha256Hex', () => {
     }
   });
 
+  it('hashes ASCII strings of every length around the boundaries, and text turning non-ASCII late', () => {
+    for (let n = 0; n <= 200; n++) {
+      const text = Array.from({ length: n }, (_, i) =>
+        String.fromCharCode(32 + ((i * 7 + n) % 95)),
+      ).join('');
+      expect(sha256HexOfString(text)).toBe(native(text));
+    }
+    const late = `${'a'.repeat(150)}é${'b'.repeat(10)}`;
+    expect(sha256HexOfString(late)).toBe(native(late));
+    expect(sha256HexOfString('short')).toBe(native('short'));
+  });
+
   it('gives inputHash the same result for large inputs (native path) and bytes', () => {
     const big = { rows: Array.from({ length: 5000 }, (_, i) => ({ i, v: `value-${i}` })) };
     const json = JSON.stringify(big);
