@@ -4,6 +4,7 @@ import {
   type Context as OtelContext,
   type Span,
 } from '@opentelemetry/api';
+import type { Facts } from './ending.js';
 import type { StartInfo } from './lifecycle.js';
 import { addValue, type MetricValues } from './metrics/record.js';
 import type { MetricUnit } from './telemetry.js';
@@ -33,6 +34,12 @@ export class Invocation {
   invalidInput: { readonly field: string; readonly reason: string; count: number } | undefined;
   /** Set once telemetry was written (at the end, or early by the timeout). */
   finished = false;
+  /**
+   * What begin() gathered for the end (event, context, input, ids); a field
+   * rather than a WeakMap entry, which costs about a µs per invocation in
+   * ephemeron bookkeeping and GC.
+   */
+  facts: Facts | undefined = undefined;
 
   constructor(startPerf: number, span: Span, start: StartInfo, warmup: boolean) {
     this.startPerf = startPerf;

@@ -33,8 +33,6 @@ export interface Started {
   readonly ctx: OtelContext;
 }
 
-const facts = new WeakMap<Invocation, Facts>();
-
 /**
  * The work of one observe() call around each invocation: begin (span, cold
  * start, timeout watch) and end (predictions, span, EMF record, log line,
@@ -123,7 +121,7 @@ export class Observation<TEvent, TResult> {
       ),
       timer: undefined,
     };
-    facts.set(invocation, f);
+    invocation.facts = f;
     f.timer = this.#watchTimeout(invocation, lambda);
     return { invocation, ctx };
   }
@@ -173,7 +171,7 @@ export class Observation<TEvent, TResult> {
 
   /** Record the outcome and write all telemetry; resolves when the trace is sent. Never rejects. */
   async end(invocation: Invocation, outcome: Outcome): Promise<void> {
-    const f = facts.get(invocation);
+    const f = invocation.facts;
     if (f?.timer) clearTimeout(f.timer);
     await this.#finish(invocation, outcome);
   }
@@ -182,7 +180,7 @@ export class Observation<TEvent, TResult> {
     if (invocation.finished) return;
     invocation.finished = true;
     if (invocation.start.first) lifecycle.closeFirstInvocation();
-    const f = facts.get(invocation);
+    const f = invocation.facts;
     if (!f) return;
     const latencyMs = performance.now() - invocation.startPerf;
     const summary = invocation.warmup ? undefined : this.#summarise(outcome, f);
