@@ -36,6 +36,15 @@ export class Containment {
     }
   }
 
+  /** Write one warning line (a report's shape, with no error); counts nothing, never throws. */
+  warn(message: string): void {
+    try {
+      this.#write(JSON.stringify({ level: 'WARN', message, timestamp: new Date().toISOString() }));
+    } catch {
+      // stderr itself is gone: nothing left to tell.
+    }
+  }
+
   /** Failures since the last call, for the next record's `TelemetryErrors`. */
   take(): number {
     const n = this.#pending;

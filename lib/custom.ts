@@ -1,5 +1,5 @@
 import { currentInvocation } from './invocation.js';
-import { allRuntimes } from './runtime.js';
+import { flushRuntimes } from './runtime.js';
 import { DIMENSION } from './telemetry.js';
 
 /** The units CloudWatch accepts; anything else would make the whole EMF record invalid. */
@@ -97,16 +97,12 @@ export function addMetadata(key: string, value: unknown): boolean {
  * Send everything buffered (PutMetricData, PutTraceSegments) and wait for it:
  * for non-Lambda use (scripts, containers, tests) before the process exits.
  * In Lambda there is nothing to flush: each invocation's telemetry is written
- * before its response. Never rejects.
+ * before its response. A process that ends without it is flushed on
+ * `beforeExit`; `process.exit()` skips that, so call this first. Never rejects.
  *
  * @example
  * await flush();
  */
 export async function flush(): Promise<void> {
-  const pending: Array<Promise<void>> = [];
-  for (const runtime of allRuntimes()) {
-    if (runtime.metrics) pending.push(runtime.metrics.flush());
-    pending.push(runtime.tracing.flush());
-  }
-  await Promise.all(pending);
+  await flushRuntimes();
 }

@@ -1,11 +1,12 @@
 import type { ResolvedConfig } from './config.js';
 import { Containment } from './containment.js';
+import { flushOnExit, type Unsent } from './exitFlush.js';
 import { JsonLogWriter, type LogWriter } from './logs/logger.js';
 import { type LogSettings, resolveLogSettings } from './logs/logLevel.js';
 import { ApiMetricsSink } from './metrics/apiSink.js';
 import { EmfSink } from './metrics/emfSink.js';
 import type { MetricsSink } from './metrics/record.js';
-import { METRICS_MODE } from './telemetry.js';
+import { METRICS_MODE, TRACES_MODE } from './telemetry.js';
 import { getTracing, type Tracing } from './tracer.js';
 
 /** The writers one observe() call uses; tracing and containment are per process. */
@@ -56,12 +57,45 @@ export function createRuntime(config: ResolvedConfig): Runtime {
     log: createLogWriter(config.serviceName),
   };
   runtimes.add(runtime);
+  if (config.metrics === METRICS_MODE.Api || config.traces === TRACES_MODE.XrayApi) watchExit();
   return runtime;
 }
 
-/** Every runtime created so far (for flush()). */
+/** Every runtime created so far. */
 export function allRuntimes(): Iterable<Runtime> {
   return runtimes;
+}
+
+/**
+ * Send everything buffered by every runtime and wait for it: the one core of
+ * `flush()` and of the flush at process exit. Never rejects: each sink
+ * contains its own failures.
+ *
+ * @example
+ * await flushRuntimes();
+ */
+export async function flushRuntimes(): Promise<void> {
+  const pending: Array<Promise<void>> = [];
+  for (const runtime of runtimes) {
+    if (runtime.metrics) pending.push(runtime.metrics.flush());
+    pending.push(runtime.tracing.flush());
+  }
+  await Promise.all(pending);
+}
+
+/** What the batching (api) sinks hold: lost if the process exits now. */
+function unsent(): Unsent {
+  let datums = 0;
+  for (const runtime of runtimes) datums += runtime.metrics?.pending ?? 0;
+  return { datums, segments: activeTracing()?.pending() ?? 0 };
+}
+
+let exitWatched = false;
+/** Once per process, and only once an api mode batches: Lambda writes before each response. */
+function watchExit(): void {
+  if (exitWatched) return;
+  exitWatched = true;
+  flushOnExit({ containment, unsent, flush: flushRuntimes });
 }
 
 let fallbackLog: LogWriter | undefined;

@@ -36,11 +36,15 @@ export interface Tracing {
   /** Send the finished spans of `traceId` (one document per trace where it fits); never rejects. */
   exportTrace(traceId: string): Promise<void>;
   flush(): Promise<void>;
+  /** Ended spans not yet taken plus documents the sender has not sent: what an exit now would lose. */
+  pending(): number;
 }
 
 interface Sender {
   send(docs: string[]): Promise<void>;
   flush?(): Promise<void>;
+  /** Documents held for a later call (the API sender batches; UDP sends at once). */
+  readonly pending?: number;
 }
 
 const xrayPropagator = new AWSXRayPropagator();
@@ -144,6 +148,7 @@ export function getTracing(config: ResolvedConfig, containment: Containment): Tr
         containment.report('trace export', error);
       }
     },
+    pending: () => (sender ? processor.size + (sender.pending ?? 0) : 0),
   };
   return tracing;
 }

@@ -38,6 +38,7 @@ export class ApiMetricsSink implements MetricsSink {
     | undefined;
   #timer: NodeJS.Timeout | undefined;
   #inFlight = new Set<Promise<void>>();
+  #inFlightDatums = 0;
 
   constructor(options: ApiSinkOptions) {
     this.#options = options;
@@ -80,7 +81,11 @@ export class ApiMetricsSink implements MetricsSink {
   #sendBuffered(): void {
     while (this.#buffer.length > 0) {
       const batch = this.#buffer.splice(0, MAX_DATUMS_PER_CALL);
-      const sent = this.#send(batch).finally(() => this.#inFlight.delete(sent));
+      this.#inFlightDatums += batch.length;
+      const sent = this.#send(batch).finally(() => {
+        this.#inFlight.delete(sent);
+        this.#inFlightDatums -= batch.length;
+      });
       this.#inFlight.add(sent);
     }
   }
@@ -105,6 +110,11 @@ export class ApiMetricsSink implements MetricsSink {
       send: (MetricData: MetricDatum[]) =>
         client.send(new PutMetricDataCommand({ Namespace: namespace, MetricData })),
     };
+  }
+
+  /** Datums buffered or in a call not yet answered: what a process exit now would lose. */
+  get pending(): number {
+    return this.#buffer.length + this.#inFlightDatums;
   }
 
   /** Send everything buffered and wait for it; never rejects. */

@@ -20,6 +20,8 @@ export interface MetricsRecord {
 export interface MetricsSink {
   publish(record: MetricsRecord): void;
   flush(): Promise<void>;
+  /** Datums accepted but not yet sent; absent where records are written at once (EMF). */
+  readonly pending?: number;
 }
 
 /** Add a value to a per-invocation metrics map. */

@@ -49,6 +49,7 @@ export class ApiSegmentSender {
   readonly #batchAt: number;
   readonly #buffer: string[] = [];
   readonly #inFlight = new Set<Promise<void>>();
+  #inFlightDocs = 0;
   #client: Promise<PutSegments> | undefined;
 
   constructor(options: ApiSegmentSenderOptions) {
@@ -71,6 +72,11 @@ export class ApiSegmentSender {
     await Promise.all(this.#pump(this.#batchAt));
   }
 
+  /** Documents buffered or in a call not yet answered: what a process exit now would lose. */
+  get pending(): number {
+    return this.#buffer.length + this.#inFlightDocs;
+  }
+
   /** Send everything buffered and wait until no call is in flight. Never rejects. */
   async flush(): Promise<void> {
     while (this.#buffer.length > 0 || this.#inFlight.size > 0) {
@@ -83,8 +89,11 @@ export class ApiSegmentSender {
   #pump(min: number): Promise<void>[] {
     const started: Promise<void>[] = [];
     while (this.#buffer.length >= Math.max(1, min) && this.#inFlight.size < MAX_CALLS_IN_FLIGHT) {
-      const call: Promise<void> = this.#put(this.#buffer.splice(0, API_BATCH_SIZE)).finally(() => {
+      const batch = this.#buffer.splice(0, API_BATCH_SIZE);
+      this.#inFlightDocs += batch.length;
+      const call: Promise<void> = this.#put(batch).finally(() => {
         this.#inFlight.delete(call);
+        this.#inFlightDocs -= batch.length;
         // Batches that filled up while every slot was busy go out now.
         this.#pump(this.#batchAt);
       });

@@ -2,6 +2,12 @@
  * Outside Lambda (local runs, containers): traces go to PutTraceSegments and
  * metrics to PutMetricData, batched, sent by flush(). moto_server is the AWS.
  */
+
+import { execFile } from 'node:child_process';
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { pathToFileURL } from 'node:url';
 import {
   CloudWatchClient,
   GetMetricDataCommand,
@@ -12,6 +18,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { captureOutput } from '../support/captureOutput.js';
 import { logRecords } from '../support/emf.js';
 import { hasMotoServer, type Moto, motoEnv, startMoto } from '../support/moto.js';
+import { repoRoot } from '../support/paths.js';
 import { validateSegmentDocument } from '../support/xraySchema.js';
 
 const available = hasMotoServer() || process.env.CI === 'true';
@@ -100,5 +107,107 @@ describe.runIf(available)('observe() outside Lambda (api exporters)', () => {
       }),
     );
     expect(data.MetricDataResults?.[0]?.Values?.reduce((a, b) => a + b, 0)).toBe(1);
+  });
+
+  /**
+   * A script that observes one invocation and never calls flush(): it ends
+   * naturally, or with process.exit() when `exit` is its argument.
+   */
+  async function runScript(traceId: string, model: string, how: 'natural' | 'exit') {
+    const dir = mkdtempSync(join(tmpdir(), 'oi-exit-'));
+    const script = join(dir, 'script.mjs');
+    writeFileSync(
+      script,
+      `import { observe } from ${JSON.stringify(pathToFileURL(join(repoRoot, 'lib/index.ts')).href)};
+const handler = observe(async () => ({ label: 'fraud', confidence: 0.75 }), {
+  model: { name: ${JSON.stringify(model)}, version: '1' },
+});
+await handler(
+  { headers: { 'X-Amzn-Trace-Id': 'Root=${traceId};Parent=1111222233334444;Sampled=1' } },
+  { awsRequestId: 'script-1' },
+);
+if (process.argv[2] === 'exit') process.exit(0);
+`,
+    );
+    const env: NodeJS.ProcessEnv = {
+      ...process.env,
+      ...motoEnv(moto.endpoint),
+      POWERTOOLS_SERVICE_NAME: 'exit-svc',
+      POWERTOOLS_METRICS_NAMESPACE: 'ObservedInferenceExit',
+      OBSERVED_METRICS: 'api',
+      OBSERVED_TRACES: 'xray-api',
+      AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true',
+    };
+    for (const name of Object.keys(env)) if (name.startsWith('AWS_LAMBDA_')) delete env[name];
+    return new Promise<{ code: number | null; stderr: string }>((resolve, reject) => {
+      const child = execFile(
+        process.execPath,
+        ['--import', 'tsx', script, how],
+        { cwd: repoRoot, env, encoding: 'utf8', timeout: 25_000 },
+        (error, _stdout, stderr) => {
+          if (error && typeof error.code !== 'number') reject(error);
+          else resolve({ code: child.exitCode, stderr });
+        },
+      );
+    });
+  }
+
+  async function tracesOf(traceId: string) {
+    const traces = await new XRayClient({}).send(
+      new BatchGetTracesCommand({ TraceIds: [traceId] }),
+    );
+    return traces.Traces?.[0]?.Segments ?? [];
+  }
+
+  it('flushes on beforeExit when a script ends without flush()', async () => {
+    const traceId = '1-6751f2a0-00000000000000000000e417';
+    const run = await runScript(traceId, 'exit-natural', 'natural');
+    expect(run.code, run.stderr).toBe(0);
+    expect(run.stderr).toBe('');
+
+    const segments = await tracesOf(traceId);
+    expect(segments).toHaveLength(1);
+    expect(JSON.parse(segments[0]!.Document!)).toMatchObject({
+      name: 'inference exit-natural',
+      trace_id: traceId,
+    });
+    const cw = new CloudWatchClient({});
+    const listed = await cw.send(
+      new ListMetricsCommand({
+        Namespace: 'ObservedInferenceExit',
+        MetricName: 'Predictions',
+        Dimensions: [{ Name: 'ModelName', Value: 'exit-natural' }],
+      }),
+    );
+    expect(listed.Metrics).toHaveLength(1);
+    const now = Date.now();
+    const data = await cw.send(
+      new GetMetricDataCommand({
+        StartTime: new Date(now - 3600_000),
+        EndTime: new Date(now + 60_000),
+        MetricDataQueries: [
+          {
+            Id: 'predictions',
+            MetricStat: { Metric: listed.Metrics![0]!, Period: 60, Stat: 'Sum' },
+          },
+        ],
+      }),
+    );
+    expect(data.MetricDataResults?.[0]?.Values?.reduce((a, b) => a + b, 0)).toBe(1);
+  });
+
+  it('warns once on stderr, with what was lost, when process.exit() skips the flush', async () => {
+    const traceId = '1-6751f2a0-0000000000000000000e4173';
+    const run = await runScript(traceId, 'exit-forced', 'exit');
+    expect(run.code, run.stderr).toBe(0);
+    const lines = run.stderr.trim().split('\n');
+    expect(lines).toHaveLength(1);
+    expect(JSON.parse(lines[0]!)).toMatchObject({
+      level: 'WARN',
+      message: expect.stringMatching(
+        /^observed-inference: the process exited with \d+ metric datums and 1 X-Ray segment unsent, now lost; call `await flush\(\)` before process\.exit\(\)$/,
+      ),
+    });
+    expect(await tracesOf(traceId)).toEqual([]);
   });
 });
