@@ -1,8 +1,9 @@
 /**
- * Builds the Lambda layer: one minified ESM bundle of the runtime under
- * nodejs/node_modules/observed-inference (so `import 'observed-inference'`
- * resolves to it in Lambda), the zero-code entry, and the exec wrapper at the
- * zip root (/opt/observed-inference-wrapper). Fails past the size budget.
+ * Builds the Lambda layer: one minified bundle of the runtime under
+ * nodejs/node_modules/observed-inference (so `require` and `import` of
+ * 'observed-inference' resolve to it in Lambda), the zero-code entry, and the
+ * exec wrapper at the zip root (/opt/observed-inference-wrapper). Fails past
+ * the size budget.
  *
  * Usage: npm run build:layer
  */
@@ -16,9 +17,10 @@ import {
   statSync,
   writeFileSync,
 } from 'node:fs';
+import { createRequire, isBuiltin } from 'node:module';
 import { dirname, join, relative, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { build } from 'esbuild';
+import { type BuildOptions, build, type Plugin } from 'esbuild';
 import { type Zippable, zipSync } from 'fflate';
 
 const root = resolve(dirname(fileURLToPath(import.meta.url)), '..');
@@ -29,35 +31,62 @@ export const WRAPPER_NAME = 'observed-inference-wrapper';
 /** Zipped size budget (issue 6): a tenth of the peers' smallest layer. */
 export const ZIP_BUDGET_BYTES = 150 * 1024;
 
+/** The bundle options both module systems share. */
+const COMMON: BuildOptions = {
+  absWorkingDir: root,
+  bundle: true,
+  platform: 'node',
+  target: 'node20',
+  minify: true,
+  legalComments: 'none',
+  // ESM builds of dependencies tree-shake (semantic-conventions especially),
+  // whatever the output format.
+  mainFields: ['module', 'main'],
+  // The Lambda Node runtime ships AWS SDK v3; it is imported lazily, only in api modes.
+  external: ['@aws-sdk/*'],
+  logLevel: 'warning',
+};
+
+/** `layer/zeroCode.ts` reaches the runtime only through the layer's CommonJS core. */
+const coreAsExternal: Plugin = {
+  name: 'observed-inference-core',
+  setup(b) {
+    b.onResolve({ filter: /\/lib\/index\.js$/ }, () => ({ path: './index.cjs', external: true }));
+  },
+};
+
+/**
+ * One runtime, two doors. The runtime is one CommonJS bundle (`index.cjs`):
+ * Lambda starts nodejs20.x/22.x with `--no-experimental-require-module`, so a
+ * CommonJS handler's `require('observed-inference')` can only load CommonJS.
+ * `index.mjs` re-exports it for `import`, and the zero-code entry (an ES
+ * module: it awaits the user's handler at init) imports it too, so a process
+ * holds one copy whichever way the handler reaches it.
+ */
 async function bundle(): Promise<void> {
   await build({
-    absWorkingDir: root,
-    entryPoints: { index: 'lib/index.ts', 'zero-code': 'layer/zeroCode.ts' },
-    outdir: PACKAGE_DIR,
-    outExtension: { '.js': '.mjs' },
-    bundle: true,
-    splitting: true,
-    format: 'esm',
-    platform: 'node',
-    target: 'node20',
-    minify: true,
-    legalComments: 'none',
-    // ESM builds of dependencies tree-shake (semantic-conventions especially).
-    mainFields: ['module', 'main'],
-    // The Lambda Node runtime ships AWS SDK v3; it is imported lazily, only in api modes.
-    external: ['@aws-sdk/*'],
-    logLevel: 'warning',
+    ...COMMON,
+    entryPoints: ['lib/index.ts'],
+    outfile: join(PACKAGE_DIR, 'index.cjs'),
+    format: 'cjs',
   });
-  checkNoRequire();
+  await build({
+    ...COMMON,
+    entryPoints: ['layer/zeroCode.ts'],
+    outfile: join(PACKAGE_DIR, 'zero-code.mjs'),
+    format: 'esm',
+    plugins: [coreAsExternal],
+  });
+  writeFileSync(join(PACKAGE_DIR, 'index.mjs'), esmFacade(join(PACKAGE_DIR, 'index.cjs')));
+  checkDependencies();
   const { version } = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8')) as {
     version: string;
   };
   const pkg = {
     name: 'observed-inference',
     version,
-    type: 'module',
-    exports: { '.': './index.mjs' },
-    main: './index.mjs',
+    exports: { '.': { import: './index.mjs', require: './index.cjs' } },
+    main: './index.cjs',
   };
   writeFileSync(join(PACKAGE_DIR, 'package.json'), `${JSON.stringify(pkg, null, 2)}\n`);
   copyFileSync(join(root, 'layer', WRAPPER_NAME), join(LAYER_DIR, WRAPPER_NAME));
@@ -65,17 +94,28 @@ async function bundle(): Promise<void> {
 }
 
 /**
- * The bundle is pure ESM: no CommonJS dependency (those are not tree-shaken
- * and cost import time) and so no require() shim. esbuild's stand-in for a
- * require() it could not bundle throws at run time; fail the build instead.
+ * `index.mjs`: the core's exports by name (read from the built core), so
+ * `import { observe }` does not depend on Node detecting a minified bundle's
+ * exports.
  */
-function checkNoRequire(): void {
+function esmFacade(corePath: string): string {
+  const names = Object.keys(createRequire(import.meta.url)(corePath) as object).sort();
+  return `import core from './index.cjs';\nexport const { ${names.join(', ')} } = core;\n`;
+}
+
+/**
+ * The bundle holds every dependency: no CommonJS package left to `require()`
+ * at run time (esbuild's stand-in for one it could not bundle throws), only
+ * Node's built-ins and the runtime's AWS SDK.
+ */
+function checkDependencies(): void {
   for (const name of readdirSync(PACKAGE_DIR)) {
-    if (!name.endsWith('.mjs')) continue;
-    if (readFileSync(join(PACKAGE_DIR, name), 'utf8').includes('Dynamic require of')) {
-      throw new Error(
-        `${name} needs require(): a CommonJS dependency entered the layer bundle; use its ESM build`,
-      );
+    const code = readFileSync(join(PACKAGE_DIR, name), 'utf8');
+    if (code.includes('Dynamic require of'))
+      throw new Error(`${name} needs require(): a CommonJS dependency entered the layer bundle`);
+    for (const [, spec] of code.matchAll(/require\("([^"]+)"\)/g)) {
+      if (spec && !isBuiltin(spec) && !spec.startsWith('@aws-sdk/'))
+        throw new Error(`${name} requires ${spec} at run time: bundle it`);
     }
   }
 }

@@ -1,7 +1,7 @@
 import { existsSync } from 'node:fs';
 import { isAbsolute, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { HandlerLoadError } from '../lib/errors.js';
+import { HandlerLoadError } from '../lib/index.js';
 
 /** A handler as the Lambda Node runtime accepts it (async, or the older callback style). */
 export type UserHandler = (...args: unknown[]) => unknown;

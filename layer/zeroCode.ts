@@ -4,9 +4,9 @@
  * wrapped by observe(), configured from environment variables only.
  */
 import type { Context } from 'aws-lambda';
-import { HandlerLoadError } from '../lib/errors.js';
-import { observe } from '../lib/index.js';
-import { ENV } from '../lib/telemetry.js';
+// Only through the package's entry: in the layer it is the one CommonJS core
+// that `require('observed-inference')` in the user's handler gets too.
+import { ENV, HandlerLoadError, observe } from '../lib/index.js';
 import { isStreamingHandler, loadUserHandler, type UserHandler } from './loadHandler.js';
 
 /** Callback-style handlers (3 arguments) become promise-returning ones. */

@@ -17,6 +17,7 @@ describe('the layer zip (built by the global setup)', () => {
       expect.arrayContaining([
         WRAPPER_NAME,
         `${PKG}/package.json`,
+        `${PKG}/index.cjs`,
         `${PKG}/index.mjs`,
         `${PKG}/zero-code.mjs`,
       ]),
@@ -32,27 +33,37 @@ describe('the layer zip (built by the global setup)', () => {
     >;
     expect(pkg).toMatchObject({
       name: 'observed-inference',
-      type: 'module',
-      exports: { '.': './index.mjs' },
+      exports: { '.': { import: './index.mjs', require: './index.cjs' } },
     });
+    expect(pkg.type).toBeUndefined();
   });
+
+  const API = ['observe', 'stage', 'loadModel', 'flush', 'annotate', 'addMetric', 'METRIC'];
 
   it('imports with no node_modules around it and exports the public API', () => {
     const optDir = unzipLayer();
     const script = `import(${JSON.stringify(join(optDir, PKG, 'index.mjs'))}).then((m) => console.log(Object.keys(m).sort().join(',')))`;
     const run = spawnSync(process.execPath, ['-e', script], { cwd: optDir, encoding: 'utf8' });
     expect(run.stderr).toBe('');
-    expect(run.stdout.trim().split(',')).toEqual(
-      expect.arrayContaining([
-        'observe',
-        'stage',
-        'loadModel',
-        'flush',
-        'annotate',
-        'addMetric',
-        'METRIC',
-      ]),
-    );
+    expect(run.stdout.trim().split(',')).toEqual(expect.arrayContaining(API));
+  });
+
+  it('serves require() under Lambda flags, and import() of it is the same runtime', () => {
+    const optDir = unzipLayer();
+    const script = [
+      "const cjs = require('observed-inference');",
+      `import(${JSON.stringify(join(optDir, PKG, 'index.mjs'))}).then((esm) =>`,
+      '  console.log(JSON.stringify({ keys: Object.keys(cjs), same: esm.observe === cjs.observe && esm.InvalidInputError === cjs.InvalidInputError })));',
+    ].join('\n');
+    const run = spawnSync(process.execPath, ['--no-experimental-require-module', '-e', script], {
+      cwd: optDir,
+      env: { ...process.env, NODE_PATH: join(optDir, 'nodejs', 'node_modules') },
+      encoding: 'utf8',
+    });
+    expect(run.stderr).toBe('');
+    const out = JSON.parse(run.stdout) as { keys: string[]; same: boolean };
+    expect(out.keys).toEqual(expect.arrayContaining(API));
+    expect(out.same).toBe(true);
   });
 });
 

@@ -1,6 +1,13 @@
 import { buildLayer } from '../../layer/build.js';
+import { ensureRic, ensureRuntimes } from './localTools.js';
 
-/** Build dist/layer.zip once before any test file runs (test files unzip their own copy). */
+/**
+ * Before any test file runs: the local Lambda's runtime client and the Lambda
+ * runtimes' Node binaries (installed once, kept), and dist/layer.zip (test
+ * files unzip their own copy).
+ */
 export default async function setup(): Promise<void> {
+  ensureRic();
+  ensureRuntimes();
   await buildLayer();
 }

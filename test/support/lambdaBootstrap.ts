@@ -3,6 +3,7 @@ import { randomBytes } from 'node:crypto';
 import { accessSync, constants, statSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, join, resolve } from 'node:path';
+import { RIC_DIR } from './localTools.js';
 
 /** Lambda's managed Node.js runtime that this local environment imitates. */
 export const EXECUTION_ENV = 'AWS_Lambda_nodejs22.x';
@@ -43,11 +44,12 @@ export interface BootstrapPlan {
   readonly cwd: string;
 }
 
-const nodeRequire = createRequire(import.meta.url);
-
-/** The entry of the real runtime interface client (`aws-lambda-ric`'s `index.mjs`). */
+/**
+ * The entry of the real runtime interface client (`aws-lambda-ric`'s
+ * `index.mjs`), installed under test/ric by {@link ensureRic}.
+ */
 export function ricEntry(): string {
-  return nodeRequire.resolve('aws-lambda-ric');
+  return createRequire(join(RIC_DIR, 'package.json')).resolve('aws-lambda-ric');
 }
 
 /** The major version of a Node.js binary (asked once per binary). */

@@ -1,6 +1,6 @@
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
-import { repoRoot } from './paths.js';
+import { RUNTIMES_DIR } from './localTools.js';
 
 /** A Node.js binary to run the local Lambda with, named after the Lambda runtime it stands for. */
 export interface NodeRuntime {
@@ -10,7 +10,7 @@ export interface NodeRuntime {
 
 /**
  * This machine's Node plus the Lambda runtimes' own Node versions, installed
- * by `npm ci` (the `prepare` script) under test/runtimes without bin links.
+ * by the tests' global setup under test/runtimes (see localTools.ts).
  * Under CI=true a missing runtime is an error, not a skip.
  */
 export function lambdaNodeRuntimes(): NodeRuntime[] {
@@ -18,19 +18,11 @@ export function lambdaNodeRuntimes(): NodeRuntime[] {
     { name: `node ${process.versions.node} (this machine)`, nodeBinary: process.execPath },
   ];
   for (const major of ['22', '24']) {
-    const nodeBinary = join(
-      repoRoot,
-      'test',
-      'runtimes',
-      'node_modules',
-      `node${major}`,
-      'bin',
-      'node',
-    );
+    const nodeBinary = join(RUNTIMES_DIR, 'node_modules', `node${major}`, 'bin', 'node');
     if (existsSync(nodeBinary)) runtimes.push({ name: `nodejs${major}.x`, nodeBinary });
     else if (process.env.CI === 'true')
       throw new Error(
-        `${nodeBinary} missing: run npm ci (its prepare script installs test/runtimes)`,
+        `${nodeBinary} missing: the tests' global setup installs test/runtimes (ensureRuntimes)`,
       );
   }
   return runtimes;

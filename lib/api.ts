@@ -1,0 +1,19 @@
+/**
+ * The stateful part of the public API: the functions that reach this
+ * process's runtime state (invocations, tracer, model cache, counters) and
+ * the error classes the wrapper recognises with `instanceof`. `index.ts`
+ * serves them from the first copy of observed-inference loaded in the
+ * process, so every copy shares one state (see `index.ts`).
+ */
+export { addMetadata, addMetric, annotate, flush } from './custom.js';
+export {
+  ConfigError,
+  HandlerLoadError,
+  InvalidInputError,
+  InvocationTimeoutError,
+} from './errors.js';
+export { rejectInput } from './invalidInput.js';
+export { loadModel } from './loadModel.js';
+export { observe } from './observe.js';
+export { recordOutcome } from './outcomes.js';
+export { stage } from './stage.js';
