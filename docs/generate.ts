@@ -1,0 +1,480 @@
+/**
+ * Writes docs/telemetry.md, the telemetry contract, from the constants the
+ * runtime and the CDK constructs share (lib/telemetry.ts) and the limits the
+ * runtime enforces, so the reference cannot drift from the code. Every name
+ * in the contract needs an entry in the tables below: a constant added
+ * without one fails the run (and test/docs/telemetry.test.ts), naming it.
+ *
+ * Usage: npm run docs
+ */
+import { writeFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { fileURLToPath, pathToFileURL } from 'node:url';
+import { DEFAULT_REDACT_KEYS } from '../lib/config.js';
+import { MAX_CATEGORIES, MAX_FEATURES } from '../lib/drift/build.js';
+import { MAX_LABEL_METRICS } from '../lib/labelMix.js';
+import { PROACTIVE_INIT_GAP_MS } from '../lib/lifecycle.js';
+import { EMF_MAX_METRICS, EMF_MAX_VALUES } from '../lib/metrics/emfSink.js';
+import { MAX_LOGGED_PAYLOAD_CHARS, REDACTED } from '../lib/payload.js';
+import {
+  ANNOTATION_OF_ATTR,
+  ATTR,
+  DEFAULT_NAMESPACE,
+  DIMENSION,
+  DIMENSION_SET,
+  driftMetricName,
+  ENV,
+  LOG_KEY,
+  METRIC,
+  METRIC_UNIT,
+  METRICS_MODE,
+  OTHER_LABEL,
+  OUTCOME_METRIC,
+  PREDICTED_LABEL_PREFIX,
+  predictedLabelMetricName,
+  SPAN,
+  START_TYPE,
+  stageMetricName,
+  TRACES_MODE,
+  UNIT,
+  XRAY_METADATA_NAMESPACE,
+} from '../lib/telemetry.js';
+import { MAX_EXCEPTIONS, MAX_STACK_FRAMES } from '../lib/tracing/xrayCause.js';
+
+/** Where the generated reference lives, relative to the repository root. */
+export const TELEMETRY_DOC = 'docs/telemetry.md';
+
+const repoRoot = join(dirname(fileURLToPath(import.meta.url)), '..');
+
+/**
+ * One entry per key of a contract constant, checked both ways: a key without
+ * an entry, or an entry without a key, is an error naming both.
+ *
+ * @example
+ * described('METRIC', METRIC, METRIC_DOC); // [['InferenceLatency', '…'], …]
+ */
+export function described<K extends string, V>(
+  what: string,
+  constants: Readonly<Record<K, unknown>>,
+  docs: Readonly<Record<K, V>>,
+): Array<[K, V]> {
+  const keys = Object.keys(constants) as K[];
+  const missing = keys.filter((key) => !(key in docs));
+  const extra = Object.keys(docs).filter((key) => !(key in constants));
+  if (missing.length || extra.length)
+    throw new Error(
+      `docs/generate.ts: ${what} in lib/telemetry.ts and its descriptions differ` +
+        (missing.length ? `; describe ${missing.join(', ')}` : '') +
+        (extra.length ? `; no longer in the contract: ${extra.join(', ')}` : ''),
+    );
+  return keys.map((key) => [key, docs[key]]);
+}
+
+const code = (text: string | number) => `\`${text}\``;
+
+function table(header: readonly string[], rows: ReadonlyArray<readonly string[]>): string {
+  const line = (cells: readonly string[]) => `| ${cells.join(' | ')} |`;
+  return [line(header), line(header.map(() => '---')), ...rows.map(line)].join('\n');
+}
+
+const SPAN_DOC: Record<keyof typeof SPAN, { name: string; when: string; parent: string }> = {
+  inference: {
+    name: SPAN.inference('<model>'),
+    when: 'every invocation but a warmup ping',
+    parent:
+      'the Lambda function segment from `_X_AMZN_TRACE_ID` (outside Lambda: an incoming `traceparent` or `X-Amzn-Trace-Id` header, else a new trace)',
+  },
+  coldStart: {
+    name: SPAN.coldStart,
+    when: 'the first invocation of an on-demand execution environment: library load → that invocation',
+    parent: code(SPAN.inference('<model>')),
+  },
+  modelLoad: {
+    name: SPAN.modelLoad('<model>'),
+    when: 'each run of a `loadModel()` loader',
+    parent: `${code(SPAN.coldStart)} when it ran during init, else the span current when it ran (the next invocation's span for a background load)`,
+  },
+  warmup: {
+    name: SPAN.warmup,
+    when: `a warmup ping, instead of ${code(SPAN.inference('<model>'))}`,
+    parent: 'as for the inference span',
+  },
+};
+
+const ATTR_DOC: Record<keyof typeof ATTR, string> = {
+  ModelName: 'the model name',
+  ModelVersion: 'the model version',
+  BatchSize: 'predictions in the invocation',
+  Prediction: 'the predicted label; for a batch the most frequent one',
+  Confidence: 'its confidence (a single prediction only)',
+  InputHash: 'SHA-256 of the key-sorted JSON of the model input',
+  ClientId: 'the caller, from the `clientId` option or its default',
+  CorrelationId: 'the correlation id, from the `correlationId` option or its default',
+  StartType: 'how the execution environment started (first invocation only; see below)',
+  Warmup: '`true` on a warmup ping',
+  LowConfidence: 'whether any prediction was below the low-confidence threshold',
+  Timeout: '`true` when the invocation was about to reach the Lambda timeout',
+  PredictionId: 'the id `recordOutcome()` matches ground truth with',
+  ModelLoadNumber: 'on a model-load span: 1 for the first load of that model, more for a reload',
+  ClientError: '`true` when the result is a client error (a proxy 4xx, an `InvalidInputError`)',
+  Abstentions: 'predictions that abstained or fell back, when > 0',
+  InvalidInputField: 'the field of the first input that failed validation',
+  InvalidInputReason: 'why it failed',
+};
+
+const START_TYPE_DOC: Record<keyof typeof START_TYPE, string> = {
+  OnDemand:
+    'a cold start: the only start type that records `ColdStart` 1, `ColdStartDuration` and the `cold start` span',
+  ProvisionedConcurrency: 'initialized ahead of traffic for provisioned concurrency',
+  Proactive: `an on-demand initialization whose first invocation came more than ${PROACTIVE_INIT_GAP_MS / 1000} s later: Lambda initialized it ahead of traffic, so nobody waited for it`,
+  SnapStart: 'restored from a SnapStart snapshot',
+  ManagedInstances: 'an environment of Lambda Managed Instances',
+  Warm: 'an invocation after the first: never written, the attribute and the log key are on first invocations only',
+};
+
+const METRIC_DOC: Record<keyof typeof METRIC, string> = {
+  InferenceLatency: 'each invocation but warmup pings: wrapper start to result',
+  Predictions: 'predictions made (the batch size)',
+  BatchSize: 'each invocation',
+  Errors: '1 when the handler threw or rejected, else 0 (its Average is the error rate)',
+  Timeouts: '1 when the invocation was about to reach the Lambda timeout',
+  ColdStart:
+    "1 on an on-demand environment's first invocation, else 0 (its Average is the cold-start rate)",
+  ColdStartDuration: 'that invocation: library load to invocation start',
+  ModelLoadTime: "each model load (a load during init is in the first invocation's record)",
+  ModelLoads: 'each model load (more than one per model and environment is a reload)',
+  WarmupPings: 'each warmup ping (no latency or prediction metrics for it)',
+  Confidence: 'each prediction with a confidence in [0, 1]',
+  LowConfidence: 'predictions below `OBSERVED_LOW_CONFIDENCE`',
+  DriftScore:
+    'when a drift window closes: the largest population stability index (PSI) of its signals against the baseline',
+  DriftWindowSize: 'predictions in the window that just closed',
+  TelemetryErrors:
+    'failures inside observed-inference itself since the last record (never the handler’s)',
+  Abstentions: 'predictions that abstained or fell back, when > 0',
+  InvalidInputs: 'inputs rejected by `rejectInput()` or a thrown `InvalidInputError`, when > 0',
+};
+
+const OUTCOME_METRIC_DOC: Record<keyof typeof OUTCOME_METRIC, string> = {
+  Outcomes: '1 per outcome recorded',
+  PredictionCorrect:
+    '1 when the prediction matched the outcome, else 0: its Average is the accuracy',
+  OutcomesUnmatched: '1 per outcome whose prediction could not be found',
+};
+
+const DIMENSION_DOC: Record<keyof typeof DIMENSION, string> = {
+  Service: '`POWERTOOLS_SERVICE_NAME` (or the `serviceName` option); default: the function name',
+  ModelName: '`OBSERVED_MODEL_NAME` (or the `model` option); default: the function name',
+  ModelVersion: '`OBSERVED_MODEL_VERSION` (or the `model` option); default: `$LATEST`',
+};
+
+/** Powertools Logger's keys, in the order the log line writes them. */
+const POWERTOOLS_KEYS = [
+  'level',
+  'message',
+  'timestamp',
+  'service',
+  'cold_start',
+  'function_arn',
+  'function_memory_size',
+  'function_name',
+  'function_request_id',
+  'sampling_rate',
+  'xray_trace_id',
+];
+
+const LOG_KEY_DOC: Record<keyof typeof LOG_KEY, string> = {
+  ModelName: 'the model name',
+  ModelVersion: 'the model version',
+  LatencyMs: 'wrapper start to result, in ms',
+  Stages: '`{ "<stage>": ms }` of the `stage()` runs',
+  BatchSize: 'predictions in the invocation',
+  Prediction: 'the label; for a batch a label → count map of at most 20 labels plus `other`',
+  Confidence: 'the confidence; for a batch `{ min, mean, max }`',
+  InputHash:
+    'SHA-256 hex of the key-sorted JSON of the model input (the input itself is never logged unless payload logging is on)',
+  CorrelationId: 'the correlation id',
+  ClientId: 'the caller',
+  Warmup: '`true` on a warmup ping',
+  StartType: 'how the environment started, on its first invocation',
+  PredictionId: '`<request id>`, or `<request id>#<i>` in a batch: give it to `recordOutcome()`',
+  Abstentions: 'predictions that abstained or fell back, when > 0',
+  InvalidInput: '`{ field, reason, count }` when inputs failed validation',
+  Error:
+    'on failure: `name`, `message`, `stack` (a thrown `InvalidInputError`: `name` and `message`)',
+};
+
+const ENV_DOC: Record<keyof typeof ENV, { default: string; what: string }> = {
+  Handler: {
+    default: 'set by the exec wrapper from `_HANDLER`',
+    what: 'zero-code mode: the handler the layer wraps; one you set yourself wins',
+  },
+  ModelName: { default: 'the function name', what: 'the `ModelName` dimension and span names' },
+  ModelVersion: { default: '`$LATEST`', what: 'the `ModelVersion` dimension' },
+  LowConfidence: {
+    default: '`0.5`',
+    what: 'in [0, 1]: predictions below it count in `LowConfidence`',
+  },
+  LogPayloads: {
+    default: '`off`',
+    what: '`off` or a rate in [0, 1]: the share of invocations whose input and output are logged, redacted',
+  },
+  Redact: {
+    default: 'a built-in list (below)',
+    what: 'comma-separated keys redacted wherever payloads are logged',
+  },
+  Traces: {
+    default: `${code(TRACES_MODE.XrayUdp)} in Lambda, ${code(TRACES_MODE.XrayApi)} elsewhere`,
+    what: `${Object.values(TRACES_MODE).map(code).join(', ')}`,
+  },
+  Metrics: {
+    default: `${code(METRICS_MODE.Emf)} in Lambda, ${code(METRICS_MODE.Api)} elsewhere`,
+    what: `${Object.values(METRICS_MODE).map(code).join(', ')}`,
+  },
+  Baseline: {
+    default: 'none: no drift scores',
+    what: 'the drift baseline: a path (relative to `LAMBDA_TASK_ROOT`, under `/opt`, or absolute) or an `s3://bucket/key` URI',
+  },
+  DriftWindow: {
+    default: '`1000`',
+    what: 'predictions per drift window, a whole number in [10, 1000000]',
+  },
+  Labels: {
+    default: `the baseline's labels, else the first ${MAX_LABEL_METRICS} distinct labels of each environment`,
+    what: `comma-separated labels that get a ${code(`${PREDICTED_LABEL_PREFIX}.<label>`)} metric of their own`,
+  },
+};
+
+/** Variables of Lambda and Powertools the runtime reads as they are. */
+const ECOSYSTEM_ENV: ReadonlyArray<readonly [string, string]> = [
+  ['POWERTOOLS_SERVICE_NAME', 'the `service` dimension and log key; default: the function name'],
+  ['POWERTOOLS_METRICS_NAMESPACE', `the CloudWatch namespace; default ${code(DEFAULT_NAMESPACE)}`],
+  [
+    'AWS_LAMBDA_LOG_LEVEL, POWERTOOLS_LOG_LEVEL, LOG_LEVEL',
+    'the log level, in that order of precedence; default INFO',
+  ],
+  [
+    'POWERTOOLS_LOGGER_SAMPLE_RATE',
+    'the share of invocations logged at DEBUG, `sampling_rate` in the log',
+  ],
+  ['_X_AMZN_TRACE_ID', 'the parent of the inference span (set by Lambda)'],
+  ['AWS_XRAY_DAEMON_ADDRESS', 'where `xray-udp` sends segments (set by Lambda)'],
+  ['AWS_LAMBDA_INITIALIZATION_TYPE', 'the start type (set by Lambda)'],
+  ['AWS_LAMBDA_EXEC_WRAPPER', 'zero-code mode: `/opt/observed-inference-wrapper`'],
+];
+
+function spans(): string {
+  const rows = described('SPAN', SPAN, SPAN_DOC).map(([, d]) => [code(d.name), d.when, d.parent]);
+  const attrs = described('ATTR', ATTR, ATTR_DOC).map(([key, what]) => {
+    const annotation = ANNOTATION_OF_ATTR[ATTR[key]];
+    return [code(ATTR[key]), annotation ? `annotation ${code(annotation)}` : 'metadata', what];
+  });
+  const semconv = Object.entries(ANNOTATION_OF_ATTR)
+    .filter(([attr]) => !Object.values<string>(ATTR).includes(attr))
+    .map(([attr, annotation]) => [code(attr), `annotation ${code(annotation)}`, 'a cold start']);
+  const starts = described('START_TYPE', START_TYPE, START_TYPE_DOC).map(([key, what]) => [
+    code(START_TYPE[key]),
+    what,
+  ]);
+  return `## Spans
+
+X-Ray subsegments carry the same names.
+
+${table(['span', 'when', 'parent'], rows)}
+
+\`<stage>\`: each \`stage(name, fn)\` run, a child of the span current when it
+ran.
+
+### Attributes
+
+Span attributes beyond the OpenTelemetry semantic conventions. In X-Ray, the
+ones marked annotation are indexed annotations you can filter traces on
+(\`annotation.prediction = "fraud"\`), the rest are metadata under
+${code(XRAY_METADATA_NAMESPACE)}, with the semantic-convention ones
+(\`faas.invocation_id\`, \`faas.name\`, \`faas.version\`, \`cloud.region\`, …).
+\`annotate(key, value)\` adds annotations of your own, \`addMetadata(key,
+value)\` metadata.
+
+${table(['attribute', 'X-Ray', 'what'], [...attrs, ...semconv])}
+
+A thrown error sets \`fault\` and a \`cause\` with the exception's type, message
+and stack frames (at most ${MAX_STACK_FRAMES} frames, ${MAX_EXCEPTIONS} exceptions); a client error
+(a proxy 4xx, an \`InvalidInputError\`) sets \`error\`. \`Sampled=0\` exports
+nothing. A trace is sent as one UDP datagram where it fits in 64 KB; a larger
+one is trimmed (metadata first) or split into several documents, never dropped.
+
+### Start types
+
+\`${ATTR.StartType}\` on the span and \`${LOG_KEY.StartType}\` in the log, on an
+environment's first invocation:
+
+${table(['start type', 'meaning'], starts)}
+`;
+}
+
+function metrics(): string {
+  const rows = described('METRIC', METRIC, METRIC_DOC).map(([key, when]) => [
+    code(METRIC[key]),
+    METRIC_UNIT[key],
+    when,
+  ]);
+  const stage = stageMetricName('preprocess');
+  const derived = [
+    [
+      code('<Stage>Duration'),
+      UNIT.Milliseconds,
+      `each \`stage()\` run: \`preprocess\` → ${code(stage)}`,
+    ],
+    [
+      code(`${PREDICTED_LABEL_PREFIX}.<label>`),
+      UNIT.Count,
+      `predictions of each label (${code(predictedLabelMetricName('fraud'))}); labels beyond the bounded set count as ${code(predictedLabelMetricName(OTHER_LABEL))}`,
+    ],
+    [
+      code(driftMetricName('<signal>')),
+      UNIT.None,
+      `when a drift window closes: the PSI of one signal, \`confidence\`, \`label\` or a baseline feature (${code(driftMetricName('amount'))})`,
+    ],
+  ];
+  const outcomes = described('OUTCOME_METRIC', OUTCOME_METRIC, OUTCOME_METRIC_DOC).map(
+    ([key, what]) => [code(OUTCOME_METRIC[key]), UNIT.Count, what],
+  );
+  const dimensions = described('DIMENSION', DIMENSION, DIMENSION_DOC).map(([key, what]) => [
+    code(DIMENSION[key]),
+    what,
+  ]);
+  return `## Metrics
+
+One CloudWatch Embedded Metric Format (EMF) record per invocation, in the
+namespace ${code(DEFAULT_NAMESPACE)} (\`POWERTOOLS_METRICS_NAMESPACE\` overrides
+it), with one dimension set: ${DIMENSION_SET.map(code).join(', ')}.
+
+${table(['dimension', 'value'], dimensions)}
+
+${table(['metric', 'unit', 'recorded'], [...rows, ...derived])}
+
+Label names in ${code(`${PREDICTED_LABEL_PREFIX}.<label>`)} keep letters, digits, \`_\`, \`-\` and
+\`.\`; any other character becomes \`_\` (${code(predictedLabelMetricName('not sure?'))}).
+The bounded set is \`OBSERVED_LABELS\` (or the \`labels\` option), else the
+baseline's labels, else the first ${MAX_LABEL_METRICS} distinct labels each execution
+environment sees.
+
+\`recordOutcome()\` writes, with the same dimensions:
+
+${table(['metric', 'unit', 'recorded'], outcomes)}
+
+Each record also carries \`function_request_id\` and \`xray_trace_id\` as
+properties (not dimensions). A record over the EMF limits (${EMF_MAX_METRICS} metrics,
+${EMF_MAX_VALUES} values per metric) is split into several records with the same
+dimensions; nothing is dropped.
+`;
+}
+
+function logs(): string {
+  const rows = described('LOG_KEY', LOG_KEY, LOG_KEY_DOC).map(([key, what]) => [
+    code(LOG_KEY[key]),
+    what,
+  ]);
+  return `## Log line
+
+One JSON line per invocation: INFO, ERROR on a failure or a timeout (and on a
+proxy 5xx), DEBUG for a warmup ping. It starts with the keys Powertools Logger
+writes, in its order, so queries written for Powertools keep working:
+${POWERTOOLS_KEYS.map(code).join(', ')}. Then:
+
+${table(['key', 'what'], rows)}
+
+Keys from \`annotate()\` and \`addMetadata()\` follow. A key whose value is
+empty is left out, as Powertools does. When payload logging samples an
+invocation, \`payload: { input, output }\` is added, with the values of
+redacted keys replaced by ${code(REDACTED)} and bounded to ${MAX_LOGGED_PAYLOAD_CHARS.toLocaleString('en')} characters. Keys
+redacted by default (matched ignoring case, \`-\` and \`_\`):
+${DEFAULT_REDACT_KEYS.map(code).join(', ')}.
+
+Other lines: \`drift: <signals> moved\` or \`drift: stable\` when a drift
+window closes (\`drift_score\`, \`drift_window_size\`, \`drift_scores\`,
+\`drift_moved\`: the signals with PSI ≥ 0.1, most moved first); \`outcome\`
+from \`recordOutcome()\`; a WARN when a model is loaded again in the same
+environment; one ERROR per configuration problem at start-up, naming the
+variable and the accepted values.
+`;
+}
+
+function environment(): string {
+  const rows = described('ENV', ENV, ENV_DOC).map(([key, d]) => [
+    code(ENV[key]),
+    d.default,
+    d.what,
+  ]);
+  return `## Environment variables
+
+Precedence: the options of \`observe()\` > environment > default. An invalid
+value is logged once at start-up as an ERROR naming the variable and the
+accepted values; that feature keeps its default and the function keeps
+serving.
+
+${table(['variable', 'default', 'what'], rows)}
+
+Read as Lambda and Powertools define them:
+
+${table(
+  ['variable', 'what'],
+  ECOSYSTEM_ENV.map(([names, what]) => [names.split(', ').map(code).join(', '), what]),
+)}
+`;
+}
+
+function limits(): string {
+  const rows = [
+    ['metrics per EMF record', `${EMF_MAX_METRICS} (more: another record)`],
+    ['values per metric per EMF record', `${EMF_MAX_VALUES} (more: another record)`],
+    [
+      'labels with a metric of their own',
+      `\`OBSERVED_LABELS\`, else the baseline's, else ${MAX_LABEL_METRICS}`,
+    ],
+    ['logged payload', `${MAX_LOGGED_PAYLOAD_CHARS.toLocaleString('en')} characters`],
+    ['stack frames per exception in a trace', String(MAX_STACK_FRAMES)],
+    ['baseline features', String(MAX_FEATURES)],
+    ['categories per categorical baseline feature', `${MAX_CATEGORIES} plus \`other\``],
+    ['first-invocation gap that makes a start proactive', `${PROACTIVE_INIT_GAP_MS / 1000} s`],
+  ];
+  return `## Limits
+
+${table(['what', 'limit'], rows)}
+`;
+}
+
+/**
+ * The Markdown of docs/telemetry.md.
+ *
+ * @example
+ * writeFileSync('docs/telemetry.md', renderTelemetry());
+ */
+export function renderTelemetry(): string {
+  return `<!-- Generated by \`npm run docs\` (docs/generate.ts) from lib/telemetry.ts: edit those, not this file. -->
+
+# Telemetry reference
+
+The names below are a contract: your alarms, dashboards and queries depend on
+them, and the prebuilt CDK alarms and dashboard read them from the same module
+the runtime writes them with (\`lib/telemetry.ts\`). Renaming one is a breaking
+change. The constants are exported: \`import { METRIC, DIMENSION, SPAN, ENV }
+from 'observed-inference'\`.
+
+- [Spans](#spans)
+- [Metrics](#metrics)
+- [Log line](#log-line)
+- [Environment variables](#environment-variables)
+- [Limits](#limits)
+
+${spans()}
+${metrics()}
+${logs()}
+${environment()}
+${limits()}`;
+}
+
+if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) {
+  writeFileSync(join(repoRoot, TELEMETRY_DOC), renderTelemetry());
+  console.log(`wrote ${TELEMETRY_DOC}`);
+}
