@@ -5,10 +5,10 @@
  * mentions is one the code has.
  */
 import { spawnSync } from 'node:child_process';
-import { copyFileSync, existsSync, mkdtempSync, readFileSync } from 'node:fs';
+import { copyFileSync, existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { describe, expect, it } from 'vitest';
+import { afterAll, describe, expect, it } from 'vitest';
 import { ENV } from '../../lib/telemetry.js';
 import { repoRoot } from '../support/paths.js';
 import type { CodeBlock } from '../support/snippets.js';
@@ -20,6 +20,10 @@ const packageJson = JSON.parse(readFileSync(join(repoRoot, 'package.json'), 'utf
 };
 const blocks = documentationBlocks();
 const shellBlocks = blocks.filter((block) => block.lang === 'sh' || block.lang === 'bash');
+const scratch: string[] = [];
+afterAll(() => {
+  for (const dir of scratch) rmSync(dir, { recursive: true, force: true });
+});
 
 /** The commands of a shell block: continuation lines joined, comments dropped, `&&` split. */
 function commands(block: CodeBlock): string[] {
@@ -85,6 +89,7 @@ describe('the shell blocks of the documentation', () => {
     // `npm run baseline -- …` from the repository root, as npm runs it.
     const cwd = command.startsWith('npx') ? mkdtempSync(join(tmpdir(), 'oi-docs-cli-')) : repoRoot;
     if (command.startsWith('npx')) {
+      scratch.push(cwd);
       expect(args[0]).toBe('baseline');
       copyFileSync(sample, join(cwd, args[1]!));
     } else args.unshift('baseline');
