@@ -53,28 +53,19 @@ export interface DemoSummary {
 
 type Log = Record<string, unknown>;
 
-/** Every value of a metric in the whole run, as one CloudWatch period would see them. */
+/**
+ * A statistic over every value of a metric in the whole run. Not one
+ * CloudWatch period: periods are aligned to the epoch, so a run of any length
+ * can straddle a boundary, and a percentile or an average of two periods is
+ * not the run's.
+ */
 function whole(
   store: MetricStore,
   dims: Record<string, string>,
   metricName: string,
   stat: string,
 ): number | undefined {
-  const range = store.timeRange();
-  if (!range) return undefined;
-  const period = Math.max(60, Math.ceil((range.end - range.start) / 1000 / 60 + 1) * 60);
-  const points = store.query({
-    namespace: DEFAULT_NAMESPACE,
-    metricName,
-    dimensions: dims,
-    stat,
-    period,
-    start: range.start - 60_000,
-    end: range.end + 60_000,
-  });
-  if (points.length === 0) return undefined;
-  if (stat === 'Sum' || stat === 'SampleCount') return points.reduce((n, p) => n + p.value, 0);
-  return points.length === 1 ? points[0]!.value : undefined;
+  return store.statistic({ namespace: DEFAULT_NAMESPACE, metricName, dimensions: dims }, stat);
 }
 
 function percentiles(

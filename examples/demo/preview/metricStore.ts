@@ -158,6 +158,22 @@ export class MetricStore {
   }
 
   /**
+   * The statistic over every value of a metric, whatever period boundaries
+   * its values straddle: what one period holding exactly those values would
+   * show. `undefined` when CloudWatch would have no data point (no values, a
+   * percentile over negative values). Throws `UnsupportedStatisticError` as
+   * {@link MetricStore.query} does.
+   *
+   * @example
+   * store.statistic({ namespace: 'ObservedInference', metricName: 'InferenceLatency',
+   *   dimensions: { service: 'fraud-api', ModelName: 'fraud', ModelVersion: '1' } }, 'p99');
+   */
+  statistic(identity: MetricIdentity, stat: string): number | undefined {
+    const parsed = parseStatistic(stat);
+    return computeStatistic(parsed, this.#metrics.get(metricKey(identity))?.values ?? []);
+  }
+
+  /**
    * The statistic per period in [start, end), oldest first. A metric with one
    * dimension more or less than stored is another metric: no data points.
    * Throws `UnsupportedStatisticError` for a statistic the preview cannot compute.
