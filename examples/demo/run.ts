@@ -7,6 +7,7 @@
  */
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join, relative } from 'node:path';
+import { buildLayer, LAYER_ZIP } from '../../layer/build.js';
 import { DIMENSION } from '../../lib/telemetry.js';
 import { emfRecords, logRecords } from '../../test/support/emf.js';
 import { repoRoot } from '../../test/support/paths.js';
@@ -24,6 +25,7 @@ import { FUNCTION_NAME, startWorld, type World } from './world.js';
 
 const OUT_DIR = join(repoRoot, 'dist', 'demo');
 const say = (line: string) => process.stdout.write(`${line}\n`);
+const kb = (bytes: number) => `${(bytes / 1024).toFixed(1)} KB`;
 
 type Doc = Record<string, unknown>;
 
@@ -46,6 +48,11 @@ async function main(): Promise<void> {
   const started = Date.now();
   say(
     '\x1b[1mobserved-inference demo\x1b[0m: the fraud-detection model on a local Lambda, no AWS account\n',
+  );
+  // The stack's layer asset is dist/layer.zip: it has to exist before the synth, even on a fresh clone.
+  const layer = await buildLayer();
+  say(
+    `  layer built: ${relative(process.cwd(), LAYER_ZIP)} ${kb(layer.zipBytes)} zipped, ${kb(layer.unzippedBytes)} unzipped`,
   );
   const example = synthesizeExample(FUNCTION_NAME);
   say(

@@ -225,11 +225,11 @@ export async function runTraffic(world: World): Promise<TrafficResult> {
           xrayDaemonAddress: world.daemon.address,
           env: world.env,
         });
+        envs.set(step.env, fn);
         if (fn.initError)
           throw new Error(
             `environment ${step.env} failed to initialise: ${JSON.stringify(fn.initError)}`,
           );
-        envs.set(step.env, fn);
       }
       for (const [i, event] of step.events.entries()) {
         const traceHeader = newTraceHeader();
@@ -277,6 +277,10 @@ export async function runTraffic(world: World): Promise<TrafficResult> {
       resolutions: resolutionBatches.reduce((n, e) => n + e.Records.length, 0),
       batches: resolutionBatches.length,
     };
+  } catch (error) {
+    // Runtimes left running would keep the demo from exiting once it has reported the failure.
+    await Promise.allSettled([...envs.values()].map((fn) => fn.stop()));
+    throw error;
   } finally {
     progress.finish();
   }

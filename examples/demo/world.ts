@@ -7,9 +7,9 @@
 import { readFileSync, rmSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { CreateBucketCommand, PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
-import { buildLayer } from '../../layer/build.js';
 import { lambdaNodePath, ricEntry } from '../../test/support/lambdaBootstrap.js';
 import { unzipLayer } from '../../test/support/layer.js';
+import { ensureRic } from '../../test/support/localTools.js';
 import { hasMotoServer, type Moto, motoEnv, startMoto } from '../../test/support/moto.js';
 import { repoRoot } from '../../test/support/paths.js';
 import { startXRayDaemon, type XRayDaemon } from '../../test/support/xrayDaemon.js';
@@ -36,7 +36,6 @@ export interface World {
     readonly handler: string;
     readonly env: Record<string, string>;
   };
-  readonly layer: { zipBytes: number; unzippedBytes: number };
   stop(): Promise<void>;
 }
 
@@ -61,28 +60,48 @@ export interface FunctionCode {
   readonly outcomes: Omit<FunctionCode, 'outcomes'>;
 }
 
-/** Build the layer, then start the local world around `code`; `note` receives one line per step. */
-export async function startWorld(code: FunctionCode, note: (line: string) => void): Promise<World> {
-  const layer = await buildLayer();
-  note(
-    `layer built: dist/layer.zip ${(layer.zipBytes / 1024).toFixed(1)} KB zipped, ${(layer.unzippedBytes / 1024).toFixed(1)} KB unzipped`,
-  );
-  const optDir = unzipLayer();
-  const { taskRoot } = code;
-  let moto: Moto | undefined;
-  if (hasMotoServer()) {
-    moto = await startMoto();
-    await uploadWeights(moto);
-    note(
-      `moto_server on ${moto.endpoint}: weights in s3://${BUCKET}/${WEIGHTS_KEY}, X-Ray receives the segments`,
-    );
-  } else {
+/** moto_server with the weights uploaded, when it is installed; `note` says which. */
+async function startLocalAws(note: (line: string) => void): Promise<Moto | undefined> {
+  if (!hasMotoServer()) {
     note(
       'moto_server not found: weights from the bundle, segments kept by the daemon stand-in (install it with pip install "moto[server]")',
     );
+    return undefined;
   }
-  const daemon = await startXRayDaemon(moto ? { forward: { endpoint: moto.endpoint } } : {});
+  const moto = await startMoto();
+  try {
+    await uploadWeights(moto);
+  } catch (error) {
+    await moto.stop();
+    throw error;
+  }
+  note(
+    `moto_server on ${moto.endpoint}: weights in s3://${BUCKET}/${WEIGHTS_KEY}, X-Ray receives the segments`,
+  );
+  return moto;
+}
+
+/**
+ * Start the local world around `code`, with the layer that `buildLayer()`
+ * wrote to dist/layer.zip as /opt; `note` receives one line per step.
+ */
+export async function startWorld(code: FunctionCode, note: (line: string) => void): Promise<World> {
+  // Before anything starts, as nothing runs without it: installed on first use (a fresh clone has none).
+  ensureRic(note);
   const runtimeDir = dirname(ricEntry());
+  const optDir = unzipLayer();
+  const { taskRoot } = code;
+  let moto: Moto | undefined;
+  let daemon: XRayDaemon;
+  try {
+    moto = await startLocalAws(note);
+    daemon = await startXRayDaemon(moto ? { forward: { endpoint: moto.endpoint } } : {});
+  } catch (error) {
+    // A moto_server left running would keep the demo from exiting after it reports the failure.
+    await moto?.stop();
+    rmSync(optDir, { recursive: true, force: true });
+    throw error;
+  }
   // The AWS SDK v3 that Lambda's Node runtime provides in /var/runtime/node_modules: here, the repository's copy.
   const nodePath = (root: string) =>
     `${lambdaNodePath(root, runtimeDir, optDir)}:${join(repoRoot, 'node_modules')}`;
@@ -104,7 +123,6 @@ export async function startWorld(code: FunctionCode, note: (line: string) => voi
     moto,
     env,
     outcomes,
-    layer,
     async stop() {
       await daemon.close();
       await moto?.stop();
