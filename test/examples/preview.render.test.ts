@@ -1,10 +1,10 @@
-import { existsSync, readFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
-  CHROMIUM_PATH,
+  findChromium,
   MetricStore,
   type PreviewData,
   renderDashboardHtml,
@@ -246,7 +246,7 @@ describe('preview screenshot', () => {
     expect(result).toEqual({ skipped: expect.stringMatching(/no-chromium not found/) });
   });
 
-  it.skipIf(!existsSync(CHROMIUM_PATH))(
+  it.skipIf('missing' in findChromium())(
     'is a full-page PNG 1600 px wide of the drawn page',
     async () => {
       const htmlPath = join(dir, 'dashboard.html');

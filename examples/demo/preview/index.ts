@@ -26,7 +26,10 @@ export {
 } from './metricStore.js';
 export { type PreviewData, type RenderOptions, renderDashboardHtml } from './render.js';
 export {
-  CHROMIUM_PATH,
+  CHROMIUM_NAMES,
+  CHROMIUM_PATH_ENV,
+  type ChromiumLookup,
+  findChromium,
   type ScreenshotOptions,
   type ScreenshotResult,
   screenshot,

@@ -1,11 +1,74 @@
-import { existsSync } from 'node:fs';
+import { accessSync, constants, statSync } from 'node:fs';
 import { mkdtemp, rm, stat } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
+import { delimiter, join, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 
-/** Debian's Chromium (`apt-get install chromium`); the screenshot is skipped without it. */
-export const CHROMIUM_PATH = '/usr/bin/chromium';
+/** What Chromium goes by on PATH (Debian, Ubuntu, Google's packages), in the order they are tried. */
+export const CHROMIUM_NAMES = [
+  'chromium',
+  'chromium-browser',
+  'google-chrome',
+  'google-chrome-stable',
+] as const;
+
+/** The environment variable naming the browser binary; it wins over PATH. */
+export const CHROMIUM_PATH_ENV = 'CHROMIUM_PATH';
+
+/** How to get a browser, for the one line that says there is none. */
+const HOW_TO_GET_ONE = `apt-get install -y chromium, or set ${CHROMIUM_PATH_ENV} to a Chromium or Chrome binary`;
+
+/** The browser to drive, or why there is none (one line, saying how to get one). */
+export type ChromiumLookup = { readonly path: string } | { readonly missing: string };
+
+/** Why `path` cannot be run, or undefined when it can. */
+function notRunnable(path: string): string | undefined {
+  try {
+    if (!statSync(path).isFile()) return 'not a file';
+    accessSync(path, constants.X_OK);
+    return undefined;
+  } catch (error) {
+    return (error as NodeJS.ErrnoException).code === 'EACCES' ? 'not executable' : 'not found';
+  }
+}
+
+/**
+ * Find Chromium: `CHROMIUM_PATH` when set (a set path that cannot be run is
+ * reported, not passed over for PATH: the user asked for that one), else the
+ * first of {@link CHROMIUM_NAMES} on `PATH`.
+ *
+ * @example
+ * const found = findChromium();
+ * console.log('path' in found ? found.path : `no PNG: ${found.missing}`);
+ */
+export function findChromium(
+  env: Readonly<Record<string, string | undefined>> = process.env,
+): ChromiumLookup {
+  const configured = env[CHROMIUM_PATH_ENV];
+  if (configured) {
+    const path = resolve(configured);
+    const problem = notRunnable(path);
+    return problem
+      ? {
+          missing: `${CHROMIUM_PATH_ENV}=${configured} ${problem} (point it at a Chromium or Chrome binary, or unset it to look on PATH)`,
+        }
+      : { path };
+  }
+  const dirs = (env.PATH ?? '').split(delimiter).filter((dir) => dir !== '');
+  for (const name of CHROMIUM_NAMES)
+    for (const dir of dirs) {
+      const path = resolve(dir, name);
+      if (!notRunnable(path)) return { path };
+    }
+  return {
+    missing: `Chromium not found on PATH (${CHROMIUM_NAMES.join(', ')}): ${HOW_TO_GET_ONE}`,
+  };
+}
+
+function explicit(path: string): ChromiumLookup {
+  const problem = notRunnable(path);
+  return problem ? { missing: `${path} ${problem} (${HOW_TO_GET_ONE})` } : { path };
+}
 
 /** Quiet, offline, throwaway: no sandbox (containers), no GPU, no phoning home. */
 const CHROMIUM_ARGS = [
@@ -29,15 +92,18 @@ export type ScreenshotResult =
 
 /** Options of {@link screenshot}, for tests and other machines. */
 export interface ScreenshotOptions {
-  /** @default CHROMIUM_PATH */
+  /** The browser binary. @default - {@link findChromium} in `env` */
   readonly executablePath?: string;
+  /** Where {@link findChromium} looks. @default process.env */
+  readonly env?: Readonly<Record<string, string | undefined>>;
 }
 
 /**
  * A full-page PNG of a preview page at a 1600 px wide viewport, taken with
- * `playwright-core` driving Debian's Chromium in a fresh profile, once the
- * page has set `window.__previewReady` (every chart drawn). Any request that
- * is not a local file is aborted. Without Chromium: `{ skipped }`, not an error.
+ * `playwright-core` driving Chromium (see {@link findChromium}) in a fresh
+ * profile, once the page has set `window.__previewReady` (every chart drawn).
+ * Any request that is not a local file is aborted. Without Chromium:
+ * `{ skipped }` saying how to get it, not an error.
  *
  * @example
  * const result = await screenshot('dist/demo/dashboard.html', 'dist/demo/dashboard.png');
@@ -48,9 +114,11 @@ export async function screenshot(
   pngPath: string,
   options: ScreenshotOptions = {},
 ): Promise<ScreenshotResult> {
-  const executablePath = options.executablePath ?? CHROMIUM_PATH;
-  if (!existsSync(executablePath))
-    return { skipped: `${executablePath} not found (apt-get install chromium)` };
+  const found = options.executablePath
+    ? explicit(options.executablePath)
+    : findChromium(options.env);
+  if ('missing' in found) return { skipped: found.missing };
+  const executablePath = found.path;
   const { chromium } = await import('playwright-core');
   const profile = await mkdtemp(join(tmpdir(), 'preview-chromium-'));
   try {
