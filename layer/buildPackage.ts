@@ -56,7 +56,6 @@ async function compileCommonJs(): Promise<void> {
     format: 'cjs',
     platform: 'node',
     target: 'node20',
-    sourcemap: true,
     logLevel: 'warning',
   } as const;
   await build({ ...common, entryPoints: files.filter((f) => !usesImportMeta.includes(f)) });
@@ -74,8 +73,7 @@ async function compileCommonJs(): Promise<void> {
   // The declarations are the same text; beside CommonJS files they describe CommonJS modules.
   cpSync(ESM_DIR, CJS_DIR, {
     recursive: true,
-    filter: (src) =>
-      !src.endsWith('.js') && !src.endsWith('.js.map') && !ESM_ONLY.test(relative(ESM_DIR, src)),
+    filter: (src) => !src.endsWith('.js') && !ESM_ONLY.test(relative(ESM_DIR, src)),
   });
 }
 
