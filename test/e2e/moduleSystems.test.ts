@@ -1,0 +1,123 @@
+/**
+ * Both module systems through the layer, the way Lambda runs them: the
+ * README's CommonJS handler (`require('observed-inference')`) and its ESM
+ * handler (`import`, compiled from the README's TypeScript) in library mode,
+ * and a CommonJS handler calling the layer's `stage()` under the zero-code
+ * wrapper, on each runtime's Node with the flags Lambda's bootstrap passes
+ * (nodejs20.x/22.x: `--no-experimental-require-module`, so `require()` of an
+ * ES module would fail at init).
+ */
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { transformSync } from 'esbuild';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { emfRecords } from '../support/emf.js';
+import { unzipLayer, wrapperPath } from '../support/layer.js';
+import { startLocalLambda } from '../support/localLambda.js';
+import { newTraceHeader } from '../support/runtimeApi.js';
+import { lambdaNodeRuntimes } from '../support/runtimes.js';
+import { snippet } from '../support/snippets.js';
+import { startXRayDaemon, type XRayDaemon, type XRayDocument } from '../support/xrayDaemon.js';
+
+type Doc = Record<string, unknown> & { subsegments?: Doc[] };
+
+/** Every (sub)segment of a document with the id of its parent. */
+function flatten(doc: Doc, parent?: string): Array<{ name: string; id: string; parent?: string }> {
+  const self = { name: String(doc.name), id: String(doc.id), parent };
+  return [self, ...(doc.subsegments ?? []).flatMap((s) => flatten(s, self.id))];
+}
+
+function taskRoot(files: Record<string, string>): string {
+  const dir = mkdtempSync(join(tmpdir(), 'oi-task-'));
+  for (const [name, text] of Object.entries(files)) writeFileSync(join(dir, name), text);
+  return dir;
+}
+
+const apiEvent = { httpMethod: 'POST', body: JSON.stringify({ amount: 2400, hour: 3 }) };
+
+let daemon: XRayDaemon;
+let optDir: string;
+const roots: Record<string, string> = {};
+
+beforeAll(async () => {
+  daemon = await startXRayDaemon();
+  optDir = unzipLayer();
+  roots.commonjs = taskRoot({ 'fraud.js': snippet('README.md', 'library-handler-commonjs') });
+  roots.esm = taskRoot({
+    'fraud.mjs': transformSync(snippet('README.md', 'library-handler'), {
+      loader: 'ts',
+      format: 'esm',
+    }).code,
+  });
+  // The zero-code wrapper observes; the handler's own require() of the layer
+  // must reach the same runtime, or its stage would not nest.
+  roots.zeroCode = taskRoot({
+    'fraud.js': [
+      "const { stage } = require('observed-inference');",
+      'exports.handler = async () =>',
+      "  stage('predict', () => ({ statusCode: 200, body: JSON.stringify({ label: 'legit', confidence: 0.9 }) }));",
+      '',
+    ].join('\n'),
+  });
+});
+
+afterAll(async () => {
+  await daemon?.close();
+});
+
+const CASES = lambdaNodeRuntimes().flatMap((runtime) =>
+  (['commonjs', 'esm', 'zeroCode'] as const).map((kind) => ({ kind, runtime })),
+);
+
+describe.each(CASES)('a $kind handler on $runtime.name', ({ kind, runtime }) => {
+  let lines: string[];
+  let result: unknown;
+  let spans: Array<{ name: string; id: string; parent?: string }>;
+
+  beforeAll(async () => {
+    const fn = await startLocalLambda({
+      taskRoot: roots[kind]!,
+      handler: 'fraud.handler',
+      optDir,
+      nodeBinary: runtime.nodeBinary,
+      functionName: `fraud-${kind}`,
+      env:
+        kind === 'zeroCode'
+          ? {
+              AWS_LAMBDA_EXEC_WRAPPER: wrapperPath(optDir),
+              OBSERVED_MODEL_NAME: 'fraud',
+              OBSERVED_MODEL_VERSION: '2026-11-01',
+            }
+          : {},
+      xrayDaemonAddress: daemon.address,
+    });
+    try {
+      expect(fn.initError).toBeUndefined();
+      const traceHeader = newTraceHeader();
+      const mark = fn.mark();
+      const r = await fn.invoke(apiEvent, { traceHeader });
+      expect(r.error).toBeUndefined();
+      result = r.result;
+      const root = /Root=([^;]+)/.exec(traceHeader)![1]!;
+      const doc = await daemon.waitFor((d: XRayDocument) => d.trace_id === root, 5000);
+      spans = flatten(doc as Doc);
+      lines = fn.linesSince(mark);
+    } finally {
+      await fn.stop();
+    }
+  }, 30_000);
+
+  it('loads from the layer and answers as the handler does', () => {
+    expect(result).toMatchObject({ statusCode: 200 });
+    expect(JSON.parse((result as { body: string }).body)).toHaveProperty('label');
+  });
+
+  it('writes the EMF record and nests its stages under the inference span', () => {
+    expect(emfRecords(lines)[0]).toMatchObject({ ModelName: 'fraud', Predictions: 1 });
+    const inference = spans.find((s) => s.name === 'inference fraud');
+    expect(inference).toBeDefined();
+    const predict = spans.find((s) => s.name === 'predict');
+    expect(predict?.parent).toBe(inference!.id);
+  });
+});
