@@ -8,7 +8,7 @@ export type InstrumentationMode = (typeof INSTRUMENTATION_MODE)[keyof typeof INS
 /** The exec wrapper's path in Lambda: layers are extracted to /opt (layer/observed-inference-wrapper). */
 export const WRAPPER_PATH = '/opt/observed-inference-wrapper';
 
-/** Ecosystem variables the runtime honours as they are (TELEMETRY.md). */
+/** Ecosystem variables the runtime honours as they are (docs/telemetry.md). */
 export const ECOSYSTEM_ENV = {
   ExecWrapper: 'AWS_LAMBDA_EXEC_WRAPPER',
   ServiceName: 'POWERTOOLS_SERVICE_NAME',

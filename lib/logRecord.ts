@@ -8,7 +8,7 @@ import { redact } from './payload.js';
 import { LOG_KEY } from './telemetry.js';
 import { toXRayTraceId } from './tracing/xrayDocument.js';
 
-/** The fields of an invocation's log line (TELEMETRY.md), before its level and message. */
+/** The fields of an invocation's log line (docs/telemetry.md), before its level and message. */
 function fieldsOf(
   { inv, f, summary, batch, latencyMs }: Ending,
   config: ResolvedConfig,

@@ -1,7 +1,7 @@
 /**
  * The telemetry contract: every name the runtime emits and the CDK alarms and
  * dashboards read. Users' own alarms and queries depend on these, so a change
- * here is a breaking change (see TELEMETRY.md).
+ * here is a breaking change (see docs/telemetry.md, generated from this file).
  *
  * @example
  * import { METRIC, DIMENSION } from 'observed-inference';

@@ -199,7 +199,7 @@ describe.each(CASES)(
       expect(record).not.toHaveProperty('InferenceLatency');
     });
 
-    it('writes one valid EMF record and one log line per invocation, as TELEMETRY.md says', () => {
+    it('writes one valid EMF record and one log line per invocation, as docs/telemetry.md says', () => {
       for (const name of ['cold', 'warm', 'error']) {
         const { lines, header } = calls[name]!;
         const records = emfRecords(lines);
