@@ -44,14 +44,7 @@ const RESERVED_KEYS = new Set<string>([
 ]);
 const ANNOTATION_KEY = /^[A-Za-z0-9_]{1,500}$/;
 
-/**
- * Add a custom metric value to the current invocation's EMF record (same
- * dimensions as the built-in metrics). Returns false, and records nothing,
- * outside an observed invocation or for an invalid name, value or unit.
- *
- * @example
- * addMetric('FeatureCacheHits', 3, 'Count');
- */
+/** Public; documented where `index.ts` exports it. */
 export function addMetric(name: string, value: number, unit = 'None'): boolean {
   const invocation = currentInvocation();
   if (!invocation || invocation.finished) return false;
@@ -62,14 +55,7 @@ export function addMetric(name: string, value: number, unit = 'None'): boolean {
   return true;
 }
 
-/**
- * Add an indexed X-Ray annotation (filterable: `annotation.<key> = value`) to
- * the current invocation's span; it is also a field of the log line. Keys are
- * letters, digits and `_`. Returns false outside an invocation or for an invalid key.
- *
- * @example
- * annotate('tenant', 'acme');
- */
+/** Public; documented where `index.ts` exports it. */
 export function annotate(key: string, value: string | number | boolean): boolean {
   const invocation = currentInvocation();
   if (!invocation || invocation.finished || !ANNOTATION_KEY.test(key)) return false;
@@ -79,13 +65,7 @@ export function annotate(key: string, value: string | number | boolean): boolean
   return true;
 }
 
-/**
- * Add a non-indexed attribute to the current invocation: X-Ray metadata and a
- * field of the log line. Returns false outside an invocation.
- *
- * @example
- * addMetadata('feature_vector_size', 42);
- */
+/** Public; documented where `index.ts` exports it. */
 export function addMetadata(key: string, value: unknown): boolean {
   const invocation = currentInvocation();
   if (!invocation || invocation.finished || typeof key !== 'string' || key === '') return false;
@@ -93,16 +73,7 @@ export function addMetadata(key: string, value: unknown): boolean {
   return true;
 }
 
-/**
- * Send everything buffered (PutMetricData, PutTraceSegments) and wait for it:
- * for non-Lambda use (scripts, containers, tests) before the process exits.
- * In Lambda there is nothing to flush: each invocation's telemetry is written
- * before its response. A process that ends without it is flushed on
- * `beforeExit`; `process.exit()` skips that, so call this first. Never rejects.
- *
- * @example
- * await flush();
- */
+/** Public; documented where `index.ts` exports it. */
 export async function flush(): Promise<void> {
   await flushRuntimes();
 }

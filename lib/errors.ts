@@ -7,7 +7,7 @@
  * try { resolveSomething(); } catch (e) { if (e instanceof ConfigError) console.error(e.variable); }
  */
 
-/** An invalid option or environment variable; the feature falls back to its default. */
+/** Public; documented where `index.ts` exports it. */
 export class ConfigError extends Error {
   override readonly name = 'ConfigError';
   /** The option or environment variable at fault, e.g. `OBSERVED_TRACES`. */
@@ -18,7 +18,7 @@ export class ConfigError extends Error {
   }
 }
 
-/** The user's handler could not be found or loaded (zero-code layer mode). */
+/** Public; documented where `index.ts` exports it. */
 export class HandlerLoadError extends Error {
   override readonly name = 'HandlerLoadError';
   readonly handler: string;
@@ -28,7 +28,7 @@ export class HandlerLoadError extends Error {
   }
 }
 
-/** The handler did not finish before the Lambda deadline (recorded just before it). */
+/** Public; documented where `index.ts` exports it. */
 export class InvocationTimeoutError extends Error {
   override readonly name = 'InvocationTimeoutError';
   constructor(remainingMs: number) {
@@ -59,17 +59,7 @@ export function describeError(error: unknown): { name: string; message: string; 
   return { name: 'NonError', message };
 }
 
-/**
- * An input that failed the handler's own validation. Thrown from a handler
- * wrapped with `observe()`, it is recorded as the caller's error, not a fault:
- * `InvalidInputs` 1 and `Errors` 0, the X-Ray `error` flag (not `fault`), and
- * the field and reason in the log line's `invalid_input`. It still reaches
- * Lambda unchanged, like every error of the handler.
- *
- * @example
- * import { InvalidInputError } from 'observed-inference';
- * if (!(tx.amount > 0)) throw new InvalidInputError('amount', 'must be a positive number');
- */
+/** Public; documented where `index.ts` exports it. */
 export class InvalidInputError extends Error {
   override readonly name = 'InvalidInputError';
   /** The offending field, e.g. `amount` or `transactions[3].hour`. */

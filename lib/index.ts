@@ -28,24 +28,141 @@ const registry = globalThis as { [API_KEY]?: Api };
 registry[API_KEY] ??= own;
 const api: Api = registry[API_KEY];
 
-export const {
-  addMetadata,
-  addMetric,
-  annotate,
-  ConfigError,
-  flush,
-  HandlerLoadError,
-  InvalidInputError,
-  InvocationTimeoutError,
-  loadModel,
-  observe,
-  recordOutcome,
-  rejectInput,
-  stage,
-} = api;
-export type ConfigError = own.ConfigError;
-export type HandlerLoadError = own.HandlerLoadError;
+/**
+ * Wrap a Lambda handler so every invocation becomes an X-Ray trace, one EMF
+ * record and one JSON log line. The handler's result and errors pass through
+ * unchanged (the same objects); our own failures never reach it.
+ *
+ * @example
+ * import { observe, stage } from 'observed-inference';
+ * export const handler = observe(async (event) => {
+ *   const x = await stage('preprocess', () => parse(event));
+ *   return stage('predict', () => model.predict(x)); // { label, confidence }
+ * }, { model: { name: 'fraud', version: '3' } });
+ */
+export const observe: Api['observe'] = api.observe;
+
+/**
+ * Run `fn` (sync or async) as a named stage of the current inference: a child
+ * span, a `<Stage>Duration` metric value and an entry in the log's `stages`.
+ * Its result or error passes through unchanged.
+ *
+ * @example
+ * const features = await stage('preprocess', () => toFeatures(body));
+ * const scores = await stage('predict', () => model.predict(features));
+ */
+export const stage: Api['stage'] = api.stage;
+
+/**
+ * Load a model once per execution environment. The first call during init is
+ * timed into the `cold start` span as `model load <model>`, with
+ * `ModelLoadTime` and `ModelLoads`; later calls return the same promise. A
+ * failed load is forgotten, so the next call retries; a second real load of a
+ * model (a new version, or a retry) is counted and logged as a reload.
+ *
+ * @example
+ * const model = loadModel({ name: 'fraud', version: '3' }, () => readWeights('/opt/model.json'));
+ * export const handler = observe(async (event) => (await model).predict(event));
+ */
+export const loadModel: Api['loadModel'] = api.loadModel;
+
+/**
+ * Record that the current invocation's input failed your validation, for a
+ * handler that answers it itself (a 400): `InvalidInputs` counts it, the log
+ * line's `invalid_input` and the span name the field. Call it once per
+ * rejected input (a batch may reject several); it changes nothing else, so a
+ * handler that scores the valid items of a batch still counts those
+ * predictions. Returns false outside an observed invocation.
+ *
+ * @example
+ * const v = validate(body);
+ * if (!v.ok) {
+ *   rejectInput({ field: v.field, reason: v.message });
+ *   return { statusCode: 400, body: JSON.stringify({ message: v.message }) };
+ * }
+ */
+export const rejectInput: Api['rejectInput'] = api.rejectInput;
+
+/**
+ * Record a delayed ground-truth outcome: `Outcomes` (1), `PredictionCorrect`
+ * (1/0: its Average is the accuracy) or `OutcomesUnmatched` when the
+ * prediction is unknown, with the same model dimensions as the inference
+ * metrics, plus a log line. Usable in any Lambda (e.g. one consuming chargeback
+ * events); inside an observed invocation it joins that invocation's record.
+ * Returns whether the prediction was correct (undefined when unmatched).
+ *
+ * @example
+ * export const handler = async (event) => {
+ *   for (const c of event.Records) recordOutcome({ predictionId: c.body.prediction_id, actual: 'fraud', predicted: c.body.label });
+ * };
+ */
+export const recordOutcome: Api['recordOutcome'] = api.recordOutcome;
+
+/**
+ * Add a custom metric value to the current invocation's EMF record (same
+ * dimensions as the built-in metrics). Returns false, and records nothing,
+ * outside an observed invocation or for an invalid name, value or unit.
+ *
+ * @example
+ * addMetric('FeatureCacheHits', 3, 'Count');
+ */
+export const addMetric: Api['addMetric'] = api.addMetric;
+
+/**
+ * Add an indexed X-Ray annotation (filterable: `annotation.<key> = value`) to
+ * the current invocation's span; it is also a field of the log line. Keys are
+ * letters, digits and `_`. Returns false outside an invocation or for an invalid key.
+ *
+ * @example
+ * annotate('tenant', 'acme');
+ */
+export const annotate: Api['annotate'] = api.annotate;
+
+/**
+ * Add a non-indexed attribute to the current invocation: X-Ray metadata and a
+ * field of the log line. Returns false outside an invocation.
+ *
+ * @example
+ * addMetadata('feature_vector_size', 42);
+ */
+export const addMetadata: Api['addMetadata'] = api.addMetadata;
+
+/**
+ * Send everything buffered (PutMetricData, PutTraceSegments) and wait for it:
+ * for non-Lambda use (scripts, containers, tests) before the process exits.
+ * In Lambda there is nothing to flush: each invocation's telemetry is written
+ * before its response. A process that ends without it is flushed on
+ * `beforeExit`; `process.exit()` skips that, so call this first. Never rejects.
+ *
+ * @example
+ * await flush();
+ */
+export const flush: Api['flush'] = api.flush;
+
+/**
+ * An input that failed the handler's own validation. Thrown from a handler
+ * wrapped with `observe()`, it is recorded as the caller's error, not a fault:
+ * `InvalidInputs` 1 and `Errors` 0, the X-Ray `error` flag (not `fault`), and
+ * the field and reason in the log line's `invalid_input`. It still reaches
+ * Lambda unchanged, like every error of the handler.
+ *
+ * @example
+ * import { InvalidInputError } from 'observed-inference';
+ * if (!(tx.amount > 0)) throw new InvalidInputError('amount', 'must be a positive number');
+ */
+export const InvalidInputError: Api['InvalidInputError'] = api.InvalidInputError;
 export type InvalidInputError = own.InvalidInputError;
+
+/** An invalid option or environment variable; the feature falls back to its default. */
+export const ConfigError: Api['ConfigError'] = api.ConfigError;
+export type ConfigError = own.ConfigError;
+
+/** The user's handler could not be found or loaded (zero-code layer mode). */
+export const HandlerLoadError: Api['HandlerLoadError'] = api.HandlerLoadError;
+export type HandlerLoadError = own.HandlerLoadError;
+
+/** The handler did not finish before the Lambda deadline (recorded just before it). */
+export const InvocationTimeoutError: Api['InvocationTimeoutError'] = api.InvocationTimeoutError;
 export type InvocationTimeoutError = own.InvocationTimeoutError;
 
 export type { InputRejection } from './invalidInput.js';

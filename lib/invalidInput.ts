@@ -30,21 +30,7 @@ export function recordInvalidInput(invocation: Invocation, rejection: InputRejec
     };
 }
 
-/**
- * Record that the current invocation's input failed your validation, for a
- * handler that answers it itself (a 400): `InvalidInputs` counts it, the log
- * line's `invalid_input` and the span name the field. Call it once per
- * rejected input (a batch may reject several); it changes nothing else, so a
- * handler that scores the valid items of a batch still counts those
- * predictions. Returns false outside an observed invocation.
- *
- * @example
- * const v = validate(body);
- * if (!v.ok) {
- *   rejectInput({ field: v.field, reason: v.message });
- *   return { statusCode: 400, body: JSON.stringify({ message: v.message }) };
- * }
- */
+/** Public; documented where `index.ts` exports it. */
 export function rejectInput(rejection: InputRejection): boolean {
   const invocation = currentInvocation();
   if (!invocation || invocation.finished || typeof rejection?.field !== 'string') return false;

@@ -24,17 +24,7 @@ function normalise(model: string | ModelSpec): Required<ModelSpec> {
   };
 }
 
-/**
- * Load a model once per execution environment. The first call during init is
- * timed into the `cold start` span as `model load <model>`, with
- * `ModelLoadTime` and `ModelLoads`; later calls return the same promise. A
- * failed load is forgotten, so the next call retries; a second real load of a
- * model (a new version, or a retry) is counted and logged as a reload.
- *
- * @example
- * const model = loadModel({ name: 'fraud', version: '3' }, () => readWeights('/opt/model.json'));
- * export const handler = observe(async (event) => (await model).predict(event));
- */
+/** Public; documented where `index.ts` exports it. */
 export function loadModel<T>(model: string | ModelSpec, loader: () => T | Promise<T>): Promise<T> {
   const spec = normalise(model);
   const key = `${spec.name}\u0000${spec.version}`;

@@ -23,18 +23,7 @@ function reportConfigIssues(runtime: Runtime, issues: readonly Error[]): void {
   }
 }
 
-/**
- * Wrap a Lambda handler so every invocation becomes an X-Ray trace, one EMF
- * record and one JSON log line. The handler's result and errors pass through
- * unchanged (the same objects); our own failures never reach it.
- *
- * @example
- * import { observe, stage } from 'observed-inference';
- * export const handler = observe(async (event) => {
- *   const x = await stage('preprocess', () => parse(event));
- *   return stage('predict', () => model.predict(x)); // { label, confidence }
- * }, { model: { name: 'fraud', version: '3' } });
- */
+/** Public; documented where `index.ts` exports it. */
 export function observe<TEvent, TResult>(
   handler: (event: TEvent, context: Context) => TResult | Promise<TResult>,
   options: ObserveOptions<TEvent, TResult> = {},

@@ -45,19 +45,7 @@ function runtimeFor(): Runtime {
   return first.done ? createRuntime(resolveConfig(process.env).config) : first.value;
 }
 
-/**
- * Record a delayed ground-truth outcome: `Outcomes` (1), `PredictionCorrect`
- * (1/0: its Average is the accuracy) or `OutcomesUnmatched` when the
- * prediction is unknown, with the same model dimensions as the inference
- * metrics, plus a log line. Usable in any Lambda (e.g. one consuming chargeback
- * events); inside an observed invocation it joins that invocation's record.
- * Returns whether the prediction was correct (undefined when unmatched).
- *
- * @example
- * export const handler = async (event) => {
- *   for (const c of event.Records) recordOutcome({ predictionId: c.body.prediction_id, actual: 'fraud', predicted: c.body.label });
- * };
- */
+/** Public; documented where `index.ts` exports it. */
 export function recordOutcome(outcome: Outcome): boolean | undefined {
   const remembered =
     (outcome.predictionId ? recent.byId(outcome.predictionId) : undefined) ??

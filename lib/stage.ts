@@ -18,15 +18,7 @@ function metricNameOf(stage: string): string {
   return name;
 }
 
-/**
- * Run `fn` (sync or async) as a named stage of the current inference: a child
- * span, a `<Stage>Duration` metric value and an entry in the log's `stages`.
- * Its result or error passes through unchanged.
- *
- * @example
- * const features = await stage('preprocess', () => toFeatures(body));
- * const scores = await stage('predict', () => model.predict(features));
- */
+/** Public; documented where `index.ts` exports it. */
 export async function stage<T>(name: string, fn: () => T | Promise<T>): Promise<T> {
   const tracing = activeTracing();
   if (!tracing) return fn();
