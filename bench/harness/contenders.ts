@@ -16,6 +16,7 @@ export type Layer = (typeof LAYER)[keyof typeof LAYER];
 export const CONTENDER_IDS = [
   'bare',
   'oi-library',
+  'oi-library-cjs',
   'oi-zero-code',
   'powertools',
   'otel',
@@ -30,7 +31,7 @@ export interface Contender {
   readonly label: string;
   /** What it emits per invocation. */
   readonly signals: string;
-  /** File under bench/handlers deployed as the function's index.mjs. */
+  /** File under bench/handlers deployed as the function's `index` (keeping its extension). */
   readonly handler: string;
   readonly layer: Layer;
   /** `AWS_LAMBDA_EXEC_WRAPPER`, relative to the layer directory. */
@@ -78,6 +79,14 @@ export const CONTENDERS: readonly Contender[] = [
     label: 'observed-inference (library)',
     signals: 'traces + metrics + logs',
     handler: 'observed.mjs',
+    layer: LAYER.Ours,
+    expect: OURS_EXPECTED,
+  },
+  {
+    id: 'oi-library-cjs',
+    label: 'observed-inference (library, CommonJS)',
+    signals: 'traces + metrics + logs',
+    handler: 'observed.cjs',
     layer: LAYER.Ours,
     expect: OURS_EXPECTED,
   },

@@ -53,7 +53,7 @@ export function budgetCheck(
   sizes: ReadonlyMap<string, LayerSize>,
 ): BudgetLine[] {
   const lines: BudgetLine[] = [];
-  for (const id of ['oi-library', 'oi-zero-code']) {
+  for (const id of ['oi-library', 'oi-library-cjs', 'oi-zero-code']) {
     const f = figures.get(id);
     if (!f) continue;
     for (const target of BUDGET) {

@@ -126,6 +126,7 @@ export function layerSizes(
   for (const c of contenders) {
     switch (c.id) {
       case 'oi-library':
+      case 'oi-library-cjs':
       case 'oi-zero-code':
         sizes.set(c.id, ourLayer(staged.ourZip));
         break;

@@ -11,7 +11,7 @@ import {
   writeFileSync,
 } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { dirname, join } from 'node:path';
+import { dirname, extname, join } from 'node:path';
 import { build } from 'esbuild';
 import { unzipSync } from 'fflate';
 import { buildLayer, LAYER_ZIP, WRAPPER_NAME } from '../../layer/build.js';
@@ -145,7 +145,10 @@ export async function stage(
     for (const resolution of ['hook', 'node_modules'] as const) {
       const dir = taskRoot(contender, resolution);
       mkdirSync(dir, { recursive: true });
-      copyFileSync(join(benchDir, 'handlers', contender.handler), join(dir, 'index.mjs'));
+      copyFileSync(
+        join(benchDir, 'handlers', contender.handler),
+        join(dir, `index${extname(contender.handler)}`),
+      );
       copyFileSync(join(benchDir, 'handlers', 'model.mjs'), join(dir, 'model.mjs'));
       const opt = optDirs[contender.layer];
       if (resolution === 'node_modules' && opt) {
