@@ -12,6 +12,7 @@ import {
   CloudWatchClient,
   GetMetricDataCommand,
   ListMetricsCommand,
+  type Metric,
 } from '@aws-sdk/client-cloudwatch';
 import { BatchGetTracesCommand, XRayClient } from '@aws-sdk/client-xray';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -20,6 +21,19 @@ import { logRecords } from '../support/emf.js';
 import { hasMotoServer, type Moto, motoEnv, startMoto } from '../support/moto.js';
 import { repoRoot } from '../support/paths.js';
 import { validateSegmentDocument } from '../support/xraySchema.js';
+
+/** The Sum of a metric's values over the last hour, as GetMetricData returns them. */
+async function sumOverLastHour(cw: CloudWatchClient, metric: Metric): Promise<number | undefined> {
+  const now = Date.now();
+  const data = await cw.send(
+    new GetMetricDataCommand({
+      StartTime: new Date(now - 3600_000),
+      EndTime: new Date(now + 60_000),
+      MetricDataQueries: [{ Id: 'sum', MetricStat: { Metric: metric, Period: 60, Stat: 'Sum' } }],
+    }),
+  );
+  return data.MetricDataResults?.[0]?.Values?.reduce((a, b) => a + b, 0);
+}
 
 const available = hasMotoServer() || process.env.CI === 'true';
 
@@ -85,28 +99,13 @@ describe.runIf(available)('observe() outside Lambda (api exporters)', () => {
         { Name: 'ModelVersion', Value: '1' },
       ]),
     );
-    const now = Date.now();
-    const data = await cw.send(
-      new GetMetricDataCommand({
-        StartTime: new Date(now - 3600_000),
-        EndTime: new Date(now + 60_000),
-        MetricDataQueries: [
-          {
-            Id: 'predictions',
-            MetricStat: {
-              Metric: {
-                Namespace: 'ObservedInference',
-                MetricName: 'Predictions',
-                Dimensions: listed.Metrics![0]!.Dimensions,
-              },
-              Period: 60,
-              Stat: 'Sum',
-            },
-          },
-        ],
+    expect(
+      await sumOverLastHour(cw, {
+        Namespace: 'ObservedInference',
+        MetricName: 'Predictions',
+        Dimensions: listed.Metrics![0]!.Dimensions,
       }),
-    );
-    expect(data.MetricDataResults?.[0]?.Values?.reduce((a, b) => a + b, 0)).toBe(1);
+    ).toBe(1);
   });
 
   /**
@@ -180,20 +179,7 @@ if (process.argv[2] === 'exit') process.exit(0);
       }),
     );
     expect(listed.Metrics).toHaveLength(1);
-    const now = Date.now();
-    const data = await cw.send(
-      new GetMetricDataCommand({
-        StartTime: new Date(now - 3600_000),
-        EndTime: new Date(now + 60_000),
-        MetricDataQueries: [
-          {
-            Id: 'predictions',
-            MetricStat: { Metric: listed.Metrics![0]!, Period: 60, Stat: 'Sum' },
-          },
-        ],
-      }),
-    );
-    expect(data.MetricDataResults?.[0]?.Values?.reduce((a, b) => a + b, 0)).toBe(1);
+    expect(await sumOverLastHour(cw, listed.Metrics![0]!)).toBe(1);
   });
 
   it('warns once on stderr, with what was lost, when process.exit() skips the flush', async () => {
