@@ -23,7 +23,7 @@ import { fileURLToPath, pathToFileURL } from 'node:url';
 import { parseArgs } from 'node:util';
 import { build } from 'esbuild';
 import { WRAPPER_NAME } from '../layer/build.js';
-import { bootstrapPlan } from '../test/support/lambdaBootstrap.js';
+import { bootstrapPlan } from '../local-lambda/lambdaBootstrap.js';
 import { BARE, CONTENDERS, type Contender, type ContenderId } from './harness/contenders.js';
 import { benchDir, repoRoot, resultsDir } from './harness/paths.js';
 import { startSinks } from './harness/sinks.js';

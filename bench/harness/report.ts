@@ -288,7 +288,7 @@ export function renderReport(
     out.push('## Control: cold start without the NODE_PATH resolve hook', '');
     out.push(
       'Every run above preloads the resolve hook that lets ES modules import layer packages from NODE_PATH ' +
-        '(test/support/lambdaNodePath.mjs, a module.register() hook on its own thread); it costs each process a ' +
+        '(local-lambda/lambdaNodePath.mjs, a module.register() hook on its own thread); it costs each process a ' +
         'fixed start-up time and each module resolution a round trip. In these runs the hook is left out and the ' +
         "function directory links the layer's node_modules instead.",
       '',

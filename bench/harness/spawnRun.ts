@@ -10,7 +10,7 @@ import {
   statSync,
 } from 'node:fs';
 import { join } from 'node:path';
-import { bootstrapPlan } from '../../test/support/lambdaBootstrap.js';
+import { bootstrapPlan } from '../../local-lambda/lambdaBootstrap.js';
 import type { Contender, ContenderId } from './contenders.js';
 import { runnerPath } from './paths.js';
 import type { SinkCounts, Sinks } from './sinks.js';

@@ -7,8 +7,8 @@
  * the example's outcomes function, so that accuracy can be measured.
  */
 
-import { type LocalLambda, startLocalLambda } from '../../test/support/localLambda.js';
-import { newTraceHeader } from '../../test/support/runtimeApi.js';
+import { type LocalLambda, startLocalLambda } from '../../local-lambda/localLambda.js';
+import { newTraceHeader } from '../../local-lambda/runtimeApi.js';
 import { generate, type Transaction } from '../fraud-detection/data.js';
 import { Progress } from './progress.js';
 import { FUNCTION_NAME, OUTCOMES_FUNCTION_NAME, type World } from './world.js';

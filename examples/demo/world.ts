@@ -7,12 +7,12 @@
 import { readFileSync, rmSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { CreateBucketCommand, PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
-import { lambdaNodePath, ricEntry } from '../../test/support/lambdaBootstrap.js';
-import { unzipLayer } from '../../test/support/layer.js';
-import { ensureRic } from '../../test/support/localTools.js';
-import { hasMotoServer, type Moto, motoEnv, startMoto } from '../../test/support/moto.js';
+import { lambdaNodePath, ricEntry } from '../../local-lambda/lambdaBootstrap.js';
+import { unzipLayer } from '../../local-lambda/layer.js';
+import { ensureRic } from '../../local-lambda/localTools.js';
+import { hasMotoServer, type Moto, motoEnv, startMoto } from '../../local-lambda/moto.js';
+import { startXRayDaemon, type XRayDaemon } from '../../local-lambda/xrayDaemon.js';
 import { repoRoot } from '../../test/support/paths.js';
-import { startXRayDaemon, type XRayDaemon } from '../../test/support/xrayDaemon.js';
 
 /** The name the local function runs under (CloudFormation would generate one). */
 export const FUNCTION_NAME = 'fraud-detection';

@@ -25,7 +25,7 @@ export function documentationFiles(): string[] {
     .filter((name) => name.endsWith('.md'))
     .sort()
     .map((name) => `docs/${name}`);
-  return ['README.md', ...docs, 'bench/README.md'];
+  return ['README.md', ...docs, 'bench/README.md', 'local-lambda/README.md'];
 }
 
 /** Every code block of the documentation. */

@@ -13,10 +13,10 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { synthesizeExample } from '../../examples/demo/synth.js';
 import { generate } from '../../examples/fraud-detection/data.js';
 import { DEFAULT_NAMESPACE } from '../../lib/telemetry.js';
+import { lambdaNodePath, ricEntry } from '../../local-lambda/lambdaBootstrap.js';
+import { taskRootFrom, unzipLayer } from '../../local-lambda/layer.js';
+import { startLocalLambda } from '../../local-lambda/localLambda.js';
 import { type EmfRecord, emfRecords, validateEmf } from '../support/emf.js';
-import { lambdaNodePath, ricEntry } from '../support/lambdaBootstrap.js';
-import { taskRootFrom, unzipLayer } from '../support/layer.js';
-import { startLocalLambda } from '../support/localLambda.js';
 import { repoRoot } from '../support/paths.js';
 import { emfMetrics, templateMetrics, unemittedMetrics } from '../support/templateMetrics.js';
 

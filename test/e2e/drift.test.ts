@@ -11,10 +11,14 @@ import { synthesizeExample } from '../../examples/demo/synth.js';
 import { FRAUD } from '../../examples/fraud-detection/cdk/stack.js';
 import { generate } from '../../examples/fraud-detection/data.js';
 import { driftMetricName, METRIC } from '../../lib/telemetry.js';
+import { unzipLayer } from '../../local-lambda/layer.js';
+import { type LocalLambda, startLocalLambda } from '../../local-lambda/localLambda.js';
+import {
+  startXRayDaemon,
+  type XRayDaemon,
+  type XRayDocument,
+} from '../../local-lambda/xrayDaemon.js';
 import { type EmfRecord, emfRecords, logRecords, validateEmf } from '../support/emf.js';
-import { unzipLayer } from '../support/layer.js';
-import { type LocalLambda, startLocalLambda } from '../support/localLambda.js';
-import { startXRayDaemon, type XRayDaemon, type XRayDocument } from '../support/xrayDaemon.js';
 
 /** The usual PSI reading: above 0.25 is a major shift (the example's drift alarm threshold). */
 const MAJOR = 0.25;

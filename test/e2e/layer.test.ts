@@ -7,13 +7,13 @@
 import { fileURLToPath } from 'node:url';
 import { BatchGetTracesCommand, XRayClient } from '@aws-sdk/client-xray';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { taskRootFrom, unzipLayer, wrapperPath } from '../../local-lambda/layer.js';
+import { type LocalLambda, startLocalLambda } from '../../local-lambda/localLambda.js';
+import { type Moto, motoEnv, startMoto } from '../../local-lambda/moto.js';
+import { newTraceHeader } from '../../local-lambda/runtimeApi.js';
+import { lambdaNodeRuntimes } from '../../local-lambda/runtimes.js';
+import { startXRayDaemon, type XRayDaemon } from '../../local-lambda/xrayDaemon.js';
 import { emfRecords, logRecords, validateEmf } from '../support/emf.js';
-import { taskRootFrom, unzipLayer, wrapperPath } from '../support/layer.js';
-import { type LocalLambda, startLocalLambda } from '../support/localLambda.js';
-import { type Moto, motoEnv, startMoto } from '../support/moto.js';
-import { newTraceHeader } from '../support/runtimeApi.js';
-import { lambdaNodeRuntimes } from '../support/runtimes.js';
-import { startXRayDaemon, type XRayDaemon } from '../support/xrayDaemon.js';
 import { validateSegmentDocument } from '../support/xraySchema.js';
 
 type Doc = Record<string, unknown> & { subsegments?: Doc[] };

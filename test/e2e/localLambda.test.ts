@@ -6,14 +6,14 @@ import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { BatchGetTracesCommand, XRayClient } from '@aws-sdk/client-xray';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { ricEntry } from '../support/lambdaBootstrap.js';
+import { ricEntry } from '../../local-lambda/lambdaBootstrap.js';
 import {
   type LocalLambda,
   type LocalLambdaOptions,
   startLocalLambda,
-} from '../support/localLambda.js';
-import { hasMotoServer, startMoto } from '../support/moto.js';
-import { startXRayDaemon, type XRayDaemon } from '../support/xrayDaemon.js';
+} from '../../local-lambda/localLambda.js';
+import { hasMotoServer, startMoto } from '../../local-lambda/moto.js';
+import { startXRayDaemon, type XRayDaemon } from '../../local-lambda/xrayDaemon.js';
 
 const handlers = fileURLToPath(new URL('../fixtures/handlers/', import.meta.url));
 const wrapper = join(handlers, 'wrapper.sh');

@@ -12,13 +12,17 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { transformSync } from 'esbuild';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { unzipLayer, wrapperPath } from '../../local-lambda/layer.js';
+import { startLocalLambda } from '../../local-lambda/localLambda.js';
+import { newTraceHeader } from '../../local-lambda/runtimeApi.js';
+import { lambdaNodeRuntimes } from '../../local-lambda/runtimes.js';
+import {
+  startXRayDaemon,
+  type XRayDaemon,
+  type XRayDocument,
+} from '../../local-lambda/xrayDaemon.js';
 import { emfRecords } from '../support/emf.js';
-import { unzipLayer, wrapperPath } from '../support/layer.js';
-import { startLocalLambda } from '../support/localLambda.js';
-import { newTraceHeader } from '../support/runtimeApi.js';
-import { lambdaNodeRuntimes } from '../support/runtimes.js';
 import { snippet } from '../support/snippets.js';
-import { startXRayDaemon, type XRayDaemon, type XRayDocument } from '../support/xrayDaemon.js';
 
 type Doc = Record<string, unknown> & { subsegments?: Doc[] };
 

@@ -7,9 +7,9 @@
 import { CreateBucketCommand, PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
 import type { APIGatewayProxyResult, Context } from 'aws-lambda';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import { hasMotoServer, type Moto, motoEnv, startMoto } from '../../local-lambda/moto.js';
 import { captureOutput } from '../support/captureOutput.js';
 import { emfRecords } from '../support/emf.js';
-import { hasMotoServer, type Moto, motoEnv, startMoto } from '../support/moto.js';
 
 // See fraudDetection.test.ts: run the library's sources, not dist/.
 vi.mock('observed-inference', () => import('../../lib/index.js'));

@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { unzipSync } from 'fflate';
 import { describe, expect, it } from 'vitest';
 import { LAYER_ZIP, WRAPPER_NAME, ZIP_BUDGET_BYTES } from '../../layer/build.js';
-import { unzipLayer, wrapperPath } from '../support/layer.js';
+import { unzipLayer, wrapperPath } from '../../local-lambda/layer.js';
 
 const PKG = 'nodejs/node_modules/observed-inference';
 

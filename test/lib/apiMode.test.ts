@@ -16,9 +16,9 @@ import {
 } from '@aws-sdk/client-cloudwatch';
 import { BatchGetTracesCommand, XRayClient } from '@aws-sdk/client-xray';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { hasMotoServer, type Moto, motoEnv, startMoto } from '../../local-lambda/moto.js';
 import { captureOutput } from '../support/captureOutput.js';
 import { logRecords } from '../support/emf.js';
-import { hasMotoServer, type Moto, motoEnv, startMoto } from '../support/moto.js';
 import { repoRoot } from '../support/paths.js';
 import { validateSegmentDocument } from '../support/xraySchema.js';
 

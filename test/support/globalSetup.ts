@@ -1,5 +1,5 @@
 import { buildLayer } from '../../layer/build.js';
-import { ensureRic, ensureRuntimes } from './localTools.js';
+import { ensureRic, ensureRuntimes } from '../../local-lambda/localTools.js';
 
 /**
  * Before any test file runs: the local Lambda's runtime client and the Lambda

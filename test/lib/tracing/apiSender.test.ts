@@ -3,7 +3,7 @@ import { trace } from '@opentelemetry/api';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { API_BATCH_SIZE, ApiSegmentSender } from '../../../lib/tracing/apiSender.js';
 import { toSegmentDocuments, toXRayTraceId } from '../../../lib/tracing/xraySegments.js';
-import { hasMotoServer, type Moto, motoEnv, startMoto } from '../../support/moto.js';
+import { hasMotoServer, type Moto, motoEnv, startMoto } from '../../../local-lambda/moto.js';
 import { createTracing, lambdaContext, parseValid } from './spans.js';
 
 const REGION = 'us-east-1';

@@ -46,7 +46,7 @@ export interface BootstrapPlan {
 
 /**
  * The entry of the real runtime interface client (`aws-lambda-ric`'s
- * `index.mjs`), installed under test/ric by {@link ensureRic}.
+ * `index.mjs`), installed under local-lambda/ric by {@link ensureRic}.
  */
 export function ricEntry(): string {
   return createRequire(join(RIC_DIR, 'package.json')).resolve('aws-lambda-ric');

@@ -10,7 +10,7 @@ export interface NodeRuntime {
 
 /**
  * This machine's Node plus the Lambda runtimes' own Node versions, installed
- * by the tests' global setup under test/runtimes (see localTools.ts).
+ * by the tests' global setup under local-lambda/runtimes (see localTools.ts).
  * Under CI=true a missing runtime is an error, not a skip.
  */
 export function lambdaNodeRuntimes(): NodeRuntime[] {
@@ -22,7 +22,7 @@ export function lambdaNodeRuntimes(): NodeRuntime[] {
     if (existsSync(nodeBinary)) runtimes.push({ name: `nodejs${major}.x`, nodeBinary });
     else if (process.env.CI === 'true')
       throw new Error(
-        `${nodeBinary} missing: the tests' global setup installs test/runtimes (ensureRuntimes)`,
+        `${nodeBinary} missing: the tests' global setup installs local-lambda/runtimes (ensureRuntimes)`,
       );
   }
   return runtimes;

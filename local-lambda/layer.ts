@@ -2,7 +2,7 @@ import { chmodSync, cpSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync 
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { unzipSync } from 'fflate';
-import { LAYER_ZIP, WRAPPER_NAME } from '../../layer/build.js';
+import { LAYER_ZIP, WRAPPER_NAME } from '../layer/build.js';
 
 /**
  * Unzip dist/layer.zip into a fresh `/opt`-like directory, as Lambda extracts

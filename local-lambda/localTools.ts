@@ -3,10 +3,10 @@
  * dependencies so `npm ci` (and a user's `npm install observed-inference`)
  * neither builds native code nor downloads Node.js runtimes:
  *
- * - `test/ric`: the real Lambda Runtime Interface Client (`aws-lambda-ric`),
+ * - `local-lambda/ric`: the real Lambda Runtime Interface Client (`aws-lambda-ric`),
  *   which compiles its native client at install (cmake, make, g++); the tests
  *   and the demo need it.
- * - `test/runtimes`: the Node.js binaries of the `nodejs22.x` and `nodejs24.x`
+ * - `local-lambda/runtimes`: the Node.js binaries of the `nodejs22.x` and `nodejs24.x`
  *   runtimes (about 375 MB), for the tests' runtime matrix.
  *
  * Each is installed on first use with `npm ci` from its own lock file and kept
@@ -17,9 +17,9 @@ import { spawnSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { repoRoot } from './paths.js';
+import { fileURLToPath } from 'node:url';
 
-/** A directory under test/ with its own package.json and package-lock.json. */
+/** A directory beside this file with its own package.json and package-lock.json. */
 interface ToolDir {
   readonly dir: string;
   /** What it is for and what installing it costs, for the one line printed before. */
@@ -28,14 +28,14 @@ interface ToolDir {
 }
 
 const RIC: ToolDir = {
-  dir: join(repoRoot, 'test', 'ric'),
+  dir: fileURLToPath(new URL('ric', import.meta.url)),
   what: 'aws-lambda-ric (the real Lambda runtime client; builds native code with cmake and g++, a few minutes the first time)',
   // It declares node >=22 and runs on this machine's Node 20 too (N-API).
   npmArgs: ['--engine-strict=false'],
 };
 
 const RUNTIMES: ToolDir = {
-  dir: join(repoRoot, 'test', 'runtimes'),
+  dir: fileURLToPath(new URL('runtimes', import.meta.url)),
   what: 'the Node.js 22 and 24 binaries of the Lambda runtimes (about 375 MB, downloaded once)',
   // Without bin links, they never shadow the project's node.
   npmArgs: ['--no-bin-links'],
@@ -73,7 +73,7 @@ function install(tool: ToolDir, log: (line: string) => void): void {
 const stderrLine = (line: string) => process.stderr.write(`${line}\n`);
 
 /**
- * Install `aws-lambda-ric` under test/ric unless its lock is already installed.
+ * Install `aws-lambda-ric` under local-lambda/ric unless its lock is already installed.
  *
  * @example
  * ensureRic(); // then ricEntry() resolves
@@ -83,7 +83,7 @@ export function ensureRic(log: (line: string) => void = stderrLine): void {
 }
 
 /**
- * Install the Lambda runtimes' Node.js binaries under test/runtimes unless
+ * Install the Lambda runtimes' Node.js binaries under local-lambda/runtimes unless
  * already installed.
  *
  * @example
