@@ -100,6 +100,9 @@ const key = (block: CodeBlock) => block.name ?? `${block.file}:${block.line}`;
 
 afterAll(removeProjects);
 
+/** Whole TypeScript programs over every block: ~20 s alone, more on a busy 2-core machine. */
+const COMPILE_TIMEOUT_MS = 180_000;
+
 describe('the code blocks of the documentation', () => {
   it('are there to compile, each listed block with its reason', () => {
     expect(blocks.length).toBeGreaterThan(5);
@@ -112,7 +115,7 @@ describe('the code blocks of the documentation', () => {
     const esm = files.filter((f) => f.flavour === 'esm');
     const cjs = files.filter((f) => f.flavour === 'cjs');
     expect([...compile(esm, 'esm'), ...compile(cjs, 'cjs')]).toEqual([]);
-  });
+  }, COMPILE_TIMEOUT_MS);
 
   it('the library handler and the CDK quick start also compile as CommonJS TypeScript', () => {
     const files = blocks.filter((b) => b.name && ALSO_COMMONJS.has(b.name));
@@ -123,7 +126,7 @@ describe('the code blocks of the documentation', () => {
         'cjs',
       ),
     ).toEqual([]);
-  });
+  }, COMPILE_TIMEOUT_MS);
 });
 
 describe('docs/generate.ts', () => {
@@ -136,5 +139,5 @@ describe('docs/generate.ts', () => {
       ...program.getSemanticDiagnostics(file),
     ].map((d) => ts.flattenDiagnosticMessageText(d.messageText, '\n'));
     expect(problems).toEqual([]);
-  });
+  }, COMPILE_TIMEOUT_MS);
 });
