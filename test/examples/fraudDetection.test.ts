@@ -16,6 +16,7 @@ import { parseBaseline } from '../../lib/drift/parse.js';
 import { inputHash } from '../../lib/payload.js';
 import { captureOutput } from '../support/captureOutput.js';
 import { emfRecords, logRecords, validateEmf } from '../support/emf.js';
+import { lambdaContexts, traceHeader, useLambdaEnvironment } from '../support/lambdaContext.js';
 import { collectUdp, type UdpCollector } from '../support/udpCollector.js';
 
 // The handler imports the package by name. That self-reference resolves to
@@ -181,22 +182,8 @@ describe('the handler in a Lambda environment', () => {
   let udp: UdpCollector;
   let out: ReturnType<typeof captureOutput>;
   let requests = 0;
-  let traces = 0;
 
-  const context = (): Context => ({
-    callbackWaitsForEmptyEventLoop: true,
-    functionName: 'fraud-detection',
-    functionVersion: '$LATEST',
-    invokedFunctionArn: 'arn:aws:lambda:us-east-1:123456789012:function:fraud-detection',
-    memoryLimitInMB: '512',
-    awsRequestId: `req-${++requests}`,
-    logGroupName: '/aws/lambda/fraud-detection',
-    logStreamName: 'stream',
-    getRemainingTimeInMillis: () => 30_000,
-    done: () => undefined,
-    fail: () => undefined,
-    succeed: () => undefined,
-  });
+  const lambdaContext = lambdaContexts('fraud-detection');
 
   /** API Gateway REST API (payload v1). */
   const restEvent = (body: string | null) => ({
@@ -204,7 +191,7 @@ describe('the handler in a Lambda environment', () => {
     path: '/predict',
     httpMethod: 'POST',
     headers: { 'content-type': 'application/json' },
-    requestContext: { requestId: `apigw-${requests}`, stage: 'prod' },
+    requestContext: { requestId: `apigw-${++requests}`, stage: 'prod' },
     isBase64Encoded: false,
     body,
   });
@@ -215,17 +202,16 @@ describe('the handler in a Lambda environment', () => {
     routeKey: 'POST /predict',
     rawPath: '/predict',
     headers: { 'content-type': 'application/json' },
-    requestContext: { requestId: `http-${requests}`, http: { method: 'POST', path: '/predict' } },
+    requestContext: { requestId: `http-${++requests}`, http: { method: 'POST', path: '/predict' } },
     isBase64Encoded,
     body,
   });
 
   async function invoke(event: unknown) {
-    const epoch = Math.floor(Date.now() / 1000).toString(16);
-    const root = `1-${epoch}-${(++traces).toString(16).padStart(24, '0')}`;
-    process.env._X_AMZN_TRACE_ID = `Root=${root};Parent=${'1'.padStart(16, '0')};Sampled=1`;
+    const { header, root } = traceHeader();
+    process.env._X_AMZN_TRACE_ID = header;
     const mark = out.lines.length;
-    const result = await handler(event, context());
+    const result = await handler(event, lambdaContext());
     const lines = out.since(mark);
     return {
       result,
@@ -241,15 +227,7 @@ describe('the handler in a Lambda environment', () => {
 
   beforeAll(async () => {
     udp = await collectUdp();
-    Object.assign(process.env, {
-      AWS_LAMBDA_FUNCTION_NAME: 'fraud-detection',
-      AWS_LAMBDA_FUNCTION_VERSION: '$LATEST',
-      AWS_LAMBDA_FUNCTION_MEMORY_SIZE: '512',
-      AWS_LAMBDA_RUNTIME_API: '127.0.0.1:9001',
-      AWS_LAMBDA_INITIALIZATION_TYPE: 'on-demand',
-      AWS_REGION: 'us-east-1',
-      AWS_XRAY_DAEMON_ADDRESS: udp.address,
-    });
+    useLambdaEnvironment({ functionName: 'fraud-detection', daemonAddress: udp.address });
     out = captureOutput();
     ({ handler } = (await import('../../examples/fraud-detection/handler.js')) as unknown as {
       handler: Handler;

@@ -1,14 +1,16 @@
 /**
  * The runtime core end to end, in one process as Lambda runs it: the
  * environment Lambda sets, segments received on a real UDP socket, EMF and
- * log lines read from stdout. The Lambda `Context` object is built here (the
- * real runtime client runs in test/e2e); nothing of ours is mocked.
+ * log lines read from stdout. The Lambda `Context` object is built by
+ * test/support/lambdaContext.ts (the real runtime client runs in test/e2e);
+ * nothing of ours is mocked.
  */
 import type { Context } from 'aws-lambda';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildBaseline } from '../../lib/drift/build.js';
 import { captureOutput } from '../support/captureOutput.js';
 import { emfRecords, logRecords, metricValues, validateEmf } from '../support/emf.js';
+import { lambdaContexts, traceHeader, useLambdaEnvironment } from '../support/lambdaContext.js';
 import { collectUdp, type UdpCollector } from '../support/udpCollector.js';
 import { validateSegmentDocument } from '../support/xraySchema.js';
 
@@ -18,48 +20,17 @@ type Doc = Record<string, unknown> & { subsegments?: Doc[] };
 let lib: Lib;
 let udp: UdpCollector;
 let out: ReturnType<typeof captureOutput>;
-let requestCounter = 0;
-
-function lambdaContext(overrides: Partial<Context> = {}, remainingMs = 30_000): Context {
-  const deadline = Date.now() + remainingMs;
-  const id = `req-${++requestCounter}`;
-  return {
-    callbackWaitsForEmptyEventLoop: true,
-    functionName: 'fraud-fn',
-    functionVersion: '$LATEST',
-    invokedFunctionArn: 'arn:aws:lambda:us-east-1:123456789012:function:fraud-fn',
-    memoryLimitInMB: '512',
-    awsRequestId: id,
-    logGroupName: '/aws/lambda/fraud-fn',
-    logStreamName: 'stream',
-    getRemainingTimeInMillis: () => deadline - Date.now(),
-    done: () => undefined,
-    fail: () => undefined,
-    succeed: () => undefined,
-    ...overrides,
-  };
-}
-
-let traceCounter = 0;
-function newTraceHeader(sampled = 1) {
-  const epoch = Math.floor(Date.now() / 1000).toString(16);
-  const unique = (++traceCounter).toString(16).padStart(24, '0');
-  const parent = (0xabc000 + traceCounter).toString(16).padStart(16, '0');
-  return {
-    header: `Root=1-${epoch}-${unique};Parent=${parent};Sampled=${sampled}`,
-    root: `1-${epoch}-${unique}`,
-    parent,
-  };
-}
+const lambdaContext = lambdaContexts('fraud-fn');
+let apiRequests = 0;
 
 /** Invoke as the runtime client does: the trace header in the environment, then the handler. */
 async function invoke<E, T>(
   handler: (e: E, c: Context) => Promise<T>,
   event: E,
-  sampled = 1,
+  sampled = true,
   ctx = lambdaContext(),
 ) {
-  const trace = newTraceHeader(sampled);
+  const trace = traceHeader(sampled);
   process.env._X_AMZN_TRACE_ID = trace.header;
   const mark = out.lines.length;
   let result: T | undefined;
@@ -104,23 +75,16 @@ const apiEvent = (body: unknown, headers: Record<string, string> = {}) => ({
   resource: '/predict',
   httpMethod: 'POST',
   headers: { 'content-type': 'application/json', ...headers },
-  requestContext: { requestId: `apigw-${requestCounter}` },
+  requestContext: { requestId: `apigw-${++apiRequests}` },
   body: JSON.stringify(body),
 });
 
 beforeAll(async () => {
   udp = await collectUdp();
-  Object.assign(process.env, {
-    AWS_LAMBDA_FUNCTION_NAME: 'fraud-fn',
-    AWS_LAMBDA_FUNCTION_VERSION: '$LATEST',
-    AWS_LAMBDA_FUNCTION_MEMORY_SIZE: '512',
-    AWS_LAMBDA_RUNTIME_API: '127.0.0.1:9001',
-    AWS_LAMBDA_INITIALIZATION_TYPE: 'on-demand',
-    AWS_REGION: 'us-east-1',
-    AWS_XRAY_DAEMON_ADDRESS: udp.address,
-    POWERTOOLS_SERVICE_NAME: 'fraud-api',
-    POWERTOOLS_LOG_LEVEL: 'DEBUG',
-  });
+  useLambdaEnvironment(
+    { functionName: 'fraud-fn', daemonAddress: udp.address },
+    { POWERTOOLS_SERVICE_NAME: 'fraud-api', POWERTOOLS_LOG_LEVEL: 'DEBUG' },
+  );
   out = captureOutput();
   lib = await import('../../lib/index.js');
 });
@@ -292,7 +256,7 @@ describe('observe() in a Lambda environment', () => {
   });
 
   it('exports nothing when the Lambda trace header says Sampled=0, but still writes metrics and logs', async () => {
-    const r = await invoke(handler, apiEvent({ amount: 5 }), 0);
+    const r = await invoke(handler, apiEvent({ amount: 5 }), false);
     expect(r.emf).toHaveLength(1);
     expect(r.logs.some((l) => l.message === 'inference')).toBe(true);
     await new Promise((res) => setTimeout(res, 100));
@@ -352,9 +316,9 @@ describe('failures, timeouts, warmups', () => {
       },
       { timeoutMarginMs: 100 },
     );
-    const ctx = lambdaContext({}, 250);
+    const ctx = lambdaContext({ remainingMs: 250 });
     const mark = out.lines.length;
-    const pending = invoke(handler, { amount: 1 }, 1, ctx);
+    const pending = invoke(handler, { amount: 1 }, true, ctx);
     await new Promise((res) => setTimeout(res, 200));
     const early = out.since(mark);
     expect(emfRecords(early)[0]).toMatchObject({ Timeouts: 1 });
@@ -445,9 +409,9 @@ describe('containment, batches, payloads', () => {
       return { label: e.id, confidence: 0.9 };
     });
     const mark = out.lines.length;
-    const traces = [newTraceHeader(), newTraceHeader()];
-    const ctxA = lambdaContext({ xRayTraceId: traces[0]!.header } as Partial<Context>);
-    const ctxB = lambdaContext({ xRayTraceId: traces[1]!.header } as Partial<Context>);
+    const traces = [traceHeader(), traceHeader()];
+    const ctxA = lambdaContext({ xRayTraceId: traces[0]!.header });
+    const ctxB = lambdaContext({ xRayTraceId: traces[1]!.header });
     await Promise.all([handler({ id: 'a', wait: 60 }, ctxA), handler({ id: 'b', wait: 10 }, ctxB)]);
     const logs = logRecords(out.since(mark)).filter((l) => l.message === 'inference');
     const byPrediction = Object.fromEntries(logs.map((l) => [l.prediction, l]));

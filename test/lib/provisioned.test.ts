@@ -3,10 +3,10 @@
  * start for the user. Its own file, because the lifecycle is per process.
  */
 import { trace } from '@opentelemetry/api';
-import type { Context } from 'aws-lambda';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { captureOutput } from '../support/captureOutput.js';
 import { emfRecords, logRecords } from '../support/emf.js';
+import { lambdaContexts, traceHeader, useLambdaEnvironment } from '../support/lambdaContext.js';
 import { collectUdp, type UdpCollector } from '../support/udpCollector.js';
 
 let udp: UdpCollector;
@@ -14,13 +14,14 @@ let out: ReturnType<typeof captureOutput>;
 
 beforeAll(async () => {
   udp = await collectUdp();
-  Object.assign(process.env, {
-    AWS_LAMBDA_FUNCTION_NAME: 'pc-fn',
-    AWS_LAMBDA_RUNTIME_API: '127.0.0.1:9001',
-    AWS_LAMBDA_INITIALIZATION_TYPE: 'provisioned-concurrency',
-    AWS_XRAY_DAEMON_ADDRESS: udp.address,
-    _X_AMZN_TRACE_ID: 'Root=1-6751f2a0-aaaaaaaaaaaaaaaaaaaaaaaa;Parent=53995c3f42cd8ad8;Sampled=1',
-  });
+  useLambdaEnvironment(
+    {
+      functionName: 'pc-fn',
+      initializationType: 'provisioned-concurrency',
+      daemonAddress: udp.address,
+    },
+    { _X_AMZN_TRACE_ID: traceHeader().header },
+  );
   out = captureOutput();
 });
 
@@ -39,10 +40,7 @@ describe('a provisioned-concurrency environment', () => {
       span.end();
       return { label: 'ok', confidence: 0.6 };
     });
-    await handler({}, {
-      awsRequestId: 'pc-1',
-      getRemainingTimeInMillis: () => 10_000,
-    } as unknown as Context);
+    await handler({}, lambdaContexts('pc-fn')());
     const [record] = emfRecords(out.lines);
     expect(record).toMatchObject({ ColdStart: 0, ModelLoads: 1 });
     expect(record).not.toHaveProperty('ColdStartDuration');

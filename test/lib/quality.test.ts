@@ -9,6 +9,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildBaseline } from '../../lib/drift/build.js';
 import { captureOutput } from '../support/captureOutput.js';
 import { emfRecords, logRecords, validateEmf } from '../support/emf.js';
+import { lambdaContexts, traceHeader, useLambdaEnvironment } from '../support/lambdaContext.js';
 import { collectUdp, type UdpCollector } from '../support/udpCollector.js';
 
 type Lib = typeof import('../../lib/index.js');
@@ -20,30 +21,11 @@ type Doc = Record<string, unknown> & {
 let lib: Lib;
 let udp: UdpCollector;
 let out: ReturnType<typeof captureOutput>;
-let counter = 0;
-
-function lambdaContext(): Context {
-  const id = `req-q-${++counter}`;
-  return {
-    callbackWaitsForEmptyEventLoop: true,
-    functionName: 'quality-fn',
-    functionVersion: '$LATEST',
-    invokedFunctionArn: 'arn:aws:lambda:us-east-1:123456789012:function:quality-fn',
-    memoryLimitInMB: '512',
-    awsRequestId: id,
-    logGroupName: '/aws/lambda/quality-fn',
-    logStreamName: 'stream',
-    getRemainingTimeInMillis: () => 30_000,
-    done: () => undefined,
-    fail: () => undefined,
-    succeed: () => undefined,
-  };
-}
+const lambdaContext = lambdaContexts('quality-fn', 'req-q');
 
 async function invoke<E, T>(handler: (e: E, c: Context) => Promise<T>, event: E) {
-  const epoch = Math.floor(Date.now() / 1000).toString(16);
-  const root = `1-${epoch}-${(++counter).toString(16).padStart(24, '0')}`;
-  process.env._X_AMZN_TRACE_ID = `Root=${root};Parent=${'2'.padStart(16, '0')};Sampled=1`;
+  const { header, root } = traceHeader();
+  process.env._X_AMZN_TRACE_ID = header;
   const mark = out.lines.length;
   let error: unknown;
   let result: T | undefined;
@@ -75,16 +57,10 @@ function labelMix(record: Record<string, unknown>): Record<string, unknown> {
 
 beforeAll(async () => {
   udp = await collectUdp();
-  Object.assign(process.env, {
-    AWS_LAMBDA_FUNCTION_NAME: 'quality-fn',
-    AWS_LAMBDA_FUNCTION_VERSION: '$LATEST',
-    AWS_LAMBDA_FUNCTION_MEMORY_SIZE: '512',
-    AWS_LAMBDA_RUNTIME_API: '127.0.0.1:9001',
-    AWS_LAMBDA_INITIALIZATION_TYPE: 'on-demand',
-    AWS_REGION: 'us-east-1',
-    AWS_XRAY_DAEMON_ADDRESS: udp.address,
-    POWERTOOLS_SERVICE_NAME: 'quality-api',
-  });
+  useLambdaEnvironment(
+    { functionName: 'quality-fn', daemonAddress: udp.address },
+    { POWERTOOLS_SERVICE_NAME: 'quality-api' },
+  );
   out = captureOutput();
   lib = await import('../../lib/index.js');
 });
