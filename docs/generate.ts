@@ -11,35 +11,53 @@ import { writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { DEFAULT_REDACT_KEYS } from '../lib/config.js';
-import { MAX_CATEGORIES, MAX_FEATURES } from '../lib/drift/build.js';
-import { MAX_LABEL_METRICS } from '../lib/labelMix.js';
-import { PROACTIVE_INIT_GAP_MS } from '../lib/lifecycle.js';
-import { EMF_MAX_METRICS, EMF_MAX_VALUES } from '../lib/metrics/emfSink.js';
-import { MAX_LOGGED_PAYLOAD_CHARS, REDACTED } from '../lib/payload.js';
+import { REDACTED } from '../lib/payload.js';
 import {
   ANNOTATION_OF_ATTR,
   ATTR,
+  DEFAULT_DRIFT_WINDOW,
+  DEFAULT_LOW_CONFIDENCE,
   DEFAULT_NAMESPACE,
   DIMENSION,
   DIMENSION_SET,
+  DRIFT_EVENT,
+  DRIFT_LOG_KEY,
+  DRIFT_MOVED_PSI,
   driftMetricName,
+  ECOSYSTEM_ENV,
+  EMF_MAX_METRICS,
+  EMF_MAX_VALUES,
   ENV,
+  LIST_SEPARATOR,
   LOG_KEY,
+  MAX_CATEGORIES,
+  MAX_DIMENSION_VALUE,
+  MAX_DRIFT_WINDOW,
+  MAX_EXCEPTIONS,
+  MAX_FEATURES,
+  MAX_LABEL_METRICS,
+  MAX_LABEL_NAME,
+  MAX_LOGGED_LABELS,
+  MAX_LOGGED_PAYLOAD_CHARS,
+  MAX_STACK_FRAMES,
   METRIC,
   METRIC_UNIT,
   METRICS_MODE,
+  MIN_DRIFT_WINDOW,
   OTHER_LABEL,
   OUTCOME_METRIC,
+  POWERTOOLS_LOG_KEY,
   PREDICTED_LABEL_PREFIX,
+  PROACTIVE_INIT_GAP_MS,
   predictedLabelMetricName,
   SPAN,
   START_TYPE,
   stageMetricName,
   TRACES_MODE,
   UNIT,
+  WRAPPER_PATH,
   XRAY_METADATA_NAMESPACE,
 } from '../lib/telemetry.js';
-import { MAX_EXCEPTIONS, MAX_STACK_FRAMES } from '../lib/tracing/xrayCause.js';
 
 /** Where the generated reference lives, relative to the repository root. */
 export const TELEMETRY_DOC = 'docs/telemetry.md';
@@ -168,28 +186,13 @@ const DIMENSION_DOC: Record<keyof typeof DIMENSION, string> = {
   ModelVersion: '`OBSERVED_MODEL_VERSION` (or the `model` option); default: `$LATEST`',
 };
 
-/** Powertools Logger's keys, in the order the log line writes them. */
-const POWERTOOLS_KEYS = [
-  'level',
-  'message',
-  'timestamp',
-  'service',
-  'cold_start',
-  'function_arn',
-  'function_memory_size',
-  'function_name',
-  'function_request_id',
-  'sampling_rate',
-  'xray_trace_id',
-];
-
 const LOG_KEY_DOC: Record<keyof typeof LOG_KEY, string> = {
   ModelName: 'the model name',
   ModelVersion: 'the model version',
   LatencyMs: 'wrapper start to result, in ms',
   Stages: '`{ "<stage>": ms }` of the `stage()` runs',
   BatchSize: 'predictions in the invocation',
-  Prediction: 'the label; for a batch a label → count map of at most 20 labels plus `other`',
+  Prediction: `the label; for a batch a label → count map of at most ${MAX_LOGGED_LABELS} labels plus ${code(OTHER_LABEL)}`,
   Confidence: 'the confidence; for a batch `{ min, mean, max }`',
   InputHash:
     'SHA-256 hex of the key-sorted JSON of the model input (the input itself is never logged unless payload logging is on)',
@@ -212,7 +215,7 @@ const ENV_DOC: Record<keyof typeof ENV, { default: string; what: string }> = {
   ModelName: { default: 'the function name', what: 'the `ModelName` dimension and span names' },
   ModelVersion: { default: '`$LATEST`', what: 'the `ModelVersion` dimension' },
   LowConfidence: {
-    default: '`0.5`',
+    default: code(DEFAULT_LOW_CONFIDENCE),
     what: 'in [0, 1]: predictions below it count in `LowConfidence`',
   },
   LogPayloads: {
@@ -221,7 +224,7 @@ const ENV_DOC: Record<keyof typeof ENV, { default: string; what: string }> = {
   },
   Redact: {
     default: 'a built-in list (below)',
-    what: 'comma-separated keys redacted wherever payloads are logged',
+    what: `keys separated by ${code(LIST_SEPARATOR)}, redacted wherever payloads are logged`,
   },
   Traces: {
     default: `${code(TRACES_MODE.XrayUdp)} in Lambda, ${code(TRACES_MODE.XrayApi)} elsewhere`,
@@ -236,32 +239,34 @@ const ENV_DOC: Record<keyof typeof ENV, { default: string; what: string }> = {
     what: 'the drift baseline: a path (relative to `LAMBDA_TASK_ROOT`, under `/opt`, or absolute) or an `s3://bucket/key` URI',
   },
   DriftWindow: {
-    default: '`1000`',
-    what: 'predictions per drift window, a whole number in [10, 1000000]',
+    default: code(DEFAULT_DRIFT_WINDOW),
+    what: `predictions per drift window, a whole number in [${MIN_DRIFT_WINDOW}, ${MAX_DRIFT_WINDOW}]`,
   },
   Labels: {
     default: `the baseline's labels, else the first ${MAX_LABEL_METRICS} distinct labels of each environment`,
-    what: `comma-separated labels that get a ${code(`${PREDICTED_LABEL_PREFIX}.<label>`)} metric of their own`,
+    what: `labels separated by ${code(LIST_SEPARATOR)} that get a ${code(`${PREDICTED_LABEL_PREFIX}.<label>`)} metric of their own`,
   },
 };
 
-/** Variables of Lambda and Powertools the runtime reads as they are. */
-const ECOSYSTEM_ENV: ReadonlyArray<readonly [string, string]> = [
-  ['POWERTOOLS_SERVICE_NAME', 'the `service` dimension and log key; default: the function name'],
-  ['POWERTOOLS_METRICS_NAMESPACE', `the CloudWatch namespace; default ${code(DEFAULT_NAMESPACE)}`],
-  [
-    'AWS_LAMBDA_LOG_LEVEL, POWERTOOLS_LOG_LEVEL, LOG_LEVEL',
-    'the log level, in that order of precedence; default INFO',
-  ],
-  [
-    'POWERTOOLS_LOGGER_SAMPLE_RATE',
-    'the share of invocations logged at DEBUG, `sampling_rate` in the log',
-  ],
-  ['_X_AMZN_TRACE_ID', 'the parent of the inference span (set by Lambda)'],
-  ['AWS_XRAY_DAEMON_ADDRESS', 'where `xray-udp` sends segments (set by Lambda)'],
-  ['AWS_LAMBDA_INITIALIZATION_TYPE', 'the start type (set by Lambda)'],
-  ['AWS_LAMBDA_EXEC_WRAPPER', 'zero-code mode: `/opt/observed-inference-wrapper`'],
-];
+const ECOSYSTEM_ENV_DOC: Record<keyof typeof ECOSYSTEM_ENV, string> = {
+  ServiceName: 'the `service` dimension and log key; default: the function name',
+  Namespace: `the CloudWatch namespace; default ${code(DEFAULT_NAMESPACE)}`,
+  LambdaLogLevel: "the log level set by Lambda's advanced logging controls; wins over the next two",
+  PowertoolsLogLevel: `the log level when Lambda sets none; wins over ${code(ECOSYSTEM_ENV.LogLevel)}`,
+  LogLevel: 'the log level when neither of the above is set; default INFO',
+  LogSampleRate: 'the share of invocations logged at DEBUG, `sampling_rate` in the log',
+  TraceHeader: 'the parent of the inference span (set by Lambda)',
+  DaemonAddress: 'where `xray-udp` sends segments (set by Lambda)',
+  InitializationType: 'the start type (set by Lambda)',
+  ExecWrapper: `zero-code mode: ${code(WRAPPER_PATH)}`,
+};
+
+const DRIFT_LOG_KEY_DOC: Record<keyof typeof DRIFT_LOG_KEY, string> = {
+  Score: `${code(METRIC.DriftScore)}: the largest PSI of the window's signals`,
+  WindowSize: 'predictions in the window',
+  Scores: '`{ "<signal>": PSI }`',
+  Moved: `the signals with PSI ≥ ${DRIFT_MOVED_PSI}, most moved first`,
+};
 
 function spans(): string {
   const rows = described('SPAN', SPAN, SPAN_DOC).map(([, d]) => [code(d.name), d.when, d.parent]);
@@ -302,6 +307,10 @@ and stack frames (at most ${MAX_STACK_FRAMES} frames, ${MAX_EXCEPTIONS} exceptio
 (a proxy 4xx, an \`InvalidInputError\`) sets \`error\`. \`Sampled=0\` exports
 nothing. A trace is sent as one UDP datagram where it fits in 64 KB; a larger
 one is trimmed (metadata first) or split into several documents, never dropped.
+
+A drift window that closes adds a span event ${code(DRIFT_EVENT.Name)} to the
+span current then, with ${code(DRIFT_EVENT.Score)}, ${code(DRIFT_EVENT.WindowSize)} and
+${code(DRIFT_EVENT.Moved)} (the moved signals, separated by \`,\`).
 
 ### Start types
 
@@ -375,12 +384,16 @@ function logs(): string {
     code(LOG_KEY[key]),
     what,
   ]);
+  const drift = described('DRIFT_LOG_KEY', DRIFT_LOG_KEY, DRIFT_LOG_KEY_DOC).map(([key, what]) => [
+    code(DRIFT_LOG_KEY[key]),
+    what,
+  ]);
   return `## Log line
 
 One JSON line per invocation: INFO, ERROR on a failure or a timeout (and on a
 proxy 5xx), DEBUG for a warmup ping. It starts with the keys Powertools Logger
 writes, in its order, so queries written for Powertools keep working:
-${POWERTOOLS_KEYS.map(code).join(', ')}. Then:
+${Object.values(POWERTOOLS_LOG_KEY).map(code).join(', ')}. Then:
 
 ${table(['key', 'what'], rows)}
 
@@ -391,12 +404,12 @@ redacted keys replaced by ${code(REDACTED)} and bounded to ${MAX_LOGGED_PAYLOAD_
 redacted by default (matched ignoring case, \`-\` and \`_\`):
 ${DEFAULT_REDACT_KEYS.map(code).join(', ')}.
 
-Other lines: \`drift: <signals> moved\` or \`drift: stable\` when a drift
-window closes (\`drift_score\`, \`drift_window_size\`, \`drift_scores\`,
-\`drift_moved\`: the signals with PSI ≥ 0.1, most moved first); \`outcome\`
-from \`recordOutcome()\`; a WARN when a model is loaded again in the same
-environment; one ERROR per configuration problem at start-up, naming the
-variable and the accepted values.
+Other lines: \`outcome\` from \`recordOutcome()\`; a WARN when a model is
+loaded again in the same environment; one ERROR per configuration problem at
+start-up, naming the variable and the accepted values; and, when a drift
+window closes, \`drift: <signals> moved\` or \`drift: stable\` with:
+
+${table(['key', 'what'], drift)}
 `;
 }
 
@@ -406,6 +419,9 @@ function environment(): string {
     d.default,
     d.what,
   ]);
+  const ecosystem = described('ECOSYSTEM_ENV', ECOSYSTEM_ENV, ECOSYSTEM_ENV_DOC).map(
+    ([key, what]) => [code(ECOSYSTEM_ENV[key]), what],
+  );
   return `## Environment variables
 
 Precedence: the options of \`observe()\` > environment > default. An invalid
@@ -417,10 +433,7 @@ ${table(['variable', 'default', 'what'], rows)}
 
 Read as Lambda and Powertools define them:
 
-${table(
-  ['variable', 'what'],
-  ECOSYSTEM_ENV.map(([names, what]) => [names.split(', ').map(code).join(', '), what]),
-)}
+${table(['variable', 'what'], ecosystem)}
 `;
 }
 
@@ -432,8 +445,19 @@ function limits(): string {
       'labels with a metric of their own',
       `\`OBSERVED_LABELS\`, else the baseline's, else ${MAX_LABEL_METRICS}`,
     ],
+    ['label length in a metric name', `${MAX_LABEL_NAME} characters (longer ones are cut)`],
+    ['labels in the log line of a batch', `${MAX_LOGGED_LABELS} plus ${code(OTHER_LABEL)}`],
+    [
+      'dimension values (model name and version, service name)',
+      `1 to ${MAX_DIMENSION_VALUE.toLocaleString('en')} printable ASCII characters, not starting with \`:\``,
+    ],
     ['logged payload', `${MAX_LOGGED_PAYLOAD_CHARS.toLocaleString('en')} characters`],
     ['stack frames per exception in a trace', String(MAX_STACK_FRAMES)],
+    ['exceptions per trace error', String(MAX_EXCEPTIONS)],
+    [
+      'predictions per drift window',
+      `${MIN_DRIFT_WINDOW} to ${MAX_DRIFT_WINDOW.toLocaleString('en')} (default ${DEFAULT_DRIFT_WINDOW.toLocaleString('en')})`,
+    ],
     ['baseline features', String(MAX_FEATURES)],
     ['categories per categorical baseline feature', `${MAX_CATEGORIES} plus \`other\``],
     ['first-invocation gap that makes a start proactive', `${PROACTIVE_INIT_GAP_MS / 1000} s`],

@@ -1,7 +1,12 @@
 import { ConfigError } from './errors.js';
 import {
+  DEFAULT_LOW_CONFIDENCE,
   DEFAULT_NAMESPACE,
+  dimensionValueProblem,
+  driftWindowProblem,
+  ECOSYSTEM_ENV,
   ENV,
+  LIST_SEPARATOR,
   METRICS_MODE,
   type MetricsMode,
   START_TYPE,
@@ -75,9 +80,6 @@ export interface ConfigResult {
 
 type Env = Readonly<Record<string, string | undefined>>;
 
-/** CloudWatch dimension values: 1–1024 printable ASCII characters, not starting with `:`. */
-const DIMENSION_VALUE = /^[\x20-\x7E]{1,1024}$/;
-
 /** Lower-case and drop separators, so `api_key`, `API-Key` and `apiKey` match one entry. */
 export function normaliseKey(key: string): string {
   return key.toLowerCase().replace(/[-_\s]/g, '');
@@ -127,26 +129,28 @@ function resolveModel(
   ];
   let name = functionName;
   let version = '$LATEST';
+  // Values arrive trimmed (nonEmpty), so the rule on surrounding whitespace never refuses one here.
+  const valid = (source: string, what: string, value: string | undefined) => {
+    const problem = value === undefined ? undefined : dimensionValueProblem(value);
+    if (problem === undefined) return value;
+    const message = `${what}'${value}' is not a valid CloudWatch dimension value: it ${problem}`;
+    issues.push(new ConfigError(source, message));
+    return undefined;
+  };
   for (const [source, n, v] of candidates.reverse()) {
-    if (n !== undefined) {
-      if (DIMENSION_VALUE.test(n) && !n.startsWith(':')) name = n;
-      else issues.push(new ConfigError(source, `'${n}' is not a valid CloudWatch dimension value`));
-    }
-    if (v !== undefined) {
-      if (DIMENSION_VALUE.test(v)) version = v;
-      else issues.push(new ConfigError(source, `version '${v}' is not a valid dimension value`));
-    }
+    name = valid(source, '', n) ?? name;
+    version = valid(source, 'version ', v) ?? version;
   }
   return { name, version };
 }
 
 function resolveInitType(env: Env): StartType {
-  switch (env.AWS_LAMBDA_INITIALIZATION_TYPE) {
-    case 'provisioned-concurrency':
+  switch (env[ECOSYSTEM_ENV.InitializationType]) {
+    case START_TYPE.ProvisionedConcurrency:
       return START_TYPE.ProvisionedConcurrency;
-    case 'snap-start':
+    case START_TYPE.SnapStart:
       return START_TYPE.SnapStart;
-    case 'lambda-managed-instances':
+    case START_TYPE.ManagedInstances:
       return START_TYPE.ManagedInstances;
     default:
       return START_TYPE.OnDemand;
@@ -172,9 +176,9 @@ function resolveLogPayloads(
 }
 
 function resolveDaemon(env: Env, issues: ConfigError[]): HostPort {
-  const parsed = parseDaemonAddress(env.AWS_XRAY_DAEMON_ADDRESS);
+  const parsed = parseDaemonAddress(env[ECOSYSTEM_ENV.DaemonAddress]);
   if (parsed.ok) return parsed.address.udp;
-  issues.push(new ConfigError('AWS_XRAY_DAEMON_ADDRESS', parsed.error));
+  issues.push(new ConfigError(ECOSYSTEM_ENV.DaemonAddress, parsed.error));
   return DEFAULT_DAEMON_ADDRESS.udp;
 }
 
@@ -182,12 +186,10 @@ function resolveDriftWindow(env: Env, issues: ConfigError[]): number | undefined
   const raw = nonEmpty(env[ENV.DriftWindow]);
   if (raw === undefined) return undefined;
   const n = Number(raw);
-  if (Number.isInteger(n) && n >= 10 && n <= 1_000_000) return n;
+  const problem = driftWindowProblem(n);
+  if (problem === undefined) return n;
   issues.push(
-    new ConfigError(
-      ENV.DriftWindow,
-      `'${raw}' is not a whole number of predictions in [10, 1000000]`,
-    ),
+    new ConfigError(ENV.DriftWindow, `'${raw}' is not a drift window size: it ${problem}`),
   );
   return undefined;
 }
@@ -196,13 +198,13 @@ function resolveLabels(
   env: Env,
   option: readonly string[] | undefined,
 ): readonly string[] | undefined {
-  const labels = option ?? nonEmpty(env[ENV.Labels])?.split(',');
+  const labels = option ?? nonEmpty(env[ENV.Labels])?.split(LIST_SEPARATOR);
   const kept = labels?.map((l) => String(l).trim()).filter(Boolean);
   return kept && kept.length > 0 ? kept : undefined;
 }
 
 function resolveRedact(env: Env, option: readonly string[] | undefined): ReadonlySet<string> {
-  const fromEnv = nonEmpty(env[ENV.Redact])?.split(',');
+  const fromEnv = nonEmpty(env[ENV.Redact])?.split(LIST_SEPARATOR);
   const keys = option ?? fromEnv ?? DEFAULT_REDACT_KEYS;
   return new Set(keys.map((k) => normaliseKey(k.trim())).filter(Boolean));
 }
@@ -230,7 +232,7 @@ export function resolveConfig(env: Env, options: ObserveOptions<never, never> = 
   const lowConfidence =
     unitInterval('lowConfidence', options.lowConfidence, issues) ??
     unitInterval(ENV.LowConfidence, env[ENV.LowConfidence], issues) ??
-    0.5;
+    DEFAULT_LOW_CONFIDENCE;
   const memory = Number(env.AWS_LAMBDA_FUNCTION_MEMORY_SIZE);
   let timeoutMarginMs = 100;
   if (options.timeoutMarginMs !== undefined) {
@@ -248,11 +250,9 @@ export function resolveConfig(env: Env, options: ObserveOptions<never, never> = 
   const config: ResolvedConfig = {
     inLambda,
     serviceName:
-      nonEmpty(options.serviceName) ?? nonEmpty(env.POWERTOOLS_SERVICE_NAME) ?? functionName,
+      nonEmpty(options.serviceName) ?? nonEmpty(env[ECOSYSTEM_ENV.ServiceName]) ?? functionName,
     namespace:
-      nonEmpty(options.namespace) ??
-      nonEmpty(env.POWERTOOLS_METRICS_NAMESPACE) ??
-      DEFAULT_NAMESPACE,
+      nonEmpty(options.namespace) ?? nonEmpty(env[ECOSYSTEM_ENV.Namespace]) ?? DEFAULT_NAMESPACE,
     model: resolveModel(env, options.model, functionName, issues),
     functionName,
     functionVersion: nonEmpty(env.AWS_LAMBDA_FUNCTION_VERSION) ?? '$LATEST',

@@ -1,16 +1,10 @@
 import type { Invocation } from './invocation.js';
-import { OTHER_LABEL, predictedLabelMetricName, UNIT } from './telemetry.js';
+import { MAX_LABEL_METRICS, OTHER_LABEL, predictedLabelMetricName, UNIT } from './telemetry.js';
 import type { Prediction } from './types.js';
 
 type Label = string | number | boolean;
 
-/**
- * Distinct labels an execution environment gives a metric of their own when
- * no label set is known. Each is a billed CloudWatch custom metric, and the
- * label mix is for reading shares, not for listing every class of a
- * thousand-class model: the rest count as `other`.
- */
-export const MAX_LABEL_METRICS = 10;
+export { MAX_LABEL_METRICS } from './telemetry.js';
 
 /**
  * The label mix of one execution environment as metrics: a count per

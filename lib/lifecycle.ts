@@ -1,10 +1,10 @@
 import { LOADED_AT_MS } from './clock.js';
 import type { ResolvedConfig } from './config.js';
-import { START_TYPE, type StartType } from './telemetry.js';
+import { PROACTIVE_INIT_GAP_MS, START_TYPE, type StartType } from './telemetry.js';
 import type { ModelSpec } from './types.js';
 
-/** A first invocation this long after init is a proactive initialization, not a cold start. */
-export const PROACTIVE_INIT_GAP_MS = 10_000;
+export { PROACTIVE_INIT_GAP_MS } from './telemetry.js';
+
 /** Completed loads kept for the next record; beyond this the oldest are dropped. */
 const MAX_PENDING_LOADS = 100;
 

@@ -1,11 +1,12 @@
 import { normaliseKey } from './config.js';
 import { jsonKey, scalarJson } from './logs/json.js';
 import { sha256Hex, sha256HexOfString } from './sha256.js';
+import { MAX_LOGGED_PAYLOAD_CHARS } from './telemetry.js';
 
 /** Past this depth a payload is summarised, so hostile nesting cannot overflow the stack. */
 const MAX_DEPTH = 200;
-/** Logged payloads are cut to this many characters of JSON. */
-export const MAX_LOGGED_PAYLOAD_CHARS = 16_384;
+
+export { MAX_LOGGED_PAYLOAD_CHARS } from './telemetry.js';
 export const REDACTED = '[REDACTED]';
 
 function hasToJSON(value: object): value is { toJSON(): unknown } {

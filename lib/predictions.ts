@@ -1,3 +1,4 @@
+import { MAX_LOGGED_LABELS, OTHER_LABEL } from './telemetry.js';
 import type { Prediction } from './types.js';
 
 type Obj = Record<string, unknown>;
@@ -7,9 +8,6 @@ const LABEL_KEYS = ['label', 'prediction', 'predicted_label', 'class', 'category
 const CONFIDENCE_KEYS = ['confidence', 'score', 'probability', 'prob'] as const;
 /** Keys whose `true` says the model abstained or a fallback answered instead. */
 const ABSTAIN_KEYS = ['abstain', 'abstained', 'fallback'] as const;
-/** Distinct labels kept in a batch's label mix before the rest count as `other`. */
-const MAX_LABELS = 20;
-const OTHER = 'other';
 
 function isObj(value: unknown): value is Obj {
   return typeof value === 'object' && value !== null && !Array.isArray(value);
@@ -122,7 +120,7 @@ function labelMix(predictions: readonly Prediction[]): Map<string, number> {
   for (const p of predictions) {
     if (p.label === undefined) continue;
     let key = String(p.label);
-    if (!mix.has(key) && mix.size >= MAX_LABELS) key = OTHER;
+    if (!mix.has(key) && mix.size >= MAX_LOGGED_LABELS) key = OTHER_LABEL;
     mix.set(key, (mix.get(key) ?? 0) + 1);
   }
   return mix;
@@ -172,7 +170,7 @@ export function summarise(
   let topCount = 0;
   for (const [label, n] of mix) {
     // `other` is many labels, not one: it is never the top label.
-    if (n > topCount && label !== OTHER) [topLabel, topCount] = [label, n];
+    if (n > topCount && label !== OTHER_LABEL) [topLabel, topCount] = [label, n];
   }
   return {
     list: predictions,

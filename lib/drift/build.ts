@@ -1,3 +1,4 @@
+import { MAX_CATEGORIES, MAX_FEATURES } from '../telemetry.js';
 import type { ModelSpec } from '../types.js';
 import type {
   Baseline,
@@ -7,10 +8,7 @@ import type {
   NumericDistribution,
 } from './baseline.js';
 
-/** Categories kept per categorical feature; the rest go to `other`. */
-export const MAX_CATEGORIES = 20;
-/** Features a baseline may describe: each costs a histogram in every environment. */
-export const MAX_FEATURES = 30;
+export { MAX_CATEGORIES, MAX_FEATURES } from '../telemetry.js';
 
 export interface BuildOptions {
   /** Input features to describe (top-level keys of each sample's `features`). */

@@ -2,7 +2,14 @@ import type { Span } from '@opentelemetry/api';
 import type { ResolvedConfig } from '../config.js';
 import type { Invocation } from '../invocation.js';
 import type { LogWriter } from '../logs/logger.js';
-import { driftMetricName, METRIC, UNIT } from '../telemetry.js';
+import {
+  DRIFT_EVENT,
+  DRIFT_LOG_KEY,
+  DRIFT_MOVED_PSI,
+  driftMetricName,
+  METRIC,
+  METRIC_UNIT,
+} from '../telemetry.js';
 import type { ObserveOptions, Prediction } from '../types.js';
 import type { Baseline } from './baseline.js';
 import {
@@ -13,9 +20,6 @@ import {
   TOO_SMALL,
 } from './monitor.js';
 import { DEFAULT_WINDOW, type DriftReport } from './window.js';
-
-/** PSI above this names a signal as moved in the log line (the usual "moderate shift" reading). */
-const MOVED_PSI = 0.1;
 
 /** What observe() needs from drift: count an invocation, and report a closed window into it. */
 export interface DriftHook {
@@ -94,24 +98,24 @@ export function createDriftHook(
 }
 
 function report(invocation: Invocation, r: DriftReport, log: LogWriter): void {
-  invocation.addMetric(METRIC.DriftScore, UNIT.None, r.score);
-  invocation.addMetric(METRIC.DriftWindowSize, UNIT.Count, r.windowSize);
+  invocation.addMetric(METRIC.DriftScore, METRIC_UNIT.DriftScore, r.score);
+  invocation.addMetric(METRIC.DriftWindowSize, METRIC_UNIT.DriftWindowSize, r.windowSize);
   for (const name of r.ranked)
-    invocation.addMetric(driftMetricName(name), UNIT.None, r.scores[name]!);
-  const moved = r.ranked.filter((name) => r.scores[name]! >= MOVED_PSI);
+    invocation.addMetric(driftMetricName(name), METRIC_UNIT.DriftScore, r.scores[name]!);
+  const moved = r.ranked.filter((name) => r.scores[name]! >= DRIFT_MOVED_PSI);
   addSpanEvent(invocation.span, r, moved);
   log.write('info', moved.length > 0 ? `drift: ${moved.join(', ')} moved` : 'drift: stable', {
-    drift_score: r.score,
-    drift_window_size: r.windowSize,
-    drift_scores: r.scores,
-    drift_moved: moved,
+    [DRIFT_LOG_KEY.Score]: r.score,
+    [DRIFT_LOG_KEY.WindowSize]: r.windowSize,
+    [DRIFT_LOG_KEY.Scores]: r.scores,
+    [DRIFT_LOG_KEY.Moved]: moved,
   });
 }
 
 function addSpanEvent(span: Span, r: DriftReport, moved: readonly string[]): void {
-  span.addEvent('drift window closed', {
-    'inference.drift.score': r.score,
-    'inference.drift.window_size': r.windowSize,
-    'inference.drift.moved': moved.join(','),
+  span.addEvent(DRIFT_EVENT.Name, {
+    [DRIFT_EVENT.Score]: r.score,
+    [DRIFT_EVENT.WindowSize]: r.windowSize,
+    [DRIFT_EVENT.Moved]: moved.join(','),
   });
 }

@@ -1,10 +1,10 @@
+import { MAX_FEATURES } from '../telemetry.js';
 import type {
   Baseline,
   CategoricalDistribution,
   Distribution,
   NumericDistribution,
 } from './baseline.js';
-import { MAX_FEATURES } from './build.js';
 
 type Obj = Record<string, unknown>;
 const isObj = (v: unknown): v is Obj => typeof v === 'object' && v !== null && !Array.isArray(v);

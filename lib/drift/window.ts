@@ -1,3 +1,4 @@
+import { DEFAULT_DRIFT_WINDOW } from '../telemetry.js';
 import type { Baseline, Distribution } from './baseline.js';
 import { binCount, binOf, expectedProportions } from './histogram.js';
 import { psi } from './psi.js';
@@ -12,7 +13,11 @@ export interface WindowOptions {
   readonly minSize: number;
 }
 
-export const DEFAULT_WINDOW: WindowOptions = { size: 1000, maxAgeMs: 5 * 60_000, minSize: 100 };
+export const DEFAULT_WINDOW: WindowOptions = {
+  size: DEFAULT_DRIFT_WINDOW,
+  maxAgeMs: 5 * 60_000,
+  minSize: 100,
+};
 
 /** One monitored signal: its expected proportions and this window's counts. */
 interface Signal {

@@ -1,3 +1,5 @@
+import { ECOSYSTEM_ENV } from '../telemetry.js';
+
 export type LogLevel = 'debug' | 'info' | 'warn' | 'error';
 
 /** Powertools' numeric thresholds: a line is written when its level is at least the threshold. */
@@ -42,11 +44,11 @@ function thresholdOf(name: string | undefined): number | undefined {
  * resolveLogSettings({ POWERTOOLS_LOG_LEVEL: 'debug' }).threshold; // 8
  */
 export function resolveLogSettings(env: Env, random: () => number = Math.random): LogSettings {
-  const lambdaLevel = env.AWS_LAMBDA_LOG_LEVEL?.trim().toUpperCase();
+  const lambdaLevel = env[ECOSYSTEM_ENV.LambdaLogLevel]?.trim().toUpperCase();
   const alc = thresholdOf(lambdaLevel === 'FATAL' ? 'CRITICAL' : lambdaLevel);
-  const own = thresholdOf(env.POWERTOOLS_LOG_LEVEL || env.LOG_LEVEL);
+  const own = thresholdOf(env[ECOSYSTEM_ENV.PowertoolsLogLevel] || env[ECOSYSTEM_ENV.LogLevel]);
   let threshold = alc ?? own ?? LOG_THRESHOLD.INFO;
-  const rateText = env.POWERTOOLS_LOGGER_SAMPLE_RATE?.trim();
+  const rateText = env[ECOSYSTEM_ENV.LogSampleRate]?.trim();
   const rate = rateText ? Number(rateText) : 0;
   const sampleRate = Number.isFinite(rate) && rate >= 0 && rate <= 1 ? rate : 0;
   // Powertools draws a whole percent: randomInt(0, 100) / 100 <= rate.

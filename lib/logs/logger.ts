@@ -1,3 +1,4 @@
+import { ECOSYSTEM_ENV, POWERTOOLS_LOG_KEY as KEY } from '../telemetry.js';
 import { jsonKey, jsonValue } from './json.js';
 import { LOG_THRESHOLD, type LogLevel, type LogSettings } from './logLevel.js';
 import { type LineOutput, processOutput } from './output.js';
@@ -30,22 +31,14 @@ const LEVEL = {
 
 /** Powertools' standard keys after `service`, in its order; `sampling_rate` and `xray_trace_id` are ours to fill. */
 const CONTEXT_KEYS = [
-  'cold_start',
-  'function_arn',
-  'function_memory_size',
-  'function_name',
-  'function_request_id',
+  KEY.ColdStart,
+  KEY.FunctionArn,
+  KEY.FunctionMemorySize,
+  KEY.FunctionName,
+  KEY.RequestId,
 ] as const;
-/** Keys a caller's fields cannot move or override (Powertools' reserved keys plus the ordered ones). */
-const PLACED_KEYS = new Set<string>([
-  'level',
-  'message',
-  'timestamp',
-  'service',
-  'sampling_rate',
-  'xray_trace_id',
-  ...CONTEXT_KEYS,
-]);
+/** Keys a caller's fields cannot move or override: Powertools' standard keys, all placed by the writer. */
+const PLACED_KEYS: ReadonlySet<string> = new Set(Object.values(KEY));
 
 /** Powertools leaves out top-level keys whose value is undefined, null or ''. */
 function isEmpty(value: unknown): boolean {
@@ -101,8 +94,10 @@ export class JsonLogWriter implements LogWriter {
     for (const key of CONTEXT_KEYS) line += this.#member(key, fields[key]);
     line += this.#samplingRate;
     line += this.#member(
-      'xray_trace_id',
-      'xray_trace_id' in fields ? fields.xray_trace_id : traceRoot(this.#env._X_AMZN_TRACE_ID),
+      KEY.XrayTraceId,
+      KEY.XrayTraceId in fields
+        ? fields[KEY.XrayTraceId]
+        : traceRoot(this.#env[ECOSYSTEM_ENV.TraceHeader]),
     );
     for (const key in fields) {
       if (!PLACED_KEYS.has(key)) line += this.#member(key, fields[key]);

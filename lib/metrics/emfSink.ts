@@ -1,11 +1,7 @@
 import { jsonKey, jsonValue } from '../logs/json.js';
 import { type LineOutput, processOutput } from '../logs/output.js';
+import { EMF_MAX_METRICS, EMF_MAX_VALUES } from '../telemetry.js';
 import { chunkMetrics, type MetricsRecord, type MetricsSink, type MetricValues } from './record.js';
-
-/** EMF allows 100 metric definitions per record. */
-export const EMF_MAX_METRICS = 100;
-/** EMF allows 100 values per metric. */
-export const EMF_MAX_VALUES = 100;
 
 /** The directive of one metric-name sequence: `,"CloudWatchMetrics":[…]}` (closing `_aws`), and the units it was built for. */
 interface Directive {

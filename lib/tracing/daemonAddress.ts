@@ -1,5 +1,7 @@
+import { ECOSYSTEM_ENV } from '../telemetry.js';
+
 /** The environment variable Lambda sets to the X-Ray daemon's address. */
-export const DAEMON_ADDRESS_ENV = 'AWS_XRAY_DAEMON_ADDRESS';
+export const DAEMON_ADDRESS_ENV = ECOSYSTEM_ENV.DaemonAddress;
 
 /** One endpoint of the daemon. `host` is bare: no brackets around an IPv6 address. */
 export interface HostPort {

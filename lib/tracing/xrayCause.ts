@@ -1,4 +1,5 @@
 import type { TimedEvent } from '@opentelemetry/sdk-trace-base';
+import { MAX_EXCEPTIONS, MAX_STACK_FRAMES } from '../telemetry.js';
 
 /** One stack frame as X-Ray shows it. */
 export interface XRayStackFrame {
@@ -33,10 +34,9 @@ export const EXCEPTION_EVENT = 'exception';
 const ATTR_EXCEPTION_TYPE = 'exception.type';
 const ATTR_EXCEPTION_MESSAGE = 'exception.message';
 const ATTR_EXCEPTION_STACKTRACE = 'exception.stacktrace';
-/** V8 keeps 10 frames by default; users who raise `Error.stackTraceLimit` still get a bound. */
-export const MAX_STACK_FRAMES = 50;
-/** A span that records exceptions in a loop must not produce an unbounded cause. */
-export const MAX_EXCEPTIONS = 10;
+
+export { MAX_EXCEPTIONS, MAX_STACK_FRAMES } from '../telemetry.js';
+
 /** Longer "at …" lines are cut before parsing: no frame location is this long. */
 const MAX_FRAME_LINE = 2000;
 const FRAME_PREFIX = 'at ';

@@ -1,0 +1,53 @@
+/**
+ * Powertools Logger's standard keys, in the order its lines (and ours) start
+ * with them, so queries written for Powertools keep working.
+ *
+ * @example
+ * `filter ${POWERTOOLS_LOG_KEY.Level} = "ERROR"`;
+ */
+export const POWERTOOLS_LOG_KEY = {
+  Level: 'level',
+  Message: 'message',
+  Timestamp: 'timestamp',
+  Service: 'service',
+  ColdStart: 'cold_start',
+  FunctionArn: 'function_arn',
+  FunctionMemorySize: 'function_memory_size',
+  FunctionName: 'function_name',
+  RequestId: 'function_request_id',
+  SamplingRate: 'sampling_rate',
+  XrayTraceId: 'xray_trace_id',
+} as const;
+
+/** Keys of the per-invocation log record, beyond Powertools' standard keys. */
+export const LOG_KEY = {
+  ModelName: 'model_name',
+  ModelVersion: 'model_version',
+  LatencyMs: 'latency_ms',
+  Stages: 'stages',
+  BatchSize: 'batch_size',
+  Prediction: 'prediction',
+  Confidence: 'confidence',
+  InputHash: 'input_hash',
+  CorrelationId: 'correlation_id',
+  ClientId: 'client_id',
+  Warmup: 'warmup',
+  StartType: 'start_type',
+  PredictionId: 'prediction_id',
+  /** Predictions that abstained or fell back (present when > 0). */
+  Abstentions: 'abstentions',
+  /** `{ field, reason, count }` of inputs that failed validation (present when any did). */
+  InvalidInput: 'invalid_input',
+  Error: 'error',
+} as const;
+
+/** Keys of the line a drift window writes when it closes (`drift: <signals> moved` or `drift: stable`). */
+export const DRIFT_LOG_KEY = {
+  /** The largest PSI of the window's signals. */
+  Score: 'drift_score',
+  WindowSize: 'drift_window_size',
+  /** `{ "<signal>": PSI }`. */
+  Scores: 'drift_scores',
+  /** The signals with PSI ≥ `DRIFT_MOVED_PSI`, most moved first. */
+  Moved: 'drift_moved',
+} as const;
