@@ -3,10 +3,13 @@ import { randomBytes } from 'node:crypto';
 import { accessSync, constants, statSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { RIC_DIR } from './localTools.js';
 
 /** Lambda's managed Node.js runtime that this local environment imitates. */
 export const EXECUTION_ENV = 'AWS_Lambda_nodejs22.x';
+/** The repository's node_modules, standing for the runtime's own (its AWS SDK v3). */
+const RUNTIME_NODE_MODULES = fileURLToPath(new URL('../node_modules', import.meta.url));
 /** Lambda's default memory size (MB). */
 const DEFAULT_MEMORY_MB = 128;
 /** Where Lambda's own X-Ray daemon listens; nothing listens there locally. */
@@ -34,6 +37,13 @@ export interface LambdaFunctionConfig {
   readonly nodeBinary?: string;
   /** When > 1, sets `AWS_LAMBDA_MAX_CONCURRENCY` (ric 4 then runs worker threads). */
   readonly maxConcurrency?: number;
+  /**
+   * Provide the AWS SDK v3 where Lambda's Node.js runtime does
+   * (`/var/runtime/node_modules`, on NODE_PATH): here, the repository's copy.
+   * Off, a function that imports it fails to find it.
+   * @default false
+   */
+  readonly awsSdk?: boolean;
 }
 
 /** How to start one execution environment: what Lambda's `/var/runtime/bootstrap` would exec. */
@@ -89,12 +99,21 @@ function nodeArgs(memoryMb: number, major: number, nodeOptions: string): string[
   return args;
 }
 
-/** NODE_PATH as the bootstrap sets it, with `/opt` moved to `optDir` (left out without one). */
-export function lambdaNodePath(taskRoot: string, runtimeDir: string, optDir?: string): string {
+/**
+ * NODE_PATH as the bootstrap sets it, with `/opt` moved to `optDir` (left out
+ * without one) and `/var/runtime/node_modules` to the repository's with `awsSdk`.
+ */
+function lambdaNodePath(
+  taskRoot: string,
+  runtimeDir: string,
+  optDir: string | undefined,
+  awsSdk: boolean,
+): string {
   const opt = optDir
     ? [join(optDir, 'nodejs/node22/node_modules'), join(optDir, 'nodejs/node_modules')]
     : [];
-  return [...opt, join(runtimeDir, 'node_modules'), runtimeDir, taskRoot].join(':');
+  const runtimeModules = awsSdk ? RUNTIME_NODE_MODULES : join(runtimeDir, 'node_modules');
+  return [...opt, runtimeModules, runtimeDir, taskRoot].join(':');
 }
 
 function logStreamName(): string {
@@ -132,7 +151,12 @@ export function lambdaEnv(
     _AWS_XRAY_DAEMON_ADDRESS: daemon.split(':')[0] ?? daemon,
     _AWS_XRAY_DAEMON_PORT: daemon.split(':')[1] ?? '2000',
     AWS_XRAY_CONTEXT_MISSING: 'LOG_ERROR',
-    NODE_PATH: lambdaNodePath(taskRoot, runtimeDir, config.optDir && resolve(config.optDir)),
+    NODE_PATH: lambdaNodePath(
+      taskRoot,
+      runtimeDir,
+      config.optDir && resolve(config.optDir),
+      config.awsSdk ?? false,
+    ),
     TZ: ':UTC',
     LANG: 'en_US.UTF-8',
     // Lambda's PATH, with the directory of the chosen node first so wrappers find it.

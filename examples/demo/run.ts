@@ -7,10 +7,10 @@
  */
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join, relative } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { buildLayer, LAYER_ZIP } from '../../layer/build.js';
 import { DIMENSION } from '../../lib/telemetry.js';
-import { emfRecords, logRecords } from '../../test/support/emf.js';
-import { repoRoot } from '../../test/support/paths.js';
+import { emfRecords, logRecords } from '../../local-lambda/outputRecords.js';
 import { FRAUD } from '../fraud-detection/cdk/stack.js';
 import { evaluateAlarms } from './alarms.js';
 import { MetricStore } from './preview/metricStore.js';
@@ -23,7 +23,7 @@ import { runTraffic, type TrafficResult } from './traffic.js';
 import { waterfall } from './waterfall.js';
 import { FUNCTION_NAME, startWorld, type World } from './world.js';
 
-const OUT_DIR = join(repoRoot, 'dist', 'demo');
+const OUT_DIR = fileURLToPath(new URL('../../dist/demo/', import.meta.url));
 const say = (line: string) => process.stdout.write(`${line}\n`);
 const kb = (bytes: number) => `${(bytes / 1024).toFixed(1)} KB`;
 

@@ -224,6 +224,8 @@ export async function runTraffic(world: World): Promise<TrafficResult> {
           timeoutMs: 10_000,
           xrayDaemonAddress: world.daemon.address,
           env: world.env,
+          // As Lambda's Node runtime does: the model's weights come from S3.
+          awsSdk: true,
         });
         envs.set(step.env, fn);
         if (fn.initError)
@@ -259,6 +261,7 @@ export async function runTraffic(world: World): Promise<TrafficResult> {
       timeoutMs: 10_000,
       xrayDaemonAddress: world.daemon.address,
       env: world.outcomes.env,
+      awsSdk: true,
     });
     envs.set('outcomes', outcomesFn);
     if (outcomesFn.initError)

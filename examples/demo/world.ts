@@ -5,20 +5,19 @@
  * is installed, and the X-Ray daemon stand-in that receives the segments.
  */
 import { readFileSync, rmSync } from 'node:fs';
-import { dirname, join } from 'node:path';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { CreateBucketCommand, PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
-import { lambdaNodePath, ricEntry } from '../../local-lambda/lambdaBootstrap.js';
 import { unzipLayer } from '../../local-lambda/layer.js';
 import { ensureRic } from '../../local-lambda/localTools.js';
 import { hasMotoServer, type Moto, motoEnv, startMoto } from '../../local-lambda/moto.js';
 import { startXRayDaemon, type XRayDaemon } from '../../local-lambda/xrayDaemon.js';
-import { repoRoot } from '../../test/support/paths.js';
 
 /** The name the local function runs under (CloudFormation would generate one). */
 export const FUNCTION_NAME = 'fraud-detection';
 /** The example's ground-truth consumer. */
 export const OUTCOMES_FUNCTION_NAME = 'fraud-detection-outcomes';
-const EXAMPLE = join(repoRoot, 'examples', 'fraud-detection');
+const EXAMPLE = fileURLToPath(new URL('../fraud-detection/', import.meta.url));
 const WEIGHTS_KEY = 'fraud-detector/1.0.0/weights.json';
 const BUCKET = 'demo-models';
 
@@ -88,7 +87,6 @@ async function startLocalAws(note: (line: string) => void): Promise<Moto | undef
 export async function startWorld(code: FunctionCode, note: (line: string) => void): Promise<World> {
   // Before anything starts, as nothing runs without it: installed on first use (a fresh clone has none).
   ensureRic(note);
-  const runtimeDir = dirname(ricEntry());
   const optDir = unzipLayer();
   const { taskRoot } = code;
   let moto: Moto | undefined;
@@ -102,18 +100,14 @@ export async function startWorld(code: FunctionCode, note: (line: string) => voi
     rmSync(optDir, { recursive: true, force: true });
     throw error;
   }
-  // The AWS SDK v3 that Lambda's Node runtime provides in /var/runtime/node_modules: here, the repository's copy.
-  const nodePath = (root: string) =>
-    `${lambdaNodePath(root, runtimeDir, optDir)}:${join(repoRoot, 'node_modules')}`;
   const env: Record<string, string> = {
     ...code.env,
-    NODE_PATH: nodePath(taskRoot),
     ...(moto ? { ...motoEnv(moto.endpoint), MODEL_BUCKET: BUCKET, MODEL_KEY: WEIGHTS_KEY } : {}),
   };
   const outcomes = {
     taskRoot: code.outcomes.taskRoot,
     handler: code.outcomes.handler,
-    env: { ...code.outcomes.env, NODE_PATH: nodePath(code.outcomes.taskRoot) },
+    env: { ...code.outcomes.env },
   };
   return {
     optDir,

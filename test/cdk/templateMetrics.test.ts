@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { DEFAULT_NAMESPACE, DIMENSION_SET } from '../../lib/telemetry.js';
-import type { EmfRecord } from '../support/emf.js';
+import type { EmfRecord } from '../../local-lambda/outputRecords.js';
 import {
   emfMetrics,
   metricKey,

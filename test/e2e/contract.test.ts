@@ -7,17 +7,15 @@
  * alarms and evaluates none, so a deploy there would prove nothing.)
  */
 import { type AddressInfo, createServer, type Socket } from 'node:net';
-import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { synthesizeExample } from '../../examples/demo/synth.js';
 import { generate } from '../../examples/fraud-detection/data.js';
 import { DEFAULT_NAMESPACE } from '../../lib/telemetry.js';
-import { lambdaNodePath, ricEntry } from '../../local-lambda/lambdaBootstrap.js';
 import { taskRootFrom, unzipLayer } from '../../local-lambda/layer.js';
 import { startLocalLambda } from '../../local-lambda/localLambda.js';
-import { type EmfRecord, emfRecords, validateEmf } from '../support/emf.js';
-import { repoRoot } from '../support/paths.js';
+import { type EmfRecord, emfRecords } from '../../local-lambda/outputRecords.js';
+import { validateEmf } from '../support/emf.js';
 import { emfMetrics, templateMetrics, unemittedMetrics } from '../support/templateMetrics.js';
 
 /** A TCP server that accepts connections and never answers. */
@@ -53,6 +51,7 @@ describe('the example stack against what its function emits', () => {
       timeoutMs?: number;
       taskRoot?: string;
       handler?: string;
+      awsSdk?: boolean;
     },
     events: unknown[],
   ) {
@@ -63,6 +62,7 @@ describe('the example stack against what its function emits', () => {
       functionName: example.functionName,
       timeoutMs: options.timeoutMs ?? 10_000,
       env: { ...example.env, ...options.env },
+      awsSdk: options.awsSdk ?? false,
     });
     try {
       expect(fn.initError).toBeUndefined();
@@ -103,13 +103,12 @@ describe('the example stack against what its function emits', () => {
     const late = await run(
       {
         timeoutMs: 1500,
+        awsSdk: true,
         env: {
           MODEL_BUCKET: 'models',
           AWS_ENDPOINT_URL: hanging.endpoint,
           AWS_ACCESS_KEY_ID: 'testing',
           AWS_SECRET_ACCESS_KEY: 'testing',
-          // The AWS SDK the Lambda runtime provides: here the repository's copy.
-          NODE_PATH: `${lambdaNodePath(example.taskRoot, dirname(ricEntry()), optDir)}:${join(repoRoot, 'node_modules')}`,
         },
       },
       [api(txs[0])],

@@ -13,12 +13,13 @@ import { generate } from '../../examples/fraud-detection/data.js';
 import { driftMetricName, METRIC } from '../../lib/telemetry.js';
 import { unzipLayer } from '../../local-lambda/layer.js';
 import { type LocalLambda, startLocalLambda } from '../../local-lambda/localLambda.js';
+import { type EmfRecord, emfRecords, logRecords } from '../../local-lambda/outputRecords.js';
 import {
   startXRayDaemon,
   type XRayDaemon,
   type XRayDocument,
 } from '../../local-lambda/xrayDaemon.js';
-import { type EmfRecord, emfRecords, logRecords, validateEmf } from '../support/emf.js';
+import { validateEmf } from '../support/emf.js';
 
 /** The usual PSI reading: above 0.25 is a major shift (the example's drift alarm threshold). */
 const MAJOR = 0.25;

@@ -10,10 +10,11 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { taskRootFrom, unzipLayer, wrapperPath } from '../../local-lambda/layer.js';
 import { type LocalLambda, startLocalLambda } from '../../local-lambda/localLambda.js';
 import { type Moto, motoEnv, startMoto } from '../../local-lambda/moto.js';
+import { emfRecords, logRecords } from '../../local-lambda/outputRecords.js';
 import { newTraceHeader } from '../../local-lambda/runtimeApi.js';
 import { lambdaNodeRuntimes } from '../../local-lambda/runtimes.js';
 import { startXRayDaemon, type XRayDaemon } from '../../local-lambda/xrayDaemon.js';
-import { emfRecords, logRecords, validateEmf } from '../support/emf.js';
+import { validateEmf } from '../support/emf.js';
 import { validateSegmentDocument } from '../support/xraySchema.js';
 
 type Doc = Record<string, unknown> & { subsegments?: Doc[] };

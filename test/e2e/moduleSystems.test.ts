@@ -14,6 +14,7 @@ import { transformSync } from 'esbuild';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { unzipLayer, wrapperPath } from '../../local-lambda/layer.js';
 import { startLocalLambda } from '../../local-lambda/localLambda.js';
+import { emfRecords } from '../../local-lambda/outputRecords.js';
 import { newTraceHeader } from '../../local-lambda/runtimeApi.js';
 import { lambdaNodeRuntimes } from '../../local-lambda/runtimes.js';
 import {
@@ -21,7 +22,6 @@ import {
   type XRayDaemon,
   type XRayDocument,
 } from '../../local-lambda/xrayDaemon.js';
-import { emfRecords } from '../support/emf.js';
 import { snippet } from '../support/snippets.js';
 
 type Doc = Record<string, unknown> & { subsegments?: Doc[] };

@@ -14,8 +14,9 @@ import { RECIPE, trainModel } from '../../examples/fraud-detection/train.js';
 import { validate } from '../../examples/fraud-detection/validate.js';
 import { parseBaseline } from '../../lib/drift/parse.js';
 import { inputHash } from '../../lib/payload.js';
+import { emfRecords, logRecords } from '../../local-lambda/outputRecords.js';
 import { captureOutput } from '../support/captureOutput.js';
-import { emfRecords, logRecords, validateEmf } from '../support/emf.js';
+import { validateEmf } from '../support/emf.js';
 import { lambdaContexts, traceHeader, useLambdaEnvironment } from '../support/lambdaContext.js';
 import { collectUdp, type UdpCollector } from '../support/udpCollector.js';
 

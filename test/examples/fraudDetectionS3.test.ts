@@ -8,8 +8,8 @@ import { CreateBucketCommand, PutObjectCommand, S3Client } from '@aws-sdk/client
 import type { APIGatewayProxyResult, Context } from 'aws-lambda';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { hasMotoServer, type Moto, motoEnv, startMoto } from '../../local-lambda/moto.js';
+import { emfRecords } from '../../local-lambda/outputRecords.js';
 import { captureOutput } from '../support/captureOutput.js';
-import { emfRecords } from '../support/emf.js';
 
 // See fraudDetection.test.ts: run the library's sources, not dist/.
 vi.mock('observed-inference', () => import('../../lib/index.js'));

@@ -7,8 +7,9 @@
 import type { SQSBatchResponse, SQSEvent } from 'aws-lambda';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { parseResolution } from '../../examples/fraud-detection/outcomes.js';
+import { emfRecords } from '../../local-lambda/outputRecords.js';
 import { captureOutput } from '../support/captureOutput.js';
-import { emfRecords, validateEmf } from '../support/emf.js';
+import { validateEmf } from '../support/emf.js';
 
 // The handler imports the package by name; the tests run the sources.
 vi.mock('observed-inference', () => import('../../lib/index.js'));

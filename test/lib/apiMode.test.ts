@@ -17,8 +17,8 @@ import {
 import { BatchGetTracesCommand, XRayClient } from '@aws-sdk/client-xray';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { hasMotoServer, type Moto, motoEnv, startMoto } from '../../local-lambda/moto.js';
+import { logRecords } from '../../local-lambda/outputRecords.js';
 import { captureOutput } from '../support/captureOutput.js';
-import { logRecords } from '../support/emf.js';
 import { repoRoot } from '../support/paths.js';
 import { validateSegmentDocument } from '../support/xraySchema.js';
 

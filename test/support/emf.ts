@@ -1,19 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { Ajv } from 'ajv';
+import type { EmfRecord } from '../../local-lambda/outputRecords.js';
 import { schemaPath } from './paths.js';
-
-/** One parsed EMF record. */
-export interface EmfRecord {
-  _aws: {
-    Timestamp: number;
-    CloudWatchMetrics: Array<{
-      Namespace: string;
-      Dimensions: string[][];
-      Metrics: Array<{ Name: string; Unit?: string }>;
-    }>;
-  };
-  [key: string]: unknown;
-}
 
 const schema = JSON.parse(readFileSync(schemaPath('emf', 'emf-schema.json'), 'utf8')) as object;
 const validateSchema = new Ajv({ strict: false, allErrors: true }).compile(schema);
@@ -50,46 +38,4 @@ export function validateEmf(record: unknown, now = Date.now()): string[] {
     }
   }
   return errors;
-}
-
-/** Lines of output that are EMF records. */
-export function emfRecords(lines: readonly string[]): EmfRecord[] {
-  const out: EmfRecord[] = [];
-  for (const line of lines) {
-    if (!line.includes('"_aws"')) continue;
-    try {
-      const parsed = JSON.parse(line.slice(line.indexOf('{'))) as EmfRecord;
-      if (parsed._aws) out.push(parsed);
-    } catch {
-      // not JSON
-    }
-  }
-  return out;
-}
-
-/** All values of `name` across records (arrays flattened). */
-export function metricValues(records: readonly EmfRecord[], name: string): number[] {
-  const values: number[] = [];
-  for (const r of records) {
-    const v = r[name];
-    if (typeof v === 'number') values.push(v);
-    else if (Array.isArray(v)) values.push(...(v as number[]));
-  }
-  return values;
-}
-
-/** JSON log lines (not EMF) of the output. */
-export function logRecords(lines: readonly string[]): Array<Record<string, unknown>> {
-  const out: Array<Record<string, unknown>> = [];
-  for (const line of lines) {
-    const start = line.indexOf('{');
-    if (start < 0 || line.includes('"_aws"')) continue;
-    try {
-      const parsed = JSON.parse(line.slice(start)) as Record<string, unknown>;
-      if (typeof parsed.level === 'string') out.push(parsed);
-    } catch {
-      // not JSON
-    }
-  }
-  return out;
 }

@@ -5,7 +5,7 @@
  * A metric is identified by its exact dimension set: one dimension too many
  * or too few and CloudWatch shows nothing.
  */
-import type { EmfRecord } from './emf.js';
+import type { EmfRecord } from '../../local-lambda/outputRecords.js';
 
 /** One metric as an alarm or a dashboard widget names it. */
 export interface MetricRef {

@@ -24,7 +24,7 @@ export interface Datapoint {
   readonly value: number;
 }
 
-/** What a parsed EMF line looks like to the store (see `test/support/emf.ts`). */
+/** What a parsed EMF line looks like to the store (see `local-lambda/outputRecords.ts`). */
 export interface EmfLike {
   readonly _aws?: {
     readonly Timestamp?: unknown;

@@ -4,7 +4,7 @@
  */
 import type { Context } from 'aws-lambda';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { emfRecords, logRecords } from '../../support/emf.js';
+import { emfRecords, logRecords } from '../../../local-lambda/outputRecords.js';
 import { collectUdp, type UdpCollector } from '../../support/udpCollector.js';
 
 let udp: UdpCollector;

@@ -2,7 +2,8 @@ import { describe, expect, it } from 'vitest';
 import type { LineOutput } from '../../../lib/logs/output.js';
 import { EmfSink } from '../../../lib/metrics/emfSink.js';
 import type { MetricsRecord, MetricValues } from '../../../lib/metrics/record.js';
-import { emfRecords, metricValues, validateEmf } from '../../support/emf.js';
+import { emfRecords, metricValues } from '../../../local-lambda/outputRecords.js';
+import { validateEmf } from '../../support/emf.js';
 
 function collect(): LineOutput & { lines: string[] } {
   const lines: string[] = [];
