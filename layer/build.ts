@@ -56,27 +56,39 @@ const coreAsExternal: Plugin = {
 };
 
 /**
+ * The esbuild options of the layer's two bundles, written into `packageDir`.
  * One runtime, two doors. The runtime is one CommonJS bundle (`index.cjs`):
  * Lambda starts nodejs20.x/22.x with `--no-experimental-require-module`, so a
  * CommonJS handler's `require('observed-inference')` can only load CommonJS.
- * `index.mjs` re-exports it for `import`, and the zero-code entry (an ES
- * module: it awaits the user's handler at init) goes through that door too,
- * so a process holds one copy whichever way the handler reaches it.
+ * `index.mjs` (written after, see {@link esmFacade}) re-exports it for
+ * `import`, and the zero-code entry (an ES module: it awaits the user's
+ * handler at init) goes through that door too, so a process holds one copy
+ * whichever way the handler reaches it. bench/profile.ts builds the same
+ * bundles unminified.
+ *
+ * @example
+ * for (const options of layerBundles(dir)) await build({ ...options, minify: false });
  */
+export function layerBundles(packageDir: string): BuildOptions[] {
+  return [
+    {
+      ...COMMON,
+      entryPoints: ['lib/index.ts'],
+      outfile: join(packageDir, 'index.cjs'),
+      format: 'cjs',
+    },
+    {
+      ...COMMON,
+      entryPoints: ['layer/zeroCode.ts'],
+      outfile: join(packageDir, 'zero-code.mjs'),
+      format: 'esm',
+      plugins: [coreAsExternal],
+    },
+  ];
+}
+
 async function bundle(): Promise<void> {
-  await build({
-    ...COMMON,
-    entryPoints: ['lib/index.ts'],
-    outfile: join(PACKAGE_DIR, 'index.cjs'),
-    format: 'cjs',
-  });
-  await build({
-    ...COMMON,
-    entryPoints: ['layer/zeroCode.ts'],
-    outfile: join(PACKAGE_DIR, 'zero-code.mjs'),
-    format: 'esm',
-    plugins: [coreAsExternal],
-  });
+  for (const options of layerBundles(PACKAGE_DIR)) await build(options);
   writeFileSync(join(PACKAGE_DIR, 'index.mjs'), esmFacade(join(PACKAGE_DIR, 'index.cjs')));
   checkDependencies();
   const { version } = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8')) as {

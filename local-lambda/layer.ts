@@ -5,11 +5,17 @@ import { unzipSync } from 'fflate';
 import { LAYER_ZIP, WRAPPER_NAME } from '../layer/build.js';
 
 /**
- * Unzip dist/layer.zip into a fresh `/opt`-like directory, as Lambda extracts
- * a layer (keeping the wrapper executable). Returns the directory.
+ * Unzip a layer (dist/layer.zip by default) into an `/opt`-like directory, a
+ * fresh one unless given, as Lambda extracts a layer (keeping the wrapper
+ * executable). Returns the directory.
+ *
+ * @example
+ * const optDir = unzipLayer();
  */
-export function unzipLayer(zipPath = LAYER_ZIP): string {
-  const optDir = mkdtempSync(join(tmpdir(), 'oi-opt-'));
+export function unzipLayer(
+  zipPath = LAYER_ZIP,
+  optDir = mkdtempSync(join(tmpdir(), 'oi-opt-')),
+): string {
   const files = unzipSync(readFileSync(zipPath));
   for (const [name, data] of Object.entries(files)) {
     if (name.endsWith('/')) continue;

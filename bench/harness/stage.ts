@@ -5,16 +5,14 @@ import {
   existsSync,
   mkdirSync,
   mkdtempSync,
-  readFileSync,
   statSync,
   symlinkSync,
-  writeFileSync,
 } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { dirname, extname, join } from 'node:path';
+import { extname, join } from 'node:path';
 import { build } from 'esbuild';
-import { unzipSync } from 'fflate';
-import { buildLayer, LAYER_ZIP, WRAPPER_NAME } from '../../layer/build.js';
+import { buildLayer, LAYER_ZIP } from '../../layer/build.js';
+import { unzipLayer } from '../../local-lambda/layer.js';
 import type { Contender, Layer } from './contenders.js';
 import { benchDir } from './paths.js';
 import type { Resolution } from './spawnRun.js';
@@ -46,18 +44,6 @@ export function ensureInstalled(projectDir: string): void {
   execFileSync('npm', ['ci', '--no-audit', '--no-fund', '--prefix', projectDir], {
     stdio: 'inherit',
   });
-}
-
-function unzipInto(zip: string, dir: string): void {
-  const files = unzipSync(readFileSync(zip));
-  for (const [name, data] of Object.entries(files)) {
-    if (name.endsWith('/')) continue;
-    const path = join(dir, name);
-    mkdirSync(dirname(path), { recursive: true });
-    writeFileSync(path, data);
-  }
-  // Lambda keeps the zip's permission bits; fflate does not hand them back.
-  chmodSync(join(dir, WRAPPER_NAME), 0o755);
 }
 
 function copyInto(files: readonly string[], from: string, to: string): void {
@@ -125,7 +111,7 @@ export async function stage(
     otel: opt('otel'),
     adot: adotInstalled ? opt('adot') : undefined,
   };
-  unzipInto(ourZip, opt('ours'));
+  unzipLayer(ourZip, opt('ours'));
   linkModules(opt('packages'), join(benchDir, 'node_modules'));
 
   const otelSource = join(benchDir, 'layers', 'otel');
