@@ -1,19 +1,13 @@
 import { type ChildProcess, spawn } from 'node:child_process';
 import { setTimeout as sleep } from 'node:timers/promises';
+import type { FunctionError, InitError, InvokeOptions, InvokeResult } from './invocation.js';
 import { bootstrapPlan, type LambdaFunctionConfig, wrapperProblem } from './lambdaBootstrap.js';
 import { type OutputMark, type OutputStream, ProcessOutput } from './processOutput.js';
-import {
-  type FunctionError,
-  type InitError,
-  type InvokeOptions,
-  type InvokeResult,
-  type RuntimeApi,
-  startRuntimeApi,
-} from './runtimeApi.js';
+import { type RuntimeApi, startRuntimeApi } from './runtimeApi.js';
 
+export type { FunctionError, InitError, InvokeOptions, InvokeResult } from './invocation.js';
 export type { LambdaFunctionConfig } from './lambdaBootstrap.js';
 export type { OutputMark, OutputStream } from './processOutput.js';
-export type { FunctionError, InitError, InvokeOptions, InvokeResult } from './runtimeApi.js';
 
 /** Lambda's limit on the init phase. */
 const DEFAULT_INIT_TIMEOUT_MS = 10_000;

@@ -1,55 +1,18 @@
 import { randomBytes, randomUUID } from 'node:crypto';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import type {
+  FunctionError,
+  InitError,
+  InitOutcome,
+  InvokeOptions,
+  InvokeResult,
+} from './invocation.js';
 
 const PREFIX = '/2018-06-01/runtime';
 const RESULT_ROUTE = /^\/2018-06-01\/runtime\/invocation\/([^/]+)\/(response|error)$/;
 /** Lambda's default function timeout. */
 const DEFAULT_TIMEOUT_MS = 3_000;
-
-/** An error as the runtime reports it (`formatError` in aws-lambda-ric). */
-export interface FunctionError {
-  readonly errorType: string;
-  readonly errorMessage: string;
-  readonly trace?: readonly string[];
-}
-
-/** An init error: the body of `POST /runtime/init/error` plus its error-type header. */
-export interface InitError extends FunctionError {
-  /** The `Lambda-Runtime-Function-Error-Type` header, when the runtime sent one. */
-  readonly functionErrorType?: string;
-}
-
-/** How init ended: the runtime asked for its first event, or it posted an init error. */
-export type InitOutcome = { readonly ok: true } | { readonly ok: false; readonly error: InitError };
-
-/** Per-invocation inputs that Lambda passes as headers of `/invocation/next`. */
-export interface InvokeOptions {
-  /** `Lambda-Runtime-Trace-Id`; generated (sampled) when absent. */
-  readonly traceHeader?: string;
-  /** Overrides the server's timeout for this invocation. */
-  readonly timeoutMs?: number;
-  /** Sent JSON-encoded as `Lambda-Runtime-Client-Context`. */
-  readonly clientContext?: unknown;
-  /** Sent JSON-encoded as `Lambda-Runtime-Cognito-Identity`. */
-  readonly cognitoIdentity?: unknown;
-}
-
-/** What a caller of `Invoke` would learn, plus what only the platform sees. */
-export interface InvokeResult {
-  readonly requestId: string;
-  readonly traceHeader: string;
-  /** The parsed JSON response (raw text when it is not JSON, e.g. a streamed body). */
-  readonly result?: unknown;
-  readonly error?: FunctionError;
-  /** `Lambda-Runtime-Function-Error-Type` of the error post, when sent (ric 4 sends none). */
-  readonly functionErrorType?: string;
-  /** `Lambda-Runtime-Function-XRay-Error-Cause`, parsed, when the runtime sent one. */
-  readonly xrayErrorCause?: unknown;
-  readonly timedOut: boolean;
-  /** From handing the event to the runtime until its answer, like Lambda's Duration. */
-  readonly durationMs: number;
-}
 
 /** Options of {@link startRuntimeApi}. */
 export interface RuntimeApiOptions {
