@@ -5,7 +5,6 @@
  * serves them from the first copy of observed-inference loaded in the
  * process, so every copy shares one state (see `index.ts`).
  */
-export { addMetadata, addMetric, annotate, flush } from './custom.js';
 export {
   ConfigError,
   HandlerLoadError,
@@ -16,4 +15,6 @@ export { rejectInput } from './invalidInput.js';
 export { loadModel } from './loadModel.js';
 export { observe } from './observe.js';
 export { recordOutcome } from './outcomes.js';
+export { flush } from './sinks.js';
 export { stage } from './stage.js';
+export { addMetadata, addMetric, annotate } from './userFields.js';

@@ -9,6 +9,7 @@ export class Containment {
   #pending = 0;
   #total = 0;
   readonly #reported = new Set<string>();
+  readonly #warned = new Set<string>();
   readonly #write: (line: string) => void;
 
   constructor(write: (line: string) => void = defaultWrite) {
@@ -43,6 +44,13 @@ export class Containment {
     } catch {
       // stderr itself is gone: nothing left to tell.
     }
+  }
+
+  /** {@link warn} the first time `key` is seen; later calls with it write nothing. */
+  warnOnce(key: string, message: string): void {
+    if (this.#warned.has(key)) return;
+    this.#warned.add(key);
+    this.warn(message);
   }
 
   /** Failures since the last call, for the next record's `TelemetryErrors`. */

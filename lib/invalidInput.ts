@@ -1,4 +1,5 @@
-import { currentInvocation, type Invocation } from './invocation.js';
+import type { Invocation } from './invocation.js';
+import { invocationFor } from './userFields.js';
 
 /**
  * Why an input was rejected: the field (a path such as `transactions[3].hour`
@@ -32,8 +33,8 @@ export function recordInvalidInput(invocation: Invocation, rejection: InputRejec
 
 /** Public; documented where `index.ts` exports it. */
 export function rejectInput(rejection: InputRejection): boolean {
-  const invocation = currentInvocation();
-  if (!invocation || invocation.finished || typeof rejection?.field !== 'string') return false;
+  const invocation = invocationFor('rejectInput');
+  if (!invocation || typeof rejection?.field !== 'string') return false;
   recordInvalidInput(invocation, rejection);
   return true;
 }

@@ -3,26 +3,54 @@ import {
   createContextKey,
   type Context as OtelContext,
   type Span,
+  trace,
 } from '@opentelemetry/api';
-import type { Facts } from './ending.js';
+import type { Context } from 'aws-lambda';
 import type { StartInfo } from './lifecycle.js';
 import { addValue, type MetricValues } from './metrics/record.js';
+import type { PredictionSummary } from './predictions.js';
+import type { Sinks } from './sinks.js';
+import { STATUS, type Status } from './status.js';
 import type { MetricUnit } from './telemetry.js';
 
 /** X-Ray annotation values. */
 export type AnnotationValue = string | number | boolean;
 
+const INVOCATION = createContextKey('observed-inference invocation');
+
 /**
- * The state of one invocation. It lives in the OpenTelemetry context (async
- * local storage), never in module globals, so overlapping invocations in one
- * process never mix their telemetry.
+ * The one record of one invocation, built once by the wrapper and read by
+ * every writer (span, metrics, log). It lives in the OpenTelemetry context
+ * (async local storage), never in module globals, so overlapping invocations
+ * in one process never mix their telemetry; helpers (`stage()`, `annotate()`,
+ * …) find it there, and through it the sinks of the observe() that began it.
+ *
+ * Its fields come in three groups: what is known at the start, what the
+ * handler's helpers add while it runs, and how it ended, set once by the end.
+ * All are declared here, so every record has the same shape.
  */
 export class Invocation {
+  // Known at the start.
+  readonly sinks: Sinks;
+  readonly event: unknown;
+  readonly lambda: Context;
   /** `performance.now()` at wrapper start. */
   readonly startPerf: number;
-  readonly span: Span;
   readonly start: StartInfo;
   readonly warmup: boolean;
+  readonly span: Span;
+  /** The context the handler runs in: the invocation span, and this record. */
+  readonly context: OtelContext;
+  /** The invocation's predictions are `<id>` (single) or `<id>#<index>` (batch). */
+  readonly predictionId: string;
+  /** The model input, hashed into `inputHash`. */
+  input: unknown = undefined;
+  inputHash: string | undefined = undefined;
+  clientId: string | undefined = undefined;
+  correlationId: string | undefined = undefined;
+  timer: NodeJS.Timeout | undefined = undefined;
+
+  // Added while the handler runs.
   readonly metrics = new Map<string, MetricValues>();
   /** Summed duration per stage name, for the log's `stages`. */
   readonly stages: Record<string, number> = {};
@@ -31,21 +59,41 @@ export class Invocation {
   /** User metadata (span attributes, also log fields). */
   readonly metadata: Record<string, unknown> = {};
   /** The first input of this invocation that failed validation, and how many did. */
-  invalidInput: { readonly field: string; readonly reason: string; count: number } | undefined;
-  /** Set once telemetry was written (at the end, or early by the timeout). */
-  finished = false;
-  /**
-   * What begin() gathered for the end (event, context, input, ids); a field
-   * rather than a WeakMap entry, which costs about a µs per invocation in
-   * ephemeron bookkeeping and GC.
-   */
-  facts: Facts | undefined = undefined;
+  invalidInput: { readonly field: string; readonly reason: string; count: number } | undefined =
+    undefined;
 
-  constructor(startPerf: number, span: Span, start: StartInfo, warmup: boolean) {
+  // How it ended: set once, when telemetry is written (at the end, or early by the timeout).
+  finished = false;
+  status: Status = STATUS.Ok;
+  /** What the handler returned. */
+  result: unknown = undefined;
+  /** What it threw, or the `InvocationTimeoutError` of a timeout. */
+  error: unknown = undefined;
+  latencyMs = 0;
+  /** The predictions read from the result; undefined when there were none to read. */
+  summary: PredictionSummary | undefined = undefined;
+  /** Undefined for warmup pings. */
+  batch: number | undefined = undefined;
+
+  constructor(
+    sinks: Sinks,
+    event: unknown,
+    lambda: Context,
+    startPerf: number,
+    start: StartInfo,
+    warmup: boolean,
+    span: Span,
+    parent: OtelContext,
+  ) {
+    this.sinks = sinks;
+    this.event = event;
+    this.lambda = lambda;
     this.startPerf = startPerf;
-    this.span = span;
     this.start = start;
     this.warmup = warmup;
+    this.span = span;
+    this.context = trace.setSpan(parent, span).setValue(INVOCATION, this);
+    this.predictionId = lambda.awsRequestId ?? crypto.randomUUID();
   }
 
   addMetric(name: string, unit: MetricUnit, value: number): void {
@@ -57,14 +105,12 @@ export class Invocation {
   }
 }
 
-const INVOCATION = createContextKey('observed-inference invocation');
-
-/** The invocation the caller runs in, if any. */
+/**
+ * The invocation the caller runs in, while its record is still open: undefined
+ * outside any observed invocation, and once the record was written (after a
+ * timeout the handler may still run).
+ */
 export function currentInvocation(): Invocation | undefined {
-  return context.active().getValue(INVOCATION) as Invocation | undefined;
-}
-
-/** A context carrying `invocation`. */
-export function withInvocation(ctx: OtelContext, invocation: Invocation): OtelContext {
-  return ctx.setValue(INVOCATION, invocation);
+  const invocation = context.active().getValue(INVOCATION) as Invocation | undefined;
+  return invocation?.finished === false ? invocation : undefined;
 }

@@ -7,21 +7,19 @@ import {
   trace,
 } from '@opentelemetry/api';
 import { epochMs, roundMs } from './clock.js';
+import { environmentConfig, environmentLog } from './environment.js';
 import { asException, describeError } from './errors.js';
 import { currentInvocation, type Invocation } from './invocation.js';
 import { lifecycle, type ModelLoadRecord } from './lifecycle.js';
-import { activeTracing, internalLog } from './runtime.js';
 import { ATTR, METRIC, METRIC_UNIT, SPAN } from './telemetry.js';
 import type { ModelSpec } from './types.js';
 
 const loaded = new Map<string, Promise<unknown>>();
 
+/** The version defaults to the environment's (`OBSERVED_MODEL_VERSION`, else `$LATEST`). */
 function normalise(model: string | ModelSpec): Required<ModelSpec> {
   const spec = typeof model === 'string' ? { name: model } : model;
-  return {
-    name: spec.name,
-    version: spec.version ?? process.env.OBSERVED_MODEL_VERSION ?? '$LATEST',
-  };
+  return { name: spec.name, version: spec.version ?? environmentConfig().model.version };
 }
 
 /** Public; documented where `index.ts` exports it. */
@@ -38,20 +36,17 @@ export function loadModel<T>(model: string | ModelSpec, loader: () => T | Promis
 
 async function runLoad<T>(model: Required<ModelSpec>, loader: () => T | Promise<T>): Promise<T> {
   const loadNumber = lifecycle.countLoad(model);
+  const invocation = currentInvocation();
   if (loadNumber > 1) {
-    internalLog().write(
+    (invocation?.sinks.log ?? environmentLog()).write(
       'warn',
       `model ${model.name} loaded ${loadNumber} times in this environment`,
-      {
-        model_name: model.name,
-        model_version: model.version,
-        load_number: loadNumber,
-      },
+      { model_name: model.name, model_version: model.version, load_number: loadNumber },
     );
   }
-  const invocation = currentInvocation();
-  if (invocation && !invocation.finished)
-    return loadInInvocation(invocation, model, loadNumber, loader);
+  if (invocation) return loadInInvocation(invocation, model, loadNumber, loader);
+  // Outside any invocation (at init, in the background): timed, and reported by the
+  // invocation that is running when it ends (the first one, for a load init began), else the next.
   const startMs = epochMs();
   const finish = (error?: unknown) => {
     const record: ModelLoadRecord = { model, startMs, endMs: epochMs(), loadNumber, error };
@@ -81,9 +76,9 @@ function startLoadSpan(
   return span;
 }
 
-function failSpan(span: Span | undefined, error: unknown): void {
-  span?.recordException(asException(error));
-  span?.setStatus({ code: SpanStatusCode.ERROR, message: describeError(error).message });
+function failSpan(span: Span, error: unknown): void {
+  span.recordException(asException(error));
+  span.setStatus({ code: SpanStatusCode.ERROR, message: describeError(error).message });
 }
 
 function countLoad(invocation: Invocation, ms: number): void {
@@ -91,13 +86,19 @@ function countLoad(invocation: Invocation, ms: number): void {
   invocation.addMetric(METRIC.ModelLoads, METRIC_UNIT.ModelLoads, 1);
 }
 
-/** A load that ran outside any invocation, reported by `invocation`: a span with its real times, and metrics. */
+/**
+ * A load that ran outside any invocation, reported by `invocation`: a span
+ * under `parent` with the load's real times, and metrics on its record.
+ *
+ * @example
+ * for (const load of lifecycle.takePendingLoads()) recordLoad(invocation, load, invocation.context);
+ */
 export function recordLoad(
-  tracer: Tracer,
   invocation: Invocation,
   load: ModelLoadRecord,
   parent: OtelContext,
 ): void {
+  const tracer = invocation.sinks.tracer;
   const span = startLoadSpan(tracer, load.model, load.loadNumber, parent, load.startMs);
   if (load.error !== undefined) failSpan(span, load.error);
   span.end(load.endMs);
@@ -111,16 +112,16 @@ async function loadInInvocation<T>(
   loadNumber: number,
   loader: () => T | Promise<T>,
 ): Promise<T> {
-  const tracer = activeTracing()?.tracer;
-  const span = tracer && startLoadSpan(tracer, model, loadNumber, context.active());
+  const span = startLoadSpan(invocation.sinks.tracer, model, loadNumber, context.active());
   const start = performance.now();
   try {
-    return await (span ? context.with(trace.setSpan(context.active(), span), loader) : loader());
+    return await context.with(trace.setSpan(context.active(), span), loader);
   } catch (error) {
     failSpan(span, error);
     throw error;
   } finally {
-    span?.end();
-    countLoad(invocation, performance.now() - start);
+    span.end();
+    // A load that outlives its invocation's record (a timeout) is not added to a record already written.
+    if (!invocation.finished) countLoad(invocation, performance.now() - start);
   }
 }

@@ -1,7 +1,8 @@
 import type { Context } from 'aws-lambda';
 import { resolveConfig } from './config.js';
 import { Observation } from './observation.js';
-import { createRuntime, type Runtime } from './runtime.js';
+import { createSinks, type Sinks } from './sinks.js';
+import { EXIT } from './status.js';
 import { runInContext } from './tracer.js';
 import type { ObserveOptions } from './types.js';
 
@@ -11,9 +12,9 @@ export type ObservedHandler<TEvent, TResult> = (
   context: Context,
 ) => Promise<TResult>;
 
-function reportConfigIssues(runtime: Runtime, issues: readonly Error[]): void {
+function reportConfigIssues(sinks: Sinks, issues: readonly Error[]): void {
   for (const issue of issues) {
-    runtime.log.write(
+    sinks.log.write(
       'error',
       `observed-inference configuration error: ${issue.message}; using the default`,
       {
@@ -23,31 +24,35 @@ function reportConfigIssues(runtime: Runtime, issues: readonly Error[]): void {
   }
 }
 
-/** Public; documented where `index.ts` exports it. */
+/**
+ * Public; documented where `index.ts` exports it. The data flow of one
+ * invocation: this wrapper → the invocation's record (`Observation.begin`)
+ * → the handler, in the record's context → the record completed once
+ * (`Observation.end`) → the span, metrics and log writers → the exporters.
+ */
 export function observe<TEvent, TResult>(
   handler: (event: TEvent, context: Context) => TResult | Promise<TResult>,
   options: ObserveOptions<TEvent, TResult> = {},
 ): ObservedHandler<TEvent, TResult> {
   const { config, issues } = resolveConfig(process.env, options as ObserveOptions<never, never>);
-  const runtime = createRuntime(config);
-  reportConfigIssues(runtime, issues);
-  const observation = new Observation(runtime, options);
+  const sinks = createSinks(config);
+  reportConfigIssues(sinks, issues);
+  const observation = new Observation(sinks, options);
 
   return async function observed(event: TEvent, context: Context): Promise<TResult> {
-    const started = observation.begin(event, context);
-    if (!started) return handler(event, context);
-    const { invocation, ctx } = started;
+    const invocation = observation.begin(event, context);
+    if (!invocation) return handler(event, context);
     let result: TResult;
     try {
       const warm = invocation.warmup ? observation.warmupResponse(event) : undefined;
       result = warm
         ? (warm.value as TResult)
-        : await runInContext(ctx, () => handler(event, context));
+        : await runInContext(invocation.context, () => handler(event, context));
     } catch (error) {
-      await observation.end(invocation, { error });
+      await observation.end(invocation, EXIT.Threw, error);
       throw error;
     }
-    await observation.end(invocation, { result });
+    await observation.end(invocation, EXIT.Returned, result);
     return result;
   };
 }

@@ -1,8 +1,7 @@
-import { resolveConfig } from './config.js';
+import { environmentSinks } from './environment.js';
 import { currentInvocation } from './invocation.js';
 import type { MetricValues } from './metrics/record.js';
 import { RecentPredictions } from './recentPredictions.js';
-import { allRuntimes, createRuntime, type Runtime } from './runtime.js';
 import { DIMENSION, OUTCOME_METRIC, UNIT } from './telemetry.js';
 import type { ModelSpec } from './types.js';
 
@@ -36,13 +35,11 @@ export interface Outcome {
   /** What the model predicted; looked up among this environment's recent predictions when absent. */
   readonly predicted?: Label;
   readonly confidence?: number;
-  /** Default: the model of the first observe() in this process, else the environment's. */
+  /**
+   * Default: the model of the observed invocation it is recorded in, else the
+   * environment's (`OBSERVED_MODEL_NAME`/`OBSERVED_MODEL_VERSION`, else the function name).
+   */
   readonly model?: ModelSpec;
-}
-
-function runtimeFor(): Runtime {
-  const first = allRuntimes()[Symbol.iterator]().next();
-  return first.done ? createRuntime(resolveConfig(process.env).config) : first.value;
 }
 
 /** Public; documented where `index.ts` exports it. */
@@ -53,8 +50,10 @@ export function recordOutcome(outcome: Outcome): boolean | undefined {
   const predicted = outcome.predicted ?? remembered?.label;
   const correct =
     predicted === undefined ? undefined : String(predicted) === String(outcome.actual);
-  const runtime = runtimeFor();
-  const { config } = runtime;
+  // Inside an observed invocation, its sinks; elsewhere, a record of its own from the environment's.
+  const invocation = currentInvocation();
+  const sinks = invocation?.sinks ?? environmentSinks();
+  const { config } = sinks;
   const model = outcome.model ?? config.model;
   const values = new Map<string, MetricValues>([
     [OUTCOME_METRIC.Outcomes, { unit: UNIT.Count, values: [1] }],
@@ -63,11 +62,10 @@ export function recordOutcome(outcome: Outcome): boolean | undefined {
     values.set(OUTCOME_METRIC.OutcomesUnmatched, { unit: UNIT.Count, values: [1] });
   else
     values.set(OUTCOME_METRIC.PredictionCorrect, { unit: UNIT.Count, values: [correct ? 1 : 0] });
-  const invocation = currentInvocation();
-  if (invocation && !invocation.finished && !outcome.model) {
+  if (invocation && !outcome.model) {
     for (const [name, v] of values) invocation.addMetric(name, v.unit, v.values[0]!);
   } else {
-    runtime.metrics?.publish({
+    sinks.metrics?.publish({
       dimensions: {
         [DIMENSION.Service]: config.serviceName,
         [DIMENSION.ModelName]: model.name,
@@ -78,7 +76,7 @@ export function recordOutcome(outcome: Outcome): boolean | undefined {
       timestamp: Date.now(),
     });
   }
-  runtime.log.write('info', 'outcome', {
+  sinks.log.write('info', 'outcome', {
     model_name: model.name,
     model_version: model.version,
     prediction_id: outcome.predictionId,

@@ -2,7 +2,6 @@ import { context, SpanStatusCode, trace } from '@opentelemetry/api';
 import { roundMs } from './clock.js';
 import { asException, describeError } from './errors.js';
 import { currentInvocation } from './invocation.js';
-import { activeTracing } from './runtime.js';
 import { stageMetricName, UNIT } from './telemetry.js';
 
 /** Metric names by stage name; stage names are few, so the map stays small. */
@@ -18,11 +17,15 @@ function metricNameOf(stage: string): string {
   return name;
 }
 
-/** Public; documented where `index.ts` exports it. */
+/**
+ * Public; documented where `index.ts` exports it. Outside an observed
+ * invocation (at init, or after a timeout wrote the record) it only runs
+ * `fn`: a span there would belong to no trace anyone exports.
+ */
 export async function stage<T>(name: string, fn: () => T | Promise<T>): Promise<T> {
-  const tracing = activeTracing();
-  if (!tracing) return fn();
-  const span = tracing.tracer.startSpan(name);
+  const invocation = currentInvocation();
+  if (!invocation) return fn();
+  const span = invocation.sinks.tracer.startSpan(name);
   const startPerf = performance.now();
   try {
     return await context.with(trace.setSpan(context.active(), span), fn);
@@ -33,8 +36,7 @@ export async function stage<T>(name: string, fn: () => T | Promise<T>): Promise<
   } finally {
     const ms = performance.now() - startPerf;
     span.end();
-    const invocation = currentInvocation();
-    if (invocation && !invocation.finished) {
+    if (!invocation.finished) {
       invocation.addStage(name, ms);
       invocation.addMetric(metricNameOf(name), UNIT.Milliseconds, roundMs(ms));
     }

@@ -1,6 +1,13 @@
-import { currentInvocation } from './invocation.js';
-import { flushRuntimes } from './runtime.js';
+import { currentInvocation, type Invocation } from './invocation.js';
+import { containment } from './sinks.js';
 import { DIMENSION } from './telemetry.js';
+
+/*
+ * What the handler adds to the record of the invocation it runs in: custom
+ * metrics, X-Ray annotations and metadata. Outside an observed invocation
+ * there is no record to add to: each returns false, and the first such call
+ * of each helper says so once on stderr.
+ */
 
 /** The units CloudWatch accepts; anything else would make the whole EMF record invalid. */
 const CLOUDWATCH_UNITS = new Set([
@@ -44,10 +51,29 @@ const RESERVED_KEYS = new Set<string>([
 ]);
 const ANNOTATION_KEY = /^[A-Za-z0-9_]{1,500}$/;
 
+/**
+ * The invocation `helper` was called in; undefined (and a warning, once per
+ * helper) outside one.
+ *
+ * @example
+ * const invocation = invocationFor('annotate');
+ * if (!invocation) return false;
+ */
+export function invocationFor(helper: string): Invocation | undefined {
+  const invocation = currentInvocation();
+  if (!invocation) {
+    containment.warnOnce(
+      helper,
+      `observed-inference: ${helper}() was called outside an observed invocation (or after its record was written, at a timeout) and recorded nothing; reported once`,
+    );
+  }
+  return invocation;
+}
+
 /** Public; documented where `index.ts` exports it. */
 export function addMetric(name: string, value: number, unit = 'None'): boolean {
-  const invocation = currentInvocation();
-  if (!invocation || invocation.finished) return false;
+  const invocation = invocationFor('addMetric');
+  if (!invocation) return false;
   if (typeof name !== 'string' || name.length < 1 || name.length > 255 || RESERVED_KEYS.has(name))
     return false;
   if (!Number.isFinite(value) || !CLOUDWATCH_UNITS.has(unit)) return false;
@@ -57,8 +83,8 @@ export function addMetric(name: string, value: number, unit = 'None'): boolean {
 
 /** Public; documented where `index.ts` exports it. */
 export function annotate(key: string, value: string | number | boolean): boolean {
-  const invocation = currentInvocation();
-  if (!invocation || invocation.finished || !ANNOTATION_KEY.test(key)) return false;
+  const invocation = invocationFor('annotate');
+  if (!invocation || !ANNOTATION_KEY.test(key)) return false;
   if (typeof value !== 'string' && typeof value !== 'number' && typeof value !== 'boolean')
     return false;
   invocation.annotations[key] = value;
@@ -67,13 +93,8 @@ export function annotate(key: string, value: string | number | boolean): boolean
 
 /** Public; documented where `index.ts` exports it. */
 export function addMetadata(key: string, value: unknown): boolean {
-  const invocation = currentInvocation();
-  if (!invocation || invocation.finished || typeof key !== 'string' || key === '') return false;
+  const invocation = invocationFor('addMetadata');
+  if (!invocation || typeof key !== 'string' || key === '') return false;
   invocation.metadata[key] = value;
   return true;
-}
-
-/** Public; documented where `index.ts` exports it. */
-export async function flush(): Promise<void> {
-  await flushRuntimes();
 }

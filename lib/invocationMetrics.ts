@@ -1,0 +1,82 @@
+import { roundMs } from './clock.js';
+import type { Invocation } from './invocation.js';
+import { LabelMix } from './labelMix.js';
+import type { Sinks } from './sinks.js';
+import { STATUS } from './status.js';
+import { DIMENSION, METRIC, METRIC_UNIT } from './telemetry.js';
+import { toXRayTraceId } from './tracing/xrayDocument.js';
+
+function add(inv: Invocation, name: keyof typeof METRIC_UNIT, value: number): void {
+  inv.addMetric(name, METRIC_UNIT[name], value);
+}
+
+/**
+ * The EMF record of each invocation of one observe(): the built-in metrics
+ * the record implies, after those its helpers added (stages, model loads,
+ * custom metrics, drift), with the observe()'s dimensions. One record per
+ * invocation; the sink splits it only past EMF's limits.
+ *
+ * @example
+ * const metrics = new InvocationMetrics(sinks, () => drift?.labels);
+ * metrics.publish(invocation);
+ */
+export class InvocationMetrics {
+  readonly #sinks: Sinks;
+  readonly #dimensions: Readonly<Record<string, string>>;
+  readonly #baselineLabels: () => readonly string[] | undefined;
+  /** Made at the first prediction, when a baseline's labels may be known. */
+  #labels: LabelMix | undefined;
+
+  /** `baselineLabels`: the drift baseline's labels, once it is loaded (the label mix's known set). */
+  constructor(sinks: Sinks, baselineLabels: () => readonly string[] | undefined) {
+    const { config } = sinks;
+    this.#sinks = sinks;
+    this.#baselineLabels = baselineLabels;
+    this.#dimensions = {
+      [DIMENSION.Service]: config.serviceName,
+      [DIMENSION.ModelName]: config.model.name,
+      [DIMENSION.ModelVersion]: config.model.version,
+    };
+  }
+
+  #labelMix(): LabelMix {
+    this.#labels ??= new LabelMix(this.#sinks.config.labels ?? this.#baselineLabels());
+    return this.#labels;
+  }
+
+  publish(inv: Invocation): void {
+    const { metrics, containment } = this.#sinks;
+    if (!metrics) return;
+    const { start, status, summary, batch = 1 } = inv;
+    add(inv, METRIC.ColdStart, start.coldStart ? 1 : 0);
+    if (start.coldStart && start.initDurationMs !== undefined)
+      add(inv, METRIC.ColdStartDuration, roundMs(start.initDurationMs));
+    if (inv.warmup) add(inv, METRIC.WarmupPings, 1);
+    else {
+      add(inv, METRIC.InferenceLatency, roundMs(inv.latencyMs));
+      add(inv, METRIC.Errors, status === STATUS.Fault ? 1 : 0);
+      if (status === STATUS.Timeout) add(inv, METRIC.Timeouts, 1);
+      add(inv, METRIC.BatchSize, batch);
+      // Without readable predictions, a good answer still counts its batch.
+      add(inv, METRIC.Predictions, summary?.count ?? (status === STATUS.Ok ? batch : 0));
+      if (summary) {
+        for (const c of summary.confidences) add(inv, METRIC.Confidence, c);
+        if (summary.confidences.length > 0) add(inv, METRIC.LowConfidence, summary.lowConfidence);
+        if (summary.abstentions > 0) add(inv, METRIC.Abstentions, summary.abstentions);
+        this.#labelMix().record(inv, summary.list);
+      }
+      if (inv.invalidInput) add(inv, METRIC.InvalidInputs, inv.invalidInput.count);
+    }
+    const telemetryErrors = containment.take();
+    if (telemetryErrors > 0) add(inv, METRIC.TelemetryErrors, telemetryErrors);
+    metrics.publish({
+      dimensions: this.#dimensions,
+      metrics: inv.metrics,
+      metadata: {
+        function_request_id: inv.lambda.awsRequestId,
+        xray_trace_id: toXRayTraceId(inv.span.spanContext().traceId),
+      },
+      timestamp: Date.now(),
+    });
+  }
+}

@@ -1,0 +1,185 @@
+import {
+  type Attributes,
+  defaultTextMapGetter,
+  type Context as OtelContext,
+  ROOT_CONTEXT,
+  type Span,
+  SpanKind,
+  SpanStatusCode,
+  type Tracer,
+} from '@opentelemetry/api';
+import { W3CTraceContextPropagator } from '@opentelemetry/core';
+import { AWSXRayPropagator } from '@opentelemetry/propagator-aws-xray';
+import type { Context } from 'aws-lambda';
+import type { ResolvedConfig } from './config.js';
+import { asException, describeError } from './errors.js';
+import { header } from './events.js';
+import type { Invocation } from './invocation.js';
+import type { StartInfo } from './lifecycle.js';
+import type { PredictionSummary } from './predictions.js';
+import { STATUS } from './status.js';
+import { ATTR, SPAN } from './telemetry.js';
+import { EXPORTED_ROOT } from './tracer.js';
+import { XRAY_ANNOTATIONS_ATTR } from './tracing/xrayDocument.js';
+
+/**
+ * The span of each invocation of one observe(): `inference <model>` (or
+ * `warmup`), started by the wrapper and ended with what the invocation's
+ * record says. What is the same for every invocation is built once.
+ *
+ * @example
+ * const spans = new InvocationSpan(config, tracer, true);
+ * const parent = spans.parentOf(event, lambdaContext);
+ * const span = spans.start(parent, lambdaContext, start, false);
+ * // … at the end, once the record is complete:
+ * spans.end(invocation);
+ */
+export class InvocationSpan {
+  readonly #tracer: Tracer;
+  readonly #name: string;
+  readonly #attributes: Attributes;
+  /** Where each invocation's span hangs (see {@link createParentContext}). */
+  readonly parentOf: (event: unknown, lambdaContext: Context) => OtelContext;
+
+  /** `exported`: whether this observe() exports traces (else its spans are not recorded). */
+  constructor(config: ResolvedConfig, tracer: Tracer, exported: boolean) {
+    this.#tracer = tracer;
+    this.parentOf = createParentContext(config, exported);
+    this.#name = SPAN.inference(config.model.name);
+    this.#attributes = {
+      [ATTR.ModelName]: config.model.name,
+      [ATTR.ModelVersion]: config.model.version,
+      'faas.name': config.functionName,
+      'faas.version': config.functionVersion,
+      ...(config.region ? { 'cloud.region': config.region } : {}),
+      ...(config.memoryMb ? { 'faas.max_memory': config.memoryMb * 1024 * 1024 } : {}),
+    };
+  }
+
+  start(parent: OtelContext, lambda: Context, start: StartInfo, warmup: boolean): Span {
+    const span = this.#tracer.startSpan(
+      warmup ? SPAN.warmup : this.#name,
+      { kind: SpanKind.SERVER, attributes: this.#attributes },
+      parent,
+    );
+    span.setAttribute('faas.invocation_id', lambda.awsRequestId);
+    span.setAttribute('faas.coldstart', start.coldStart);
+    if (start.first) span.setAttribute(ATTR.StartType, start.type);
+    if (warmup) span.setAttribute(ATTR.Warmup, true);
+    return span;
+  }
+
+  /** The record's ids, predictions, user fields and status on the span, and end it. */
+  end(inv: Invocation): void {
+    const { span, summary } = inv;
+    if (span.isRecording()) {
+      if (inv.inputHash) span.setAttribute(ATTR.InputHash, inv.inputHash);
+      if (summary) span.setAttribute(ATTR.PredictionId, inv.predictionId);
+      if (inv.clientId) span.setAttribute(ATTR.ClientId, inv.clientId);
+      if (inv.correlationId) span.setAttribute(ATTR.CorrelationId, inv.correlationId);
+      if (inv.batch !== undefined) span.setAttribute(ATTR.BatchSize, inv.batch);
+      if (summary) setPredictionAttributes(span, summary);
+      if (inv.invalidInput) {
+        span.setAttribute(ATTR.InvalidInputField, inv.invalidInput.field);
+        span.setAttribute(ATTR.InvalidInputReason, inv.invalidInput.reason);
+      }
+      setUserAttributes(span, inv);
+      setStatus(span, inv);
+    }
+    span.end();
+  }
+}
+
+const xrayPropagator = new AWSXRayPropagator();
+const w3cPropagator = new W3CTraceContextPropagator();
+const XRAY_HEADER = 'x-amzn-trace-id';
+
+/**
+ * Where an invocation's span hangs: the Lambda function segment of its trace
+ * header, else an incoming `traceparent` or `X-Amzn-Trace-Id` header, else a
+ * new trace. Derived from a root that says whether this observe() exports
+ * (see `tracer.ts`), so an observe() with traces `off` records no span.
+ */
+function createParentContext(
+  config: ResolvedConfig,
+  exported: boolean,
+): (event: unknown, lambdaContext: Context) => OtelContext {
+  const root = exported ? EXPORTED_ROOT : ROOT_CONTEXT;
+  return (event, lambdaContext) => {
+    // Lambda gives each invocation its trace header; with overlapping invocations
+    // only the context's copy is the invocation's own.
+    const lambdaHeader =
+      (lambdaContext as { xRayTraceId?: string }).xRayTraceId ??
+      (config.inLambda ? process.env._X_AMZN_TRACE_ID : undefined);
+    if (lambdaHeader) {
+      return xrayPropagator.extract(root, { [XRAY_HEADER]: lambdaHeader }, defaultTextMapGetter);
+    }
+    const traceparent = header(event, 'traceparent');
+    if (traceparent) {
+      return w3cPropagator.extract(
+        root,
+        { traceparent, tracestate: header(event, 'tracestate') },
+        defaultTextMapGetter,
+      );
+    }
+    const xray = header(event, XRAY_HEADER);
+    if (xray) return xrayPropagator.extract(root, { [XRAY_HEADER]: xray }, defaultTextMapGetter);
+    return root;
+  };
+}
+
+/** The prediction, confidence and low-confidence flag (annotations in X-Ray). */
+function setPredictionAttributes(span: Span, summary: PredictionSummary): void {
+  if (summary.topLabel !== undefined) span.setAttribute(ATTR.Prediction, summary.topLabel);
+  if (summary.count === 1 && summary.confidences.length === 1) {
+    span.setAttribute(ATTR.Confidence, summary.confidences[0]!);
+  }
+  if (summary.confidences.length > 0)
+    span.setAttribute(ATTR.LowConfidence, summary.lowConfidence > 0);
+  if (summary.abstentions > 0) span.setAttribute(ATTR.Abstentions, summary.abstentions);
+}
+
+/** The user's annotate()/addMetadata() values; annotations are listed for the X-Ray exporter. */
+function setUserAttributes(span: Span, inv: Invocation): void {
+  const keys = Object.keys(inv.annotations);
+  for (const key of keys) span.setAttribute(key, inv.annotations[key]!);
+  if (keys.length > 0) span.setAttribute(XRAY_ANNOTATIONS_ATTR, keys);
+  for (const [key, value] of Object.entries(inv.metadata)) {
+    const plain =
+      typeof value === 'string' || typeof value === 'number' || typeof value === 'boolean';
+    span.setAttribute(key, plain ? value : (JSON.stringify(value) ?? String(value)));
+  }
+}
+
+function recordFailure(span: Span, error: unknown): void {
+  span.recordException(asException(error));
+  span.setStatus({ code: SpanStatusCode.ERROR, message: describeError(error).message });
+}
+
+/**
+ * The record's status in OpenTelemetry terms: ERROR for a fault, a timeout
+ * and a 5xx response; a client error is flagged with `inference.client_error`
+ * (which the X-Ray exporter turns into `error`, not `fault`).
+ */
+function setStatus(span: Span, inv: Invocation): void {
+  switch (inv.status) {
+    case STATUS.ClientError:
+      span.setAttribute(ATTR.ClientError, true);
+      if (inv.error !== undefined) recordFailure(span, inv.error);
+      return;
+    case STATUS.Fault:
+      recordFailure(span, inv.error);
+      return;
+    case STATUS.Timeout: {
+      span.setAttribute(ATTR.Timeout, true);
+      // The timeout's name and message, without the stack of our own timer.
+      const { name, message } = describeError(inv.error);
+      span.recordException({ name, message });
+      span.setStatus({ code: SpanStatusCode.ERROR, message });
+      return;
+    }
+    case STATUS.ServerErrorResponse:
+      span.setStatus({ code: SpanStatusCode.ERROR, message: 'server error response' });
+      return;
+  }
+}

@@ -1,0 +1,127 @@
+import type { Tracer } from '@opentelemetry/api';
+import type { ResolvedConfig } from './config.js';
+import { Containment } from './containment.js';
+import { flushOnExit, type Unsent } from './exitFlush.js';
+import { JsonLogWriter, type LogWriter } from './logs/logger.js';
+import { type LogSettings, resolveLogSettings } from './logs/logLevel.js';
+import { ApiMetricsSink } from './metrics/apiSink.js';
+import { EmfSink } from './metrics/emfSink.js';
+import type { MetricsSink } from './metrics/record.js';
+import { METRICS_MODE, TRACES_MODE } from './telemetry.js';
+import { createTraceExporter, type TraceExporter } from './traceExporter.js';
+import { getProcessTracer } from './tracer.js';
+import type { XRaySpanProcessor } from './tracing/xrayProcessor.js';
+
+/**
+ * Where one observe() call's telemetry goes, made once from its config: the
+ * trace exporter, the metrics sink and the log writer of the modes it asked
+ * for. Two observe() calls with different modes each get their own; the
+ * tracer (which users' own OpenTelemetry spans join) and the containment of
+ * our failures are the process's.
+ */
+export interface Sinks {
+  readonly config: ResolvedConfig;
+  readonly containment: Containment;
+  readonly tracer: Tracer;
+  /** Undefined when traces are `off`: the invocation's spans are not even recorded. */
+  readonly traces: TraceExporter | undefined;
+  readonly metrics: MetricsSink | undefined;
+  readonly log: LogWriter;
+}
+
+/** Failures inside our code, for the whole process. */
+export const containment = new Containment();
+
+/** Every set of sinks made, for flush() and the flush at exit only: helpers reach theirs through the invocation. */
+const made: Sinks[] = [];
+let spanBuffer: XRaySpanProcessor | undefined;
+
+function createMetricsSink(config: ResolvedConfig): MetricsSink | undefined {
+  if (config.metrics === METRICS_MODE.Emf) return new EmfSink(config.namespace);
+  if (config.metrics === METRICS_MODE.Api) {
+    return new ApiMetricsSink({
+      namespace: config.namespace,
+      region: config.region,
+      onError: (error) => containment.report('metrics export', error),
+    });
+  }
+  return undefined;
+}
+
+let logSettings: LogSettings | undefined;
+
+/**
+ * A log writer for `service`; the level (and its sampling draw) is resolved once per process.
+ *
+ * @example
+ * createLogWriter('fraud-api').write('warn', 'model reloaded', {});
+ */
+export function createLogWriter(service: string): LogWriter {
+  logSettings ??= resolveLogSettings(process.env);
+  return new JsonLogWriter({
+    service,
+    settings: logSettings,
+    onError: (error) => containment.report('log field', error),
+  });
+}
+
+/**
+ * The sinks of a resolved config (once per observe() call).
+ *
+ * @example
+ * const sinks = createSinks(resolveConfig(process.env, options).config);
+ */
+export function createSinks(config: ResolvedConfig): Sinks {
+  const { tracer, spans } = getProcessTracer(config, containment);
+  spanBuffer = spans;
+  const sinks: Sinks = {
+    config,
+    containment,
+    tracer,
+    traces: createTraceExporter(config, containment, spans),
+    metrics: createMetricsSink(config),
+    log: createLogWriter(config.serviceName),
+  };
+  made.push(sinks);
+  if (config.metrics === METRICS_MODE.Api || config.traces === TRACES_MODE.XrayApi) watchExit();
+  return sinks;
+}
+
+/**
+ * Send everything buffered by every set of sinks and wait for it: the one core
+ * of `flush()` and of the flush at process exit. Never rejects: each sink
+ * contains its own failures.
+ */
+async function flushAll(): Promise<void> {
+  const pending: Array<Promise<void>> = [];
+  for (const sinks of made) {
+    if (sinks.metrics) pending.push(sinks.metrics.flush());
+    if (sinks.traces) pending.push(sinks.traces.flush());
+  }
+  await Promise.all(pending);
+}
+
+/** What the batching (api) sinks hold: lost if the process exits now. */
+function unsent(): Unsent {
+  let datums = 0;
+  // Every span recorded waits for an exporter to take it (the sampler records no other).
+  let segments = spanBuffer?.size ?? 0;
+  for (const sinks of made) {
+    datums += sinks.metrics?.pending ?? 0;
+    segments += sinks.traces?.pending ?? 0;
+  }
+  return { datums, segments };
+}
+
+let exitWatched = false;
+/** Once per process, and only once an api mode batches: Lambda writes before each response. */
+function watchExit(): void {
+  if (exitWatched) return;
+  exitWatched = true;
+  flushOnExit({ containment, unsent, flush: flushAll });
+}
+
+/** Public; documented where `index.ts` exports it. */
+export async function flush(): Promise<void> {
+  await flushAll();
+}
