@@ -45,7 +45,8 @@ export const observe: Api['observe'] = api.observe;
 /**
  * Run `fn` (sync or async) as a named stage of the current inference: a child
  * span, a `<Stage>Duration` metric value and an entry in the log's `stages`.
- * Its result or error passes through unchanged.
+ * Its result or error passes through unchanged. Outside an observed
+ * invocation it only runs `fn`.
  *
  * @example
  * const features = await stage('preprocess', () => toFeatures(body));
@@ -58,7 +59,8 @@ export const stage: Api['stage'] = api.stage;
  * timed into the `cold start` span as `model load <model>`, with
  * `ModelLoadTime` and `ModelLoads`; later calls return the same promise. A
  * failed load is forgotten, so the next call retries; a second real load of a
- * model (a new version, or a retry) is counted and logged as a reload.
+ * model (a new version, or a retry) is counted and logged as a reload. The
+ * version defaults to `OBSERVED_MODEL_VERSION`, else `$LATEST`.
  *
  * @example
  * const model = loadModel({ name: 'fraud', version: '3' }, () => readWeights('/opt/model.json'));
@@ -88,7 +90,8 @@ export const rejectInput: Api['rejectInput'] = api.rejectInput;
  * (1/0: its Average is the accuracy) or `OutcomesUnmatched` when the
  * prediction is unknown, with the same model dimensions as the inference
  * metrics, plus a log line. Usable in any Lambda (e.g. one consuming chargeback
- * events); inside an observed invocation it joins that invocation's record.
+ * events): inside an observed invocation it joins that invocation's record;
+ * elsewhere it writes a record of its own, configured by the environment.
  * Returns whether the prediction was correct (undefined when unmatched).
  *
  * @example
@@ -101,7 +104,8 @@ export const recordOutcome: Api['recordOutcome'] = api.recordOutcome;
 /**
  * Add a custom metric value to the current invocation's EMF record (same
  * dimensions as the built-in metrics). Returns false, and records nothing,
- * outside an observed invocation or for an invalid name, value or unit.
+ * outside an observed invocation (said once on stderr) or for an invalid
+ * name, value or unit.
  *
  * @example
  * addMetric('FeatureCacheHits', 3, 'Count');
@@ -161,7 +165,11 @@ export type ConfigError = own.ConfigError;
 export const HandlerLoadError: Api['HandlerLoadError'] = api.HandlerLoadError;
 export type HandlerLoadError = own.HandlerLoadError;
 
-/** The handler did not finish before the Lambda deadline (recorded just before it). */
+/**
+ * The handler was still running `timeoutMarginMs` before the Lambda deadline:
+ * the `error` of the `inference timed out` log line and the exception of the
+ * invocation's span. It is never thrown into the handler.
+ */
 export const InvocationTimeoutError: Api['InvocationTimeoutError'] = api.InvocationTimeoutError;
 export type InvocationTimeoutError = own.InvocationTimeoutError;
 
