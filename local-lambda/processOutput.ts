@@ -1,4 +1,5 @@
 import type { Readable } from 'node:stream';
+import { Waiters } from './waiters.js';
 
 /** Which output a line came from. */
 export type OutputStream = 'stdout' | 'stderr';
@@ -26,7 +27,7 @@ export interface OutputLine {
  */
 export class ProcessOutput {
   private readonly entries: OutputLine[] = [];
-  private readonly waiters = new Set<() => void>();
+  private readonly waiters = new Waiters();
 
   /** Split `source` into lines recorded under `stream`. */
   capture(stream: OutputStream, source: Readable | null): void {
@@ -66,31 +67,21 @@ export class ProcessOutput {
    * Wait for a line (after `mark`, default 0) matching `predicate`: output
    * travels through a pipe, so it may land after the invocation's response.
    */
-  async waitForLine(
+  waitForLine(
     predicate: (line: string) => boolean,
     options: { mark?: OutputMark; stream?: OutputStream; timeoutMs?: number } = {},
   ): Promise<string> {
     const find = () => this.linesSince(options.mark ?? 0, options.stream).find(predicate);
-    const deadline = Date.now() + (options.timeoutMs ?? 5_000);
-    for (let found = find(); ; found = find()) {
-      if (found !== undefined) return found;
-      const left = deadline - Date.now();
-      if (left <= 0) throw new Error('no matching output line within the timeout');
-      await new Promise<void>((resolve) => {
-        const wake = () => {
-          clearTimeout(timer);
-          this.waiters.delete(wake);
-          resolve();
-        };
-        const timer = setTimeout(wake, left);
-        this.waiters.add(wake);
-      });
-    }
+    return this.waiters.until(
+      find,
+      options.timeoutMs ?? 5_000,
+      'no matching output line within the timeout',
+    );
   }
 
   /** Add a line that did not come through a captured stream (e.g. a bootstrap message). */
   record(stream: OutputStream, line: string): void {
     this.entries.push({ stream, line });
-    for (const wake of [...this.waiters]) wake();
+    this.waiters.wake();
   }
 }

@@ -1,5 +1,6 @@
 import { createSocket, type Socket } from 'node:dgram';
 import { PutTraceSegmentsCommand, XRayClient } from '@aws-sdk/client-xray';
+import { Waiters } from './waiters.js';
 
 /** An X-Ray segment or subsegment document as received. */
 export type XRayDocument = Readonly<Record<string, unknown>>;
@@ -84,7 +85,7 @@ class XRayDaemonStandIn implements XRayDaemon {
   private readonly received: XRayDocument[] = [];
   private readonly rejected: DaemonError[] = [];
   private readonly pending = new Set<Promise<void>>();
-  private readonly waiters = new Set<() => void>();
+  private readonly waiters = new Waiters();
   private readonly socket: Socket = createSocket('udp4');
   private readonly client: XRayClient | undefined;
 
@@ -108,27 +109,12 @@ class XRayDaemonStandIn implements XRayDaemon {
   documents = (): readonly XRayDocument[] => [...this.received];
   errors = (): readonly DaemonError[] => [...this.rejected];
 
-  async waitFor(
+  waitFor(
     predicate: (document: XRayDocument) => boolean,
     timeoutMs = 5_000,
   ): Promise<XRayDocument> {
-    const deadline = Date.now() + timeoutMs;
-    for (let found = this.received.find(predicate); ; found = this.received.find(predicate)) {
-      if (found) return found;
-      const left = deadline - Date.now();
-      if (left <= 0) {
-        throw new Error(`no matching X-Ray document within ${timeoutMs} ms`);
-      }
-      await new Promise<void>((resolve) => {
-        const wake = () => {
-          clearTimeout(timer);
-          this.waiters.delete(wake);
-          resolve();
-        };
-        const timer = setTimeout(wake, left);
-        this.waiters.add(wake);
-      });
-    }
+    const find = () => this.received.find(predicate);
+    return this.waiters.until(find, timeoutMs, `no matching X-Ray document within ${timeoutMs} ms`);
   }
 
   async flush(): Promise<void> {
@@ -148,7 +134,7 @@ class XRayDaemonStandIn implements XRayDaemon {
       return;
     }
     this.received.push(parsed.document);
-    for (const wake of [...this.waiters]) wake();
+    this.waiters.wake();
     if (this.client) this.track(this.forward(this.client, parsed.body));
   }
 
