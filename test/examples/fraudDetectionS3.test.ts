@@ -10,6 +10,7 @@ import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { hasMotoServer, type Moto, motoEnv, startMoto } from '../../local-lambda/moto.js';
 import { emfRecords } from '../../local-lambda/outputRecords.js';
 import { captureOutput } from '../support/captureOutput.js';
+import { lambdaContexts, useLambdaEnvironment } from '../support/lambdaContext.js';
 
 // See fraudDetection.test.ts: run the library's sources, not dist/.
 vi.mock('observed-inference', () => import('../../lib/index.js'));
@@ -18,20 +19,7 @@ const BUCKET = 'models';
 const VERSION = '1.0.0-s3';
 const KEY = `fraud-detector/${VERSION}/weights.json`;
 
-const context = (id: string): Context => ({
-  callbackWaitsForEmptyEventLoop: true,
-  functionName: 'fraud-detection',
-  functionVersion: '$LATEST',
-  invokedFunctionArn: 'arn:aws:lambda:us-east-1:123456789012:function:fraud-detection',
-  memoryLimitInMB: '512',
-  awsRequestId: id,
-  logGroupName: '/aws/lambda/fraud-detection',
-  logStreamName: 'stream',
-  getRemainingTimeInMillis: () => 30_000,
-  done: () => undefined,
-  fail: () => undefined,
-  succeed: () => undefined,
-});
+const lambdaContext = lambdaContexts('fraud-detection');
 
 const event = {
   resource: '/predict',
@@ -58,6 +46,7 @@ describe.skipIf(!hasMotoServer() && process.env.CI !== 'true')('weights from S3'
 
   beforeAll(async () => {
     moto = await startMoto();
+    useLambdaEnvironment({ functionName: 'fraud-detection' });
     Object.assign(process.env, motoEnv(moto.endpoint), {
       MODEL_BUCKET: BUCKET,
       MODEL_VERSION: VERSION,
@@ -80,7 +69,7 @@ describe.skipIf(!hasMotoServer() && process.env.CI !== 'true')('weights from S3'
   });
 
   it('fails the invocation while the object is missing, then loads it on the next one', async () => {
-    await expect(handler(event, context('req-1'))).rejects.toThrow(/does not exist|NoSuchKey/);
+    await expect(handler(event, lambdaContext())).rejects.toThrow(/does not exist|NoSuchKey/);
 
     const bundled = (await import('../../examples/fraud-detection/model/weights.json', {
       with: { type: 'json' },
@@ -91,7 +80,7 @@ describe.skipIf(!hasMotoServer() && process.env.CI !== 'true')('weights from S3'
     );
 
     const mark = out.lines.length;
-    const result = await handler(event, context('req-2'));
+    const result = await handler(event, lambdaContext());
     expect(result.statusCode).toBe(200);
     expect(JSON.parse(result.body)).toMatchObject({ label: 'fraud', model_version: VERSION });
     expect(emfRecords(out.since(mark))[0]).toMatchObject({ ModelVersion: VERSION, ModelLoads: 1 });
