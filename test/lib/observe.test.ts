@@ -323,13 +323,24 @@ describe('failures, timeouts, warmups', () => {
     await new Promise((res) => setTimeout(res, 200));
     const early = out.since(mark);
     expect(emfRecords(early)[0]).toMatchObject({ Timeouts: 1 });
-    expect(logRecords(early).find((l) => l.level === 'ERROR')).toMatchObject({
+    const log = logRecords(early).find((l) => l.level === 'ERROR');
+    expect(log).toMatchObject({
       message: 'inference timed out',
       error: { name: 'InvocationTimeoutError' },
     });
+    const { message } = log!.error as { message: string };
+    expect(message).toMatch(/^invocation about to reach the Lambda timeout \(\d+ ms left\)$/);
     const r = await pending;
     expect(r.result).toEqual({ label: 'late', confidence: 1 });
     expect(emfRecords(out.since(mark))).toHaveLength(1);
+    // The span says the same as the log: one InvocationTimeoutError, a fault.
+    const doc = (await r.docs())[0]!;
+    expect(validateSegmentDocument(doc)).toEqual([]);
+    expect(doc).toMatchObject({
+      fault: true,
+      cause: { exceptions: [{ type: 'InvocationTimeoutError', message }] },
+      metadata: { observed_inference: { 'inference.timeout': true } },
+    });
   });
 
   it('answers warmup pings with a warmup span, WarmupPings and a DEBUG line only', async () => {
