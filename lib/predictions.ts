@@ -115,15 +115,20 @@ export interface PredictionSummary {
   readonly logConfidence: number | { min: number; mean: number; max: number } | undefined;
 }
 
-function labelMix(predictions: readonly Prediction[]): Map<string, number> {
-  const mix = new Map<string, number>();
+/**
+ * One batch's count per label, for its log line and top label (bounded; the
+ * rest count as `other`). Not the label-mix metrics, which `LabelMix` keeps
+ * per environment.
+ */
+function labelCounts(predictions: readonly Prediction[]): Map<string, number> {
+  const counts = new Map<string, number>();
   for (const p of predictions) {
     if (p.label === undefined) continue;
     let key = String(p.label);
-    if (!mix.has(key) && mix.size >= MAX_LOGGED_LABELS) key = OTHER_LABEL;
-    mix.set(key, (mix.get(key) ?? 0) + 1);
+    if (!counts.has(key) && counts.size >= MAX_LOGGED_LABELS) key = OTHER_LABEL;
+    counts.set(key, (counts.get(key) ?? 0) + 1);
   }
-  return mix;
+  return counts;
 }
 
 function confidenceStats(values: readonly number[]) {
@@ -165,10 +170,10 @@ export function summarise(
       logConfidence: confidences[0],
     };
   }
-  const mix = labelMix(predictions);
+  const counts = labelCounts(predictions);
   let topLabel: string | undefined;
   let topCount = 0;
-  for (const [label, n] of mix) {
+  for (const [label, n] of counts) {
     // `other` is many labels, not one: it is never the top label.
     if (n > topCount && label !== OTHER_LABEL) [topLabel, topCount] = [label, n];
   }
@@ -179,7 +184,7 @@ export function summarise(
     lowConfidence: low,
     abstentions,
     topLabel,
-    logPrediction: mix.size > 0 ? Object.fromEntries(mix) : undefined,
+    logPrediction: counts.size > 0 ? Object.fromEntries(counts) : undefined,
     logConfidence: confidences.length > 0 ? confidenceStats(confidences) : undefined,
   };
 }
