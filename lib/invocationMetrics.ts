@@ -3,7 +3,7 @@ import type { Invocation } from './invocation.js';
 import { LabelMix } from './labelMix.js';
 import type { Sinks } from './sinks.js';
 import { STATUS } from './status.js';
-import { DIMENSION, METRIC, METRIC_UNIT } from './telemetry.js';
+import { DIMENSION, METRIC, METRIC_UNIT, POWERTOOLS_LOG_KEY } from './telemetry.js';
 import { toXRayTraceId } from './tracing/xrayDocument.js';
 
 function add(inv: Invocation, name: keyof typeof METRIC_UNIT, value: number): void {
@@ -73,8 +73,8 @@ export class InvocationMetrics {
       dimensions: this.#dimensions,
       metrics: inv.metrics,
       metadata: {
-        function_request_id: inv.lambda.awsRequestId,
-        xray_trace_id: toXRayTraceId(inv.span.spanContext().traceId),
+        [POWERTOOLS_LOG_KEY.RequestId]: inv.lambda.awsRequestId,
+        [POWERTOOLS_LOG_KEY.XrayTraceId]: toXRayTraceId(inv.span.spanContext().traceId),
       },
       timestamp: Date.now(),
     });

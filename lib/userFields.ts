@@ -1,6 +1,6 @@
 import { currentInvocation, type Invocation } from './invocation.js';
 import { containment } from './sinks.js';
-import { DIMENSION } from './telemetry.js';
+import { DIMENSION, type MetricUnit, POWERTOOLS_LOG_KEY, UNIT } from './telemetry.js';
 
 /*
  * What the handler adds to the record of the invocation it runs in: custom
@@ -10,43 +10,15 @@ import { DIMENSION } from './telemetry.js';
  */
 
 /** The units CloudWatch accepts; anything else would make the whole EMF record invalid. */
-const CLOUDWATCH_UNITS = new Set([
-  'Seconds',
-  'Microseconds',
-  'Milliseconds',
-  'Bytes',
-  'Kilobytes',
-  'Megabytes',
-  'Gigabytes',
-  'Terabytes',
-  'Bits',
-  'Kilobits',
-  'Megabits',
-  'Gigabits',
-  'Terabits',
-  'Percent',
-  'Count',
-  'Bytes/Second',
-  'Kilobytes/Second',
-  'Megabytes/Second',
-  'Gigabytes/Second',
-  'Terabytes/Second',
-  'Bits/Second',
-  'Kilobits/Second',
-  'Megabits/Second',
-  'Gigabits/Second',
-  'Terabits/Second',
-  'Count/Second',
-  'None',
-]);
+const CLOUDWATCH_UNITS = new Set<string>(Object.values(UNIT));
 
 /** Keys a custom metric may not take: EMF would see them as both a metric and a dimension/property. */
 const RESERVED_KEYS = new Set<string>([
   DIMENSION.Service,
   DIMENSION.ModelName,
   DIMENSION.ModelVersion,
-  'function_request_id',
-  'xray_trace_id',
+  POWERTOOLS_LOG_KEY.RequestId,
+  POWERTOOLS_LOG_KEY.XrayTraceId,
   '_aws',
 ]);
 const ANNOTATION_KEY = /^[A-Za-z0-9_]{1,500}$/;
@@ -77,7 +49,7 @@ export function addMetric(name: string, value: number, unit = 'None'): boolean {
   if (typeof name !== 'string' || name.length < 1 || name.length > 255 || RESERVED_KEYS.has(name))
     return false;
   if (!Number.isFinite(value) || !CLOUDWATCH_UNITS.has(unit)) return false;
-  invocation.addMetric(name, unit as 'None', value);
+  invocation.addMetric(name, unit as MetricUnit, value);
   return true;
 }
 
