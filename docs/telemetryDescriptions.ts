@@ -1,0 +1,209 @@
+/**
+ * What each name of the telemetry contract means, for docs/telemetry.md: one
+ * entry per key of each contract constant (docs/generate.ts checks both ways
+ * that the keys match, so a name added to lib/telemetry.ts without a
+ * description fails the generator and its test).
+ */
+import {
+  type ATTR,
+  DEFAULT_DRIFT_WINDOW,
+  DEFAULT_LOW_CONFIDENCE,
+  DEFAULT_NAMESPACE,
+  type DIMENSION,
+  type DRIFT_LOG_KEY,
+  DRIFT_MOVED_PSI,
+  ECOSYSTEM_ENV,
+  type ENV,
+  LIST_SEPARATOR,
+  type LOG_KEY,
+  MAX_DRIFT_WINDOW,
+  MAX_LABEL_METRICS,
+  MAX_LOGGED_LABELS,
+  METRIC,
+  METRICS_MODE,
+  MIN_DRIFT_WINDOW,
+  OTHER_LABEL,
+  type OUTCOME_METRIC,
+  PREDICTED_LABEL_PREFIX,
+  PROACTIVE_INIT_GAP_MS,
+  SPAN,
+  type START_TYPE,
+  TRACES_MODE,
+  WRAPPER_PATH,
+} from '../lib/telemetry.js';
+
+/** Inline code in Markdown. */
+export const code = (text: string | number) => `\`${text}\``;
+
+export const SPAN_DOC: Record<keyof typeof SPAN, { name: string; when: string; parent: string }> = {
+  inference: {
+    name: SPAN.inference('<model>'),
+    when: 'every invocation but a warmup ping',
+    parent:
+      'the Lambda function segment from `_X_AMZN_TRACE_ID` (outside Lambda: an incoming `traceparent` or `X-Amzn-Trace-Id` header, else a new trace)',
+  },
+  coldStart: {
+    name: SPAN.coldStart,
+    when: 'the first invocation of an on-demand execution environment: library load → that invocation',
+    parent: code(SPAN.inference('<model>')),
+  },
+  modelLoad: {
+    name: SPAN.modelLoad('<model>'),
+    when: 'each run of a `loadModel()` loader',
+    parent: `${code(SPAN.coldStart)} when it ran during init, else the span current when it ran (the next invocation's span for a background load)`,
+  },
+  warmup: {
+    name: SPAN.warmup,
+    when: `a warmup ping, instead of ${code(SPAN.inference('<model>'))}`,
+    parent: 'as for the inference span',
+  },
+};
+
+export const ATTR_DOC: Record<keyof typeof ATTR, string> = {
+  ModelName: 'the model name',
+  ModelVersion: 'the model version',
+  BatchSize: 'predictions in the invocation',
+  Prediction: 'the predicted label; for a batch the most frequent one',
+  Confidence: 'its confidence (a single prediction only)',
+  InputHash: 'SHA-256 of the key-sorted JSON of the model input',
+  ClientId: 'the caller, from the `clientId` option or its default',
+  CorrelationId: 'the correlation id, from the `correlationId` option or its default',
+  StartType: 'how the execution environment started (first invocation only; see below)',
+  Warmup: '`true` on a warmup ping',
+  LowConfidence: 'whether any prediction was below the low-confidence threshold',
+  Timeout: '`true` when the invocation was about to reach the Lambda timeout',
+  PredictionId: 'the id `recordOutcome()` matches ground truth with',
+  ModelLoadNumber: 'on a model-load span: 1 for the first load of that model, more for a reload',
+  ClientError: '`true` when the result is a client error (a proxy 4xx, an `InvalidInputError`)',
+  Abstentions: 'predictions that abstained or fell back, when > 0',
+  InvalidInputField: 'the field of the first input that failed validation',
+  InvalidInputReason: 'why it failed',
+};
+
+export const START_TYPE_DOC: Record<keyof typeof START_TYPE, string> = {
+  OnDemand:
+    'a cold start: the only start type that records `ColdStart` 1, `ColdStartDuration` and the `cold start` span',
+  ProvisionedConcurrency: 'initialized ahead of traffic for provisioned concurrency',
+  Proactive: `an on-demand initialization whose first invocation came more than ${PROACTIVE_INIT_GAP_MS / 1000} s later: Lambda initialized it ahead of traffic, so nobody waited for it`,
+  SnapStart: 'restored from a SnapStart snapshot',
+  ManagedInstances: 'an environment of Lambda Managed Instances',
+  Warm: 'an invocation after the first: never written, the attribute and the log key are on first invocations only',
+};
+
+export const METRIC_DOC: Record<keyof typeof METRIC, string> = {
+  InferenceLatency: 'each invocation but warmup pings: wrapper start to result',
+  Predictions: 'predictions made (the batch size)',
+  BatchSize: 'each invocation',
+  Errors: '1 when the handler threw or rejected, else 0 (its Average is the error rate)',
+  Timeouts: '1 when the invocation was about to reach the Lambda timeout',
+  ColdStart:
+    "1 on an on-demand environment's first invocation, else 0 (its Average is the cold-start rate)",
+  ColdStartDuration: 'that invocation: library load to invocation start',
+  ModelLoadTime: "each model load (a load during init is in the first invocation's record)",
+  ModelLoads: 'each model load (more than one per model and environment is a reload)',
+  WarmupPings: 'each warmup ping (no latency or prediction metrics for it)',
+  Confidence: 'each prediction with a confidence in [0, 1]',
+  LowConfidence: 'predictions below `OBSERVED_LOW_CONFIDENCE`',
+  DriftScore:
+    'when a drift window closes: the largest population stability index (PSI) of its signals against the baseline',
+  DriftWindowSize: 'predictions in the window that just closed',
+  TelemetryErrors:
+    'failures inside observed-inference itself since the last record (never the handler’s)',
+  Abstentions: 'predictions that abstained or fell back, when > 0',
+  InvalidInputs: 'inputs rejected by `rejectInput()` or a thrown `InvalidInputError`, when > 0',
+};
+
+export const OUTCOME_METRIC_DOC: Record<keyof typeof OUTCOME_METRIC, string> = {
+  Outcomes: '1 per outcome recorded',
+  PredictionCorrect:
+    '1 when the prediction matched the outcome, else 0: its Average is the accuracy',
+  OutcomesUnmatched: '1 per outcome whose prediction could not be found',
+};
+
+export const DIMENSION_DOC: Record<keyof typeof DIMENSION, string> = {
+  Service: '`POWERTOOLS_SERVICE_NAME` (or the `serviceName` option); default: the function name',
+  ModelName: '`OBSERVED_MODEL_NAME` (or the `model` option); default: the function name',
+  ModelVersion: '`OBSERVED_MODEL_VERSION` (or the `model` option); default: `$LATEST`',
+};
+
+export const LOG_KEY_DOC: Record<keyof typeof LOG_KEY, string> = {
+  ModelName: 'the model name',
+  ModelVersion: 'the model version',
+  LatencyMs: 'wrapper start to result, in ms',
+  Stages: '`{ "<stage>": ms }` of the `stage()` runs',
+  BatchSize: 'predictions in the invocation',
+  Prediction: `the label; for a batch a label → count map of at most ${MAX_LOGGED_LABELS} labels plus ${code(OTHER_LABEL)}`,
+  Confidence: 'the confidence; for a batch `{ min, mean, max }`',
+  InputHash:
+    'SHA-256 hex of the key-sorted JSON of the model input (the input itself is never logged unless payload logging is on)',
+  CorrelationId: 'the correlation id',
+  ClientId: 'the caller',
+  Warmup: '`true` on a warmup ping',
+  StartType: 'how the environment started, on its first invocation',
+  PredictionId: '`<request id>`, or `<request id>#<i>` in a batch: give it to `recordOutcome()`',
+  Abstentions: 'predictions that abstained or fell back, when > 0',
+  InvalidInput: '`{ field, reason, count }` when inputs failed validation',
+  Error:
+    'on failure: `name`, `message`, `stack` (a thrown `InvalidInputError`: `name` and `message`)',
+};
+
+export const ENV_DOC: Record<keyof typeof ENV, { default: string; what: string }> = {
+  Handler: {
+    default: 'set by the exec wrapper from `_HANDLER`',
+    what: 'zero-code mode: the handler the layer wraps; one you set yourself wins',
+  },
+  ModelName: { default: 'the function name', what: 'the `ModelName` dimension and span names' },
+  ModelVersion: { default: '`$LATEST`', what: 'the `ModelVersion` dimension' },
+  LowConfidence: {
+    default: code(DEFAULT_LOW_CONFIDENCE),
+    what: 'in [0, 1]: predictions below it count in `LowConfidence`',
+  },
+  LogPayloads: {
+    default: '`off`',
+    what: '`off` or a rate in [0, 1]: the share of invocations whose input and output are logged, redacted',
+  },
+  Redact: {
+    default: 'a built-in list (below)',
+    what: `keys separated by ${code(LIST_SEPARATOR)}, redacted wherever payloads are logged`,
+  },
+  Traces: {
+    default: `${code(TRACES_MODE.XrayUdp)} in Lambda, ${code(TRACES_MODE.XrayApi)} elsewhere`,
+    what: `${Object.values(TRACES_MODE).map(code).join(', ')}`,
+  },
+  Metrics: {
+    default: `${code(METRICS_MODE.Emf)} in Lambda, ${code(METRICS_MODE.Api)} elsewhere`,
+    what: `${Object.values(METRICS_MODE).map(code).join(', ')}`,
+  },
+  Baseline: {
+    default: 'none: no drift scores',
+    what: 'the drift baseline: a path (relative to `LAMBDA_TASK_ROOT`, under `/opt`, or absolute) or an `s3://bucket/key` URI',
+  },
+  DriftWindow: {
+    default: code(DEFAULT_DRIFT_WINDOW),
+    what: `predictions per drift window, a whole number in [${MIN_DRIFT_WINDOW}, ${MAX_DRIFT_WINDOW}]`,
+  },
+  Labels: {
+    default: `the baseline's labels, else the first ${MAX_LABEL_METRICS} distinct labels of each environment`,
+    what: `labels separated by ${code(LIST_SEPARATOR)} that get a ${code(`${PREDICTED_LABEL_PREFIX}.<label>`)} metric of their own`,
+  },
+};
+
+export const ECOSYSTEM_ENV_DOC: Record<keyof typeof ECOSYSTEM_ENV, string> = {
+  ServiceName: 'the `service` dimension and log key; default: the function name',
+  Namespace: `the CloudWatch namespace; default ${code(DEFAULT_NAMESPACE)}`,
+  LambdaLogLevel: "the log level set by Lambda's advanced logging controls; wins over the next two",
+  PowertoolsLogLevel: `the log level when Lambda sets none; wins over ${code(ECOSYSTEM_ENV.LogLevel)}`,
+  LogLevel: 'the log level when neither of the above is set; default INFO',
+  LogSampleRate: 'the share of invocations logged at DEBUG, `sampling_rate` in the log',
+  TraceHeader: 'the parent of the inference span (set by Lambda)',
+  DaemonAddress: 'where `xray-udp` sends segments (set by Lambda)',
+  InitializationType: 'the start type (set by Lambda)',
+  ExecWrapper: `zero-code mode: ${code(WRAPPER_PATH)}`,
+};
+
+export const DRIFT_LOG_KEY_DOC: Record<keyof typeof DRIFT_LOG_KEY, string> = {
+  Score: `${code(METRIC.DriftScore)}: the largest PSI of the window's signals`,
+  WindowSize: 'predictions in the window',
+  Scores: '`{ "<signal>": PSI }`',
+  Moved: `the signals with PSI ≥ ${DRIFT_MOVED_PSI}, most moved first`,
+};
