@@ -110,34 +110,46 @@ describe('the code blocks of the documentation', () => {
     for (const name of NOT_COMPILED.keys()) expect(keys, `${name} is gone`).toContain(name);
   });
 
-  it('compile, as ESM or, where they call require(), as CommonJS', () => {
-    const files = blocks.filter((b) => !NOT_COMPILED.has(key(b))).map((b) => writeBlock(b));
-    const esm = files.filter((f) => f.flavour === 'esm');
-    const cjs = files.filter((f) => f.flavour === 'cjs');
-    expect([...compile(esm, 'esm'), ...compile(cjs, 'cjs')]).toEqual([]);
-  }, COMPILE_TIMEOUT_MS);
+  it(
+    'compile, as ESM or, where they call require(), as CommonJS',
+    () => {
+      const files = blocks.filter((b) => !NOT_COMPILED.has(key(b))).map((b) => writeBlock(b));
+      const esm = files.filter((f) => f.flavour === 'esm');
+      const cjs = files.filter((f) => f.flavour === 'cjs');
+      expect([...compile(esm, 'esm'), ...compile(cjs, 'cjs')]).toEqual([]);
+    },
+    COMPILE_TIMEOUT_MS,
+  );
 
-  it('the library handler and the CDK quick start also compile as CommonJS TypeScript', () => {
-    const files = blocks.filter((b) => b.name && ALSO_COMMONJS.has(b.name));
-    expect(files.map((b) => b.name).sort()).toEqual([...ALSO_COMMONJS].sort());
-    expect(
-      compile(
-        files.map((b) => writeBlock(b, 'cjs')),
-        'cjs',
-      ),
-    ).toEqual([]);
-  }, COMPILE_TIMEOUT_MS);
+  it(
+    'the library handler and the CDK quick start also compile as CommonJS TypeScript',
+    () => {
+      const files = blocks.filter((b) => b.name && ALSO_COMMONJS.has(b.name));
+      expect(files.map((b) => b.name).sort()).toEqual([...ALSO_COMMONJS].sort());
+      expect(
+        compile(
+          files.map((b) => writeBlock(b, 'cjs')),
+          'cjs',
+        ),
+      ).toEqual([]);
+    },
+    COMPILE_TIMEOUT_MS,
+  );
 });
 
 describe('docs/generate.ts', () => {
-  it('type-checks (tsconfig.json does not include docs/)', () => {
-    const path = join(repoRoot, 'docs', 'generate.ts');
-    const program = ts.createProgram({ rootNames: [path], options: options('esm') });
-    const file = program.getSourceFile(path)!;
-    const problems = [
-      ...program.getSyntacticDiagnostics(file),
-      ...program.getSemanticDiagnostics(file),
-    ].map((d) => ts.flattenDiagnosticMessageText(d.messageText, '\n'));
-    expect(problems).toEqual([]);
-  }, COMPILE_TIMEOUT_MS);
+  it(
+    'type-checks (tsconfig.json does not include docs/)',
+    () => {
+      const path = join(repoRoot, 'docs', 'generate.ts');
+      const program = ts.createProgram({ rootNames: [path], options: options('esm') });
+      const file = program.getSourceFile(path)!;
+      const problems = [
+        ...program.getSyntacticDiagnostics(file),
+        ...program.getSemanticDiagnostics(file),
+      ].map((d) => ts.flattenDiagnosticMessageText(d.messageText, '\n'));
+      expect(problems).toEqual([]);
+    },
+    COMPILE_TIMEOUT_MS,
+  );
 });
