@@ -4,16 +4,11 @@ import * as lambda from 'aws-cdk-lib/aws-lambda';
 import type { Construct } from 'constructs';
 import { type InstrumentationMode, instrumentationEnvironment, parseS3Uri } from './environment.js';
 import { InvalidPropError } from './errors.js';
-import {
-  checkDriftWindow,
-  checkRuntime,
-  resolveMode,
-  SUPPORTED_RUNTIMES,
-} from './functionSettings.js';
+import { checkRuntime, resolveMode, SUPPORTED_RUNTIMES } from './functionSettings.js';
 import { checkLayerZip, defaultLayerZipPath, packageVersion } from './layerAsset.js';
 import { acknowledge, NAG_REASON } from './nag.js';
 import { checkTarget, DEFAULTS, type InferenceModel, type InferenceTarget } from './target.js';
-import { checkLabels, checkUnitInterval } from './validate.js';
+import { checkDriftWindow, checkLabels, checkUnitInterval } from './validate.js';
 
 /**
  * Props of {@link InferenceObservabilityLayer}.

@@ -1,19 +1,15 @@
-import { DEFAULT_NAMESPACE, ENV } from '../lib/telemetry.js';
+import {
+  DEFAULT_NAMESPACE,
+  ECOSYSTEM_ENV,
+  ENV,
+  LIST_SEPARATOR,
+  WRAPPER_PATH,
+} from '../lib/telemetry.js';
 import type { InferenceModel } from './target.js';
 
 /** The instrumentation modes: `library` (code calls `observe()`) or `zero-code` (the layer's exec wrapper). */
 export const INSTRUMENTATION_MODE = { Library: 'library', ZeroCode: 'zero-code' } as const;
 export type InstrumentationMode = (typeof INSTRUMENTATION_MODE)[keyof typeof INSTRUMENTATION_MODE];
-
-/** The exec wrapper's path in Lambda: layers are extracted to /opt (layer/observed-inference-wrapper). */
-export const WRAPPER_PATH = '/opt/observed-inference-wrapper';
-
-/** Ecosystem variables the runtime honours as they are (docs/telemetry.md). */
-export const ECOSYSTEM_ENV = {
-  ExecWrapper: 'AWS_LAMBDA_EXEC_WRAPPER',
-  ServiceName: 'POWERTOOLS_SERVICE_NAME',
-  Namespace: 'POWERTOOLS_METRICS_NAMESPACE',
-} as const;
 
 /** What the environment of an instrumented function says. */
 export interface EnvironmentSettings {
@@ -47,7 +43,7 @@ export function instrumentationEnvironment(settings: EnvironmentSettings): Recor
   if (settings.baseline !== undefined) env[ENV.Baseline] = settings.baseline;
   if (settings.driftWindow !== undefined) env[ENV.DriftWindow] = String(settings.driftWindow);
   if (settings.labels !== undefined && settings.labels.length > 0)
-    env[ENV.Labels] = settings.labels.join(',');
+    env[ENV.Labels] = settings.labels.join(LIST_SEPARATOR);
   if (settings.mode === INSTRUMENTATION_MODE.ZeroCode)
     env[ECOSYSTEM_ENV.ExecWrapper] = WRAPPER_PATH;
   return env;

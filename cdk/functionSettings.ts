@@ -1,6 +1,7 @@
 import { Duration } from 'aws-cdk-lib';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
 import { type BundlingOptions, OutputFormat } from 'aws-cdk-lib/aws-lambda-nodejs';
+import { ECOSYSTEM_ENV, ENV } from '../lib/telemetry.js';
 import {
   INSTRUMENTATION_MODE,
   type InstrumentationMode,
@@ -14,7 +15,7 @@ import {
   type ResolvedObjective,
   resolveObjective,
 } from './target.js';
-import { checkInteger, checkPositive } from './validate.js';
+import { checkDriftWindow, checkPositive } from './validate.js';
 
 /** The Lambda runtimes the layer is built for (`nodejs20.x` is deprecated). */
 export const SUPPORTED_RUNTIMES: readonly lambda.Runtime[] = [
@@ -34,18 +35,6 @@ export function checkRuntime(prop: string, runtime: lambda.Runtime): void {
       prop,
       `${runtime.name} is not supported: the layer targets ${SUPPORTED_RUNTIMES.map((r) => r.name).join(' and ')}`,
     );
-}
-
-/**
- * The runtime's accepted drift window sizes (lib/config.ts).
- *
- * @example
- * checkDriftWindow('drift.window', 500);
- */
-export function checkDriftWindow(prop: string, window: number): void {
-  checkInteger(prop, window, 10);
-  if (window > 1_000_000)
-    throw new InvalidPropError(prop, `must be at most 1000000, got ${window}`);
 }
 
 /** Modules the function's bundle must not contain: the Lambda runtime's AWS SDK and the layer's package. */
@@ -116,15 +105,15 @@ export function checkEnvironment(
     labels: ['l'],
   });
   const hint: Record<string, string> = {
-    OBSERVED_MODEL_NAME: 'model.name',
-    OBSERVED_MODEL_VERSION: 'model.version',
-    POWERTOOLS_SERVICE_NAME: 'serviceName',
-    POWERTOOLS_METRICS_NAMESPACE: 'namespace',
-    OBSERVED_LOW_CONFIDENCE: 'lowConfidenceThreshold',
-    OBSERVED_BASELINE: 'drift.baseline',
-    OBSERVED_DRIFT_WINDOW: 'drift.window',
-    OBSERVED_LABELS: 'labels',
-    AWS_LAMBDA_EXEC_WRAPPER: "mode: 'library'",
+    [ENV.ModelName]: 'model.name',
+    [ENV.ModelVersion]: 'model.version',
+    [ECOSYSTEM_ENV.ServiceName]: 'serviceName',
+    [ECOSYSTEM_ENV.Namespace]: 'namespace',
+    [ENV.LowConfidence]: 'lowConfidenceThreshold',
+    [ENV.Baseline]: 'drift.baseline',
+    [ENV.DriftWindow]: 'drift.window',
+    [ENV.Labels]: 'labels',
+    [ECOSYSTEM_ENV.ExecWrapper]: "mode: 'library'",
   };
   for (const key of Object.keys(environment ?? {})) {
     if (key in owned)

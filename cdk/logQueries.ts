@@ -1,13 +1,5 @@
-import { LOG_KEY } from '../lib/telemetry.js';
+import { LOG_KEY, POWERTOOLS_LOG_KEY as POWERTOOLS_KEY } from '../lib/telemetry.js';
 import type { InferenceModel } from './target.js';
-
-/** Powertools Logger's standard keys (not ours to name, so not in the contract module). */
-const POWERTOOLS_KEY = {
-  level: 'level',
-  requestId: 'function_request_id',
-  traceId: 'xray_trace_id',
-  coldStart: 'cold_start',
-} as const;
 
 const ROWS = 20;
 
@@ -31,8 +23,8 @@ function modelFilter(model: InferenceModel): string {
 export function latestErrorsQuery(model: InferenceModel): string {
   const e = LOG_KEY.Error;
   return [
-    `fields @timestamp, ${e}.name, ${e}.message, ${LOG_KEY.InputHash}, ${POWERTOOLS_KEY.traceId}, ${POWERTOOLS_KEY.requestId}, ${LOG_KEY.LatencyMs}`,
-    `filter ${modelFilter(model)} and ${POWERTOOLS_KEY.level} = "ERROR" and ispresent(${e}.name)`,
+    `fields @timestamp, ${e}.name, ${e}.message, ${LOG_KEY.InputHash}, ${POWERTOOLS_KEY.XrayTraceId}, ${POWERTOOLS_KEY.RequestId}, ${LOG_KEY.LatencyMs}`,
+    `filter ${modelFilter(model)} and ${POWERTOOLS_KEY.Level} = "ERROR" and ispresent(${e}.name)`,
     'sort @timestamp desc',
     `limit ${ROWS}`,
   ].join('\n| ');
@@ -51,7 +43,7 @@ export function slowestInvocationsQuery(
 ): string {
   const stageFields = stages.map((s) => `, ${field(`${LOG_KEY.Stages}.${s}`)}`).join('');
   return [
-    `fields @timestamp, ${LOG_KEY.LatencyMs}${stageFields}, ${POWERTOOLS_KEY.coldStart}, ${LOG_KEY.BatchSize}, ${LOG_KEY.InputHash}, ${POWERTOOLS_KEY.traceId}`,
+    `fields @timestamp, ${LOG_KEY.LatencyMs}${stageFields}, ${POWERTOOLS_KEY.ColdStart}, ${LOG_KEY.BatchSize}, ${LOG_KEY.InputHash}, ${POWERTOOLS_KEY.XrayTraceId}`,
     `filter ${modelFilter(model)} and ispresent(${LOG_KEY.LatencyMs})`,
     `sort ${LOG_KEY.LatencyMs} desc`,
     `limit ${ROWS}`,

@@ -1,7 +1,7 @@
 import { Duration } from 'aws-cdk-lib';
 import type * as lambda from 'aws-cdk-lib/aws-lambda';
 import type * as logs from 'aws-cdk-lib/aws-logs';
-import { DEFAULT_NAMESPACE } from '../lib/telemetry.js';
+import { DEFAULT_LOW_CONFIDENCE, DEFAULT_NAMESPACE } from '../lib/telemetry.js';
 import { InvalidPropError } from './errors.js';
 import {
   checkDimensionValue,
@@ -108,13 +108,14 @@ export interface DriftSettings {
   readonly signals?: readonly string[];
 }
 
-/** Defaults of the objective and drift settings (TSDoc `@default`s above). */
+/** Defaults shared by the constructs' props (their TSDoc `@default`s say the same). */
 export const DEFAULTS = {
   latencyP99: Duration.millis(250),
   errorRate: 0.01,
   driftThreshold: 0.25,
-  lowConfidence: 0.5,
+  lowConfidence: DEFAULT_LOW_CONFIDENCE,
   confidenceStdDevs: 2,
+  loadsPerColdStart: 1,
 } as const;
 
 /** An objective with its defaults filled in and checked. */

@@ -1,16 +1,21 @@
 import { Token } from 'aws-cdk-lib';
+import {
+  dimensionValueProblem,
+  driftWindowProblem,
+  listItemProblem,
+  namespaceProblem,
+} from '../lib/telemetry.js';
 import { InvalidPropError } from './errors.js';
 
-/**
- * Synth-time checks of prop values, each throwing an {@link InvalidPropError}
- * that names the prop. Unresolved tokens pass: they have no value to check yet.
+/*
+ * Synth-time checks of prop values, each throwing an InvalidPropError that
+ * names the prop. Unresolved tokens pass: they have no value to check yet.
+ * Where the runtime has the same rule, it comes from the contract
+ * (lib/telemetry.ts), so a value the construct accepts is one the runtime emits.
  */
 
 /**
- * CloudWatch dimension values: 1–1024 printable ASCII characters, not starting
- * with `:` (the runtime's rule, lib/config.ts). Surrounding whitespace is refused
- * too: the runtime trims environment values, so the dashboard would look for a
- * value that is never emitted.
+ * A CloudWatch dimension value the runtime emits as written (the contract's rule).
  *
  * @example
  * checkDimensionValue('model.name', 'fraud');
@@ -18,11 +23,7 @@ import { InvalidPropError } from './errors.js';
 export function checkDimensionValue(prop: string, value: string): void {
   if (typeof value !== 'string') throw new InvalidPropError(prop, 'is required (a string)');
   if (Token.isUnresolved(value)) return;
-  let problem: string | undefined;
-  if (!/^[\x20-\x7E]{1,1024}$/.test(value))
-    problem = 'must be 1 to 1024 printable ASCII characters';
-  else if (value.startsWith(':')) problem = 'must not start with ":"';
-  else if (value.trim() !== value) problem = 'must not start or end with whitespace';
+  const problem = dimensionValueProblem(value);
   if (problem)
     throw new InvalidPropError(
       prop,
@@ -31,18 +32,31 @@ export function checkDimensionValue(prop: string, value: string): void {
 }
 
 /**
- * A CloudWatch namespace: 1–255 of `0-9A-Za-z.-_/#:`, not starting with `AWS/`.
+ * A custom CloudWatch namespace (the contract's rule).
  *
  * @example
  * checkNamespace('namespace', 'ObservedInference');
  */
 export function checkNamespace(prop: string, value: string): void {
   if (Token.isUnresolved(value)) return;
-  if (!/^[0-9A-Za-z.\-_/#:]{1,255}$/.test(value) || value.startsWith('AWS/'))
+  const problem = namespaceProblem(value);
+  if (problem)
     throw new InvalidPropError(
       prop,
-      `${JSON.stringify(value)} is not a custom CloudWatch namespace (1-255 of 0-9A-Za-z.-_/#:, not starting with AWS/)`,
+      `${JSON.stringify(value)} is not a custom CloudWatch namespace: it ${problem}`,
     );
+}
+
+/**
+ * A drift window size the runtime accepts for `OBSERVED_DRIFT_WINDOW` (the contract's rule).
+ *
+ * @example
+ * checkDriftWindow('drift.window', 500);
+ */
+export function checkDriftWindow(prop: string, value: number): void {
+  if (Token.isUnresolved(value)) return;
+  const problem = driftWindowProblem(value);
+  if (problem) throw new InvalidPropError(prop, `${problem}, got ${value}`);
 }
 
 /**
@@ -82,8 +96,8 @@ export function checkInteger(prop: string, value: number, min: number): void {
 }
 
 /**
- * Check model labels: non-empty, no commas (`OBSERVED_LABELS` is
- * comma-separated), no duplicates, literal (the dashboard graphs one metric each).
+ * Check model labels: non-empty, literal (the dashboard graphs one metric
+ * each), no duplicates, and none holding `OBSERVED_LABELS`' separator.
  *
  * @example
  * checkLabels('labels', ['fraud', 'legit']);
@@ -93,8 +107,8 @@ export function checkLabels(prop: string, labels: readonly string[] | undefined)
   (labels ?? []).forEach((label, i) => {
     if (typeof label !== 'string' || Token.isUnresolved(label) || label.trim() === '')
       throw new InvalidPropError(`${prop}[${i}]`, 'must be a non-empty literal label');
-    if (label.includes(','))
-      throw new InvalidPropError(`${prop}[${i}]`, `${JSON.stringify(label)} must not contain ','`);
+    const problem = listItemProblem(label);
+    if (problem) throw new InvalidPropError(`${prop}[${i}]`, `${JSON.stringify(label)} ${problem}`);
     if (seen.has(label))
       throw new InvalidPropError(`${prop}[${i}]`, `${JSON.stringify(label)} is listed twice`);
     seen.add(label);

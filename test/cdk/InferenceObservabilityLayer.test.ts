@@ -5,11 +5,10 @@ import { Stack } from 'aws-cdk-lib';
 import { Match, Template } from 'aws-cdk-lib/assertions';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { WRAPPER_PATH } from '../../cdk/environment.js';
 import { InferenceObservabilityLayer, InvalidPropError } from '../../cdk/index.js';
 import { defaultLayerZipPath, packageRoot } from '../../cdk/layerAsset.js';
 import { WRAPPER_NAME } from '../../layer/build.js';
-import { ENV } from '../../lib/telemetry.js';
+import { ENV, WRAPPER_PATH } from '../../lib/telemetry.js';
 import { repoRoot } from '../support/paths.js';
 import { fixtureLayerZip, fullStack, templateOf, testApp, testStack } from './support.js';
 
