@@ -12,7 +12,7 @@ import {
   modelAlarmSpecs,
 } from './alarmSpecs.js';
 import { InvalidPropError } from './errors.js';
-import { DEFAULT_PERIOD } from './metrics.js';
+import { DEFAULT_PERIOD } from './metricFactory.js';
 import {
   checkTarget,
   DEFAULTS,

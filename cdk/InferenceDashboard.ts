@@ -6,7 +6,7 @@ import { LiveAlarmStatusWidget } from './alarmStatusWidget.js';
 import { modelRows } from './dashboardRows.js';
 import { InvalidPropError } from './errors.js';
 import { InferenceAlarms } from './InferenceAlarms.js';
-import { DEFAULT_PERIOD } from './metrics.js';
+import { DEFAULT_PERIOD } from './metricFactory.js';
 import {
   checkTarget,
   DEFAULTS,
@@ -151,7 +151,7 @@ export class InferenceDashboard extends Construct {
     checkLabels('labels', labels);
     const confidenceStdDevs = model.confidenceStdDevs ?? DEFAULTS.confidenceStdDevs;
     checkPositive('confidenceStdDevs', confidenceStdDevs);
-    const loadsPerColdStart = model.loadsPerColdStart ?? 1;
+    const loadsPerColdStart = model.loadsPerColdStart ?? DEFAULTS.loadsPerColdStart;
     checkInteger('loadsPerColdStart', loadsPerColdStart, 1);
     if (model.driftThreshold !== undefined) checkPositive('driftThreshold', model.driftThreshold);
     this.#models.set(key, model);

@@ -1,4 +1,3 @@
-import type * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
 import { NodejsFunction, type NodejsFunctionProps } from 'aws-cdk-lib/aws-lambda-nodejs';
@@ -10,11 +9,7 @@ import { bundlingOptions, resolveFunctionSettings } from './functionSettings.js'
 import { InferenceAlarms } from './InferenceAlarms.js';
 import { InferenceDashboard } from './InferenceDashboard.js';
 import { InferenceObservabilityLayer } from './InferenceObservabilityLayer.js';
-import {
-  type InferenceMathOptions,
-  type InferenceMetricOptions,
-  InferenceMetrics,
-} from './metrics.js';
+import { InferenceMetrics } from './metrics.js';
 import { acknowledge, NAG_REASON } from './nag.js';
 import type {
   DriftSettings,
@@ -158,7 +153,7 @@ export interface ObservedInferenceFunctionProps extends Omit<NodejsFunctionProps
  * Created beside it in the same scope (an L2 function takes them at
  * creation): `<id>LogGroup` and, unless `role` is given, `<id>ServiceRole`.
  * `metricErrors()` and the other inherited helpers stay Lambda's; the
- * model's are `metricInference*()` and friends.
+ * model's are on `metrics` (`fn.metrics.metricInferenceLatency()`, …).
  *
  * @example
  * const fraud = new ObservedInferenceFunction(this, 'Fraud', {
@@ -166,7 +161,7 @@ export interface ObservedInferenceFunctionProps extends Omit<NodejsFunctionProps
  *   model: { name: 'fraud', version: '2026-11-01' },
  *   stages: ['preprocess', 'predict', 'postprocess'],
  * });
- * fraud.metricInferenceLatency({ statistic: 'p99' });
+ * fraud.metrics.metricInferenceLatency({ statistic: 'p99' });
  */
 export class ObservedInferenceFunction extends NodejsFunction {
   /** The alarms, unless `createAlarms: false`. */
@@ -176,6 +171,7 @@ export class ObservedInferenceFunction extends NodejsFunction {
   readonly layer: InferenceObservabilityLayer;
   /** What alarms and dashboards need to find this function's telemetry. */
   readonly target: InferenceTarget;
+  /** The model's metrics on this function's dimensions: `metrics.metricErrorRate()`, … */
   readonly metrics: InferenceMetrics;
 
   constructor(scope: Construct, id: string, props: ObservedInferenceFunctionProps) {
@@ -251,75 +247,6 @@ export class ObservedInferenceFunction extends NodejsFunction {
         ],
         alarms: this.alarms ? [this.alarms] : [],
       });
-  }
-
-  /** `InferenceLatency`; p99 unless `statistic` says otherwise. */
-  metricInferenceLatency(options?: InferenceMetricOptions): cloudwatch.Metric {
-    return this.metrics.metricInferenceLatency(options);
-  }
-  /** `<Stage>Duration` of a `stage()`; p95 unless given. */
-  metricStageDuration(stage: string, options?: InferenceMetricOptions): cloudwatch.Metric {
-    return this.metrics.metricStageDuration(stage, options);
-  }
-  /** Invocations the runtime measured (warmup pings excluded). */
-  metricInferenceCount(options?: InferenceMetricOptions): cloudwatch.Metric {
-    return this.metrics.metricInferenceCount(options);
-  }
-  /** Predictions made (Sum). */
-  metricPredictions(options?: InferenceMetricOptions): cloudwatch.Metric {
-    return this.metrics.metricPredictions(options);
-  }
-  /** Invocations whose handler threw (Sum); `metricErrors()` stays Lambda's. */
-  metricInferenceErrors(options?: InferenceMetricOptions): cloudwatch.Metric {
-    return this.metrics.metricInferenceErrors(options);
-  }
-  /** Errors / invocations. */
-  metricErrorRate(options?: InferenceMathOptions): cloudwatch.MathExpression {
-    return this.metrics.metricErrorRate(options);
-  }
-  /** Invocations about to reach the timeout (Sum). */
-  metricTimeouts(options?: InferenceMetricOptions): cloudwatch.Metric {
-    return this.metrics.metricTimeouts(options);
-  }
-  /** On-demand cold starts (Sum). */
-  metricColdStarts(options?: InferenceMetricOptions): cloudwatch.Metric {
-    return this.metrics.metricColdStarts(options);
-  }
-  /** Share of invocations that were cold. */
-  metricColdStartRate(options?: InferenceMetricOptions): cloudwatch.Metric {
-    return this.metrics.metricColdStartRate(options);
-  }
-  /** Model loads (Sum). */
-  metricModelLoads(options?: InferenceMetricOptions): cloudwatch.Metric {
-    return this.metrics.metricModelLoads(options);
-  }
-  /** `ModelLoadTime`; p95 unless given. */
-  metricModelLoadTime(options?: InferenceMetricOptions): cloudwatch.Metric {
-    return this.metrics.metricModelLoadTime(options);
-  }
-  /** Average confidence. */
-  metricConfidence(options?: InferenceMetricOptions): cloudwatch.Metric {
-    return this.metrics.metricConfidence(options);
-  }
-  /** Low-confidence predictions / scored predictions. */
-  metricLowConfidenceRate(options?: InferenceMathOptions): cloudwatch.MathExpression {
-    return this.metrics.metricLowConfidenceRate(options);
-  }
-  /** `DriftScore` (Maximum). */
-  metricDriftScore(options?: InferenceMetricOptions): cloudwatch.Metric {
-    return this.metrics.metricDriftScore(options);
-  }
-  /** Abstentions / predictions. */
-  metricAbstentionRate(options?: InferenceMathOptions): cloudwatch.MathExpression {
-    return this.metrics.metricAbstentionRate(options);
-  }
-  /** Invocations with an invalid input / invocations. */
-  metricInvalidInputRate(options?: InferenceMathOptions): cloudwatch.MathExpression {
-    return this.metrics.metricInvalidInputRate(options);
-  }
-  /** Accuracy against recorded ground truth (`PredictionCorrect` Average). */
-  metricAccuracy(options?: InferenceMetricOptions): cloudwatch.Metric {
-    return this.metrics.metricAccuracy(options);
   }
 }
 

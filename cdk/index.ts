@@ -17,10 +17,10 @@ export {
   DEFAULT_PERIOD,
   type InferenceMathOptions,
   type InferenceMetricOptions,
-  InferenceMetrics,
   inferenceDimensions,
   inferenceMetric,
-} from './metrics.js';
+} from './metricFactory.js';
+export { InferenceMetrics } from './metrics.js';
 export {
   ObservedInferenceFunction,
   type ObservedInferenceFunctionProps,

@@ -94,10 +94,10 @@ describe('ObservedInferenceFunction', () => {
     t.hasResourceProperties('AWS::Lambda::Function', { Runtime: 'nodejs22.x' });
   });
 
-  it('exposes metric helpers on its own dimensions, like Function.metricErrors()', () => {
+  it('exposes the model metrics on its own dimensions as .metrics, beside Lambda’s metricErrors()', () => {
     const stack = full.stack;
     const config = (m: { toMetricConfig(): unknown }) => stack.resolve(m.toMetricConfig());
-    expect(config(full.fraud.metricInferenceLatency())).toMatchObject({
+    expect(config(full.fraud.metrics.metricInferenceLatency())).toMatchObject({
       metricStat: {
         namespace: DEFAULT_NAMESPACE,
         metricName: METRIC.InferenceLatency,
@@ -109,19 +109,19 @@ describe('ObservedInferenceFunction', () => {
         ]),
       },
     });
-    expect(config(full.fraud.metricInferenceLatency({ statistic: 'p50' }))).toMatchObject({
+    expect(config(full.fraud.metrics.metricInferenceLatency({ statistic: 'p50' }))).toMatchObject({
       metricStat: { statistic: 'p50' },
     });
-    expect(config(full.fraud.metricPredictions())).toMatchObject({
+    expect(config(full.fraud.metrics.metricPredictions())).toMatchObject({
       metricStat: { metricName: METRIC.Predictions, statistic: 'Sum' },
     });
-    expect(config(full.fraud.metricColdStarts())).toMatchObject({
+    expect(config(full.fraud.metrics.metricColdStarts())).toMatchObject({
       metricStat: { metricName: METRIC.ColdStart, statistic: 'Sum' },
     });
     expect(config(full.fraud.metricErrors())).toMatchObject({
       metricStat: { namespace: 'AWS/Lambda', metricName: 'Errors' },
     });
-    expect(config(full.fraud.metricErrorRate())).toMatchObject({
+    expect(config(full.fraud.metrics.metricErrorRate())).toMatchObject({
       mathExpression: { expression: 'errors / invocations' },
     });
   });

@@ -63,6 +63,18 @@ describe('InferenceMetrics', () => {
     expect(math(metrics.metricModelReloads(2)).expression).toBe(
       'IF(FILL(loads, 0) - 2 * FILL(coldStarts, 0) > 0, FILL(loads, 0) - 2 * FILL(coldStarts, 0), 0)',
     );
+    expect(math(metrics.metricAbstentionRate()).expression).toBe(
+      'FILL(abstentions, 0) / predictions',
+    );
+    expect(math(metrics.metricInvalidInputRate()).expression).toBe(
+      'FILL(invalid, 0) / invocations',
+    );
+    expect(metrics.metricLabelShares(['fraud', 'legit']).map((m) => math(m).expression)).toEqual([
+      'FILL(l0, 0) / predictions',
+      'FILL(l1, 0) / predictions',
+      '(predictions - FILL(l0, 0) - FILL(l1, 0)) / predictions',
+    ]);
+    expect(metrics.metricErrorRate({ label: 'mine' }).label).toBe('mine');
     expect(math(metrics.metricConfidenceBand(3)).expression).toMatch(
       /^ANOMALY_DETECTION_BAND\(\w+, 3\)$/,
     );
