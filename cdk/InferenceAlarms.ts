@@ -4,26 +4,22 @@ import * as actions from 'aws-cdk-lib/aws-cloudwatch-actions';
 import * as sns from 'aws-cdk-lib/aws-sns';
 import { Construct } from 'constructs';
 import { alarmName } from './alarmNames.js';
+import { resolveAlarmSettings } from './alarmSettings.js';
 import {
-  ALARM_KIND,
   type AlarmKind,
-  type AlarmSettings,
+  type AlarmOverrides,
   type AlarmSpec,
   modelAlarmSpecs,
 } from './alarmSpecs.js';
 import { InvalidPropError } from './errors.js';
-import { DEFAULT_PERIOD } from './metricFactory.js';
 import {
   checkTarget,
-  DEFAULTS,
   type InferenceModel,
   type InferenceObjective,
   type InferenceTarget,
-  resolveObjective,
   targetKey,
   targetLabel,
 } from './target.js';
-import { checkInteger, checkPositive, checkUnitInterval } from './validate.js';
 
 /**
  * Props of {@link InferenceAlarms}. Thresholds are shared by every model of
@@ -77,7 +73,7 @@ export interface InferenceAlarmsProps {
    */
   readonly period?: Duration;
   /**
-   * Latency and error-rate alarms look at this many periods…
+   * Latency, error-rate and accuracy alarms look at this many periods…
    * @default 3
    */
   readonly evaluationPeriods?: number;
@@ -86,6 +82,13 @@ export interface InferenceAlarmsProps {
    * @default 2
    */
   readonly datapointsToAlarm?: number;
+  /**
+   * Per-alarm evaluation: `threshold` (timeouts, throttles, model reloads),
+   * `evaluationPeriods`, `datapointsToAlarm` and `treatMissingData`, by alarm
+   * kind. Each field replaces that alarm's default; the other alarms keep theirs.
+   * @default - each alarm's defaults (docs/cdk.md, "What each alarm means")
+   */
+  readonly alarmOverrides?: AlarmOverrides;
   /**
    * Alarms not to create (e.g. `modelReloads` on provisioned concurrency, which
    * loads models without cold starts).
@@ -140,8 +143,7 @@ export class InferenceAlarms extends Construct {
 
   constructor(scope: Construct, id: string, props: InferenceAlarmsProps) {
     super(scope, id);
-    const settings = resolveSettings(props);
-    const exclude = new Set(props.exclude ?? []);
+    const { settings, evaluations, exclude } = resolveAlarmSettings(props);
     const prefix = props.alarmNamePrefix ?? Stack.of(this).stackName;
     this.models = checkModels(props.models);
     this.topic = props.alarmTopic ?? this.#createTopic();
@@ -150,7 +152,7 @@ export class InferenceAlarms extends Construct {
     for (const [i, target] of this.models.entries()) {
       const scope = new Construct(this, constructId(target, i));
       const byKind: Partial<Record<AlarmKind, cloudwatch.Alarm>> = {};
-      for (const spec of modelAlarmSpecs(target, settings)) {
+      for (const spec of modelAlarmSpecs(target, settings, evaluations)) {
         if (exclude.has(spec.kind)) continue;
         const name = alarmName(
           this,
@@ -229,53 +231,7 @@ function createAlarm(scope: Construct, spec: AlarmSpec, name: string): cloudwatc
       ...common,
       stdDevs: spec.anomalyStdDevs,
     });
-  return new cloudwatch.Alarm(scope, id, { ...common, threshold: spec.threshold ?? 0 });
-}
-
-function resolveSettings(props: InferenceAlarmsProps): AlarmSettings {
-  const period = props.period ?? DEFAULT_PERIOD;
-  const seconds = period.toSeconds();
-  if (!(seconds === 10 || seconds === 30 || (seconds > 0 && seconds % 60 === 0)))
-    throw new InvalidPropError(
-      'period',
-      `must be 10 s, 30 s or a multiple of 60 s, got ${seconds} s`,
-    );
-  const evaluationPeriods = props.evaluationPeriods ?? 3;
-  const datapointsToAlarm = props.datapointsToAlarm ?? 2;
-  checkInteger('evaluationPeriods', evaluationPeriods, 1);
-  checkInteger('datapointsToAlarm', datapointsToAlarm, 1);
-  if (datapointsToAlarm > evaluationPeriods)
-    throw new InvalidPropError(
-      'datapointsToAlarm',
-      `must not exceed evaluationPeriods (${evaluationPeriods}), got ${datapointsToAlarm}`,
-    );
-  const driftThreshold = props.driftThreshold ?? DEFAULTS.driftThreshold;
-  checkPositive('driftThreshold', driftThreshold);
-  const confidenceStdDevs = props.confidenceStdDevs ?? DEFAULTS.confidenceStdDevs;
-  checkPositive('confidenceStdDevs', confidenceStdDevs);
-  const loadsPerColdStart = props.loadsPerColdStart ?? 1;
-  checkInteger('loadsPerColdStart', loadsPerColdStart, 1);
-  if (props.accuracyFloor !== undefined) {
-    checkUnitInterval('accuracyFloor', props.accuracyFloor);
-    checkPositive('accuracyFloor', props.accuracyFloor);
-  }
-  const accuracyMinOutcomes = props.accuracyMinOutcomes ?? 30;
-  checkInteger('accuracyMinOutcomes', accuracyMinOutcomes, 1);
-  const kinds: readonly string[] = Object.values(ALARM_KIND);
-  for (const kind of props.exclude ?? [])
-    if (!kinds.includes(kind))
-      throw new InvalidPropError('exclude', `'${kind}' is not one of ${kinds.join(', ')}`);
-  return {
-    objective: resolveObjective('objective', props.objective),
-    driftThreshold,
-    confidenceStdDevs,
-    loadsPerColdStart,
-    accuracyFloor: props.accuracyFloor,
-    accuracyMinOutcomes,
-    period,
-    evaluationPeriods,
-    datapointsToAlarm,
-  };
+  return new cloudwatch.Alarm(scope, id, { ...common, threshold: spec.threshold });
 }
 
 function checkModels(models: readonly InferenceTarget[] | undefined): readonly InferenceTarget[] {

@@ -4,6 +4,7 @@ import { NodejsFunction, type NodejsFunctionProps } from 'aws-cdk-lib/aws-lambda
 import * as logs from 'aws-cdk-lib/aws-logs';
 import type * as sns from 'aws-cdk-lib/aws-sns';
 import type { Construct } from 'constructs';
+import type { AlarmOverrides } from './alarmSpecs.js';
 import type { InstrumentationMode } from './environment.js';
 import { bundlingOptions, resolveFunctionSettings } from './functionSettings.js';
 import { InferenceAlarms } from './InferenceAlarms.js';
@@ -102,6 +103,13 @@ export interface ObservedInferenceFunctionProps extends Omit<NodejsFunctionProps
    */
   readonly stages?: readonly string[];
   /**
+   * Per-alarm evaluation of the function's alarms (`threshold` of timeouts,
+   * throttles and model reloads, `evaluationPeriods`, `datapointsToAlarm`,
+   * `treatMissingData`), as `InferenceAlarms`' prop of the same name.
+   * @default - each alarm's defaults
+   */
+  readonly alarmOverrides?: AlarmOverrides;
+  /**
    * Notified by the "model health" composite alarm.
    * @default - a new SNS topic, when alarms are created
    */
@@ -186,6 +194,7 @@ export class ObservedInferenceFunction extends NodejsFunction {
       labels,
       accuracyFloor,
       stages,
+      alarmOverrides,
       alarmTopic,
       createAlarms = true,
       createDashboard = true,
@@ -230,6 +239,7 @@ export class ObservedInferenceFunction extends NodejsFunction {
         objective,
         driftThreshold,
         accuracyFloor,
+        alarmOverrides,
         alarmTopic,
       });
     if (createDashboard)

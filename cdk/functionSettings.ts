@@ -160,6 +160,8 @@ export interface FunctionSettingsProps {
   readonly drift?: DriftSettings;
   readonly logGroup?: unknown;
   readonly logRetention?: unknown;
+  readonly createAlarms?: boolean;
+  readonly alarmOverrides?: unknown;
 }
 
 /** An `ObservedInferenceFunction`'s props, checked and with defaults filled in. */
@@ -193,6 +195,11 @@ export function resolveFunctionSettings(props: FunctionSettingsProps): FunctionS
     throw new InvalidPropError(
       'logRetention',
       'does not apply to a logGroup you pass; set it on that group',
+    );
+  if (props.createAlarms === false && props.alarmOverrides !== undefined)
+    throw new InvalidPropError(
+      'alarmOverrides',
+      'applies to the alarms the function creates; with createAlarms: false, give it to your InferenceAlarms',
     );
   return { runtime, mode, logLevel, objective, driftThreshold };
 }

@@ -1,4 +1,9 @@
-export { ALARM_KIND, type AlarmKind } from './alarmSpecs.js';
+export {
+  ALARM_KIND,
+  type AlarmKind,
+  type AlarmOverride,
+  type AlarmOverrides,
+} from './alarmSpecs.js';
 export { INSTRUMENTATION_MODE, type InstrumentationMode } from './environment.js';
 export { InvalidPropError } from './errors.js';
 export { SUPPORTED_RUNTIMES } from './functionSettings.js';

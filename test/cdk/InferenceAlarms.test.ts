@@ -1,5 +1,6 @@
 import { Duration, Stack } from 'aws-cdk-lib';
 import { Match } from 'aws-cdk-lib/assertions';
+import { TreatMissingData } from 'aws-cdk-lib/aws-cloudwatch';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { InferenceAlarms, InvalidPropError } from '../../cdk/index.js';
 import { DEFAULT_NAMESPACE, METRIC, OUTCOME_METRIC } from '../../lib/telemetry.js';
@@ -221,6 +222,44 @@ describe('InferenceAlarms', () => {
       'latencyP99',
       'timeouts',
     ]);
+  });
+
+  it('applies alarmOverrides to the alarm they name, leaving the others at their defaults', () => {
+    const stack = new Stack(testApp(), 'Overrides');
+    new InferenceAlarms(stack, 'A', {
+      models: [{ model: { name: 'm', version: '1' }, serviceName: 's' }],
+      alarmOverrides: {
+        timeouts: { threshold: 2, evaluationPeriods: 3, datapointsToAlarm: 2 },
+        drift: { treatMissingData: TreatMissingData.NOT_BREACHING },
+        latencyP99: { evaluationPeriods: 5 },
+      },
+    });
+    const all = Object.values(resourcesOf(templateOf(stack), 'AWS::CloudWatch::Alarm'));
+    const alarm = (title: string) =>
+      all.find((a) => String(a.Properties.AlarmName).endsWith(`: ${title}`))
+        ?.Properties as AlarmProps;
+    expect(alarm('timeouts')).toMatchObject({
+      Threshold: 2,
+      EvaluationPeriods: 3,
+      DatapointsToAlarm: 2,
+      TreatMissingData: 'notBreaching',
+    });
+    expect(alarm('timeouts').AlarmDescription).toMatch(
+      /^More than 2 invocations reached the Lambda timeout \(Timeouts > 2\) in 2 of 3 5-minute periods\./,
+    );
+    expect(alarm('drift > 0.25')).toMatchObject({
+      TreatMissingData: 'notBreaching',
+      EvaluationPeriods: 1,
+    });
+    expect(alarm('p99 latency > 250 ms')).toMatchObject({
+      EvaluationPeriods: 5,
+      DatapointsToAlarm: 2,
+    });
+    expect(alarm('error rate > 1%')).toMatchObject({ EvaluationPeriods: 3, DatapointsToAlarm: 2 });
+    expect(alarm('confidence out of band')).toMatchObject({
+      TreatMissingData: 'ignore',
+      EvaluationPeriods: 3,
+    });
   });
 
   it('refuses the same model twice and an alarm name used twice in a stack', () => {

@@ -126,6 +126,20 @@ describe('ObservedInferenceFunction', () => {
     });
   });
 
+  it('gives alarmOverrides to its alarms', () => {
+    const { stack, layer } = testStack('Overridden');
+    new ObservedInferenceFunction(stack, 'Fn', {
+      ...functionProps(layer),
+      alarmOverrides: { modelReloads: { threshold: 1, datapointsToAlarm: 2 } },
+    });
+    Template.fromStack(stack).hasResourceProperties('AWS::CloudWatch::Alarm', {
+      AlarmName: Match.stringLikeRegexp(': model reloads$'),
+      Threshold: 1,
+      EvaluationPeriods: 3,
+      DatapointsToAlarm: 2,
+    });
+  });
+
   it('makes these resources with every default (snapshot)', () => {
     const { stack, layer } = testStack('Defaults');
     new ObservedInferenceFunction(stack, 'Fn', functionProps(layer));

@@ -73,6 +73,34 @@ describe('invalid props fail at synth time, naming the prop', () => {
     ['labels[1]', fn({ labels: ['fraud', 'maybe,fraud'] })],
     ['labels[1]', fn({ labels: ['fraud', 'fraud'] })],
     ['exclude', alarms({ exclude: ['everything' as never] })],
+    ['alarmOverrides', alarms({ alarmOverrides: { latency: {} } as never })],
+    [
+      'alarmOverrides.latencyP99.threshold',
+      alarms({ alarmOverrides: { latencyP99: { threshold: 500 } } }),
+    ],
+    ['alarmOverrides.drift.threshold', fn({ alarmOverrides: { drift: { threshold: 0.3 } } })],
+    [
+      'alarmOverrides.timeouts.threshold',
+      alarms({ alarmOverrides: { timeouts: { threshold: -1 } } }),
+    ],
+    [
+      'alarmOverrides.timeouts.evaluationPeriods',
+      alarms({ alarmOverrides: { timeouts: { evaluationPeriods: 0 } } }),
+    ],
+    [
+      'alarmOverrides.modelReloads.datapointsToAlarm',
+      alarms({ alarmOverrides: { modelReloads: { evaluationPeriods: 2 } } }),
+    ],
+    [
+      'alarmOverrides.errorRate.treatMissingData',
+      alarms({ alarmOverrides: { errorRate: { treatMissingData: 'skip' as never } } }),
+    ],
+    [
+      'alarmOverrides.drift',
+      alarms({ exclude: ['drift'], alarmOverrides: { drift: { evaluationPeriods: 2 } } }),
+    ],
+    ['alarmOverrides.accuracy', alarms({ alarmOverrides: { accuracy: { evaluationPeriods: 4 } } })],
+    ['alarmOverrides', fn({ createAlarms: false, alarmOverrides: { timeouts: { threshold: 1 } } })],
     ['alarmNamePrefix', alarms({ alarmNamePrefix: 'p'.repeat(250) })],
     [
       'dashboardName',
@@ -109,6 +137,11 @@ describe('invalid props fail at synth time, naming the prop', () => {
     expect(errorOf(fn({ model: { name: ':fraud', version: '1' } })).message).toMatch(
       /not a valid CloudWatch dimension value/,
     );
+  });
+
+  it('says which prop sets a threshold that alarmOverrides may not', () => {
+    const error = errorOf(alarms({ alarmOverrides: { errorRate: { threshold: 0.1 } } }));
+    expect(error.message).toMatch(/is set by objective\.errorRate/);
   });
 
   it('says why a log level above INFO is refused', () => {

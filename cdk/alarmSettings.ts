@@ -1,0 +1,105 @@
+import {
+  ALARM_KIND,
+  type AlarmEvaluation,
+  type AlarmKind,
+  type AlarmOverrides,
+  type AlarmSettings,
+  resolveEvaluations,
+} from './alarmSpecs.js';
+import { InvalidPropError } from './errors.js';
+import type { InferenceAlarmsProps } from './InferenceAlarms.js';
+import { DEFAULT_PERIOD } from './metricFactory.js';
+import { DEFAULTS, resolveObjective } from './target.js';
+import { checkInteger, checkPositive, checkUnitInterval } from './validate.js';
+
+/** The props of `InferenceAlarms` that shape its alarms (not which models, not where they notify). */
+export type AlarmSettingsProps = Omit<
+  InferenceAlarmsProps,
+  'models' | 'alarmTopic' | 'notifyEachAlarm' | 'alarmNamePrefix'
+>;
+
+/** The shared settings, every kind's evaluation, and the kinds left out. */
+export interface ResolvedAlarmSettings {
+  readonly settings: AlarmSettings;
+  readonly evaluations: Readonly<Record<AlarmKind, AlarmEvaluation>>;
+  readonly exclude: ReadonlySet<AlarmKind>;
+}
+
+/**
+ * Check `InferenceAlarms`' props and fill in the defaults, before any alarm is made.
+ *
+ * @example
+ * const { settings, evaluations, exclude } = resolveAlarmSettings({ driftThreshold: 0.2 });
+ */
+export function resolveAlarmSettings(props: AlarmSettingsProps): ResolvedAlarmSettings {
+  const period = props.period ?? DEFAULT_PERIOD;
+  const seconds = period.toSeconds();
+  if (!(seconds === 10 || seconds === 30 || (seconds > 0 && seconds % 60 === 0)))
+    throw new InvalidPropError(
+      'period',
+      `must be 10 s, 30 s or a multiple of 60 s, got ${seconds} s`,
+    );
+  const evaluationPeriods = props.evaluationPeriods ?? 3;
+  const datapointsToAlarm = props.datapointsToAlarm ?? 2;
+  checkInteger('evaluationPeriods', evaluationPeriods, 1);
+  checkInteger('datapointsToAlarm', datapointsToAlarm, 1);
+  if (datapointsToAlarm > evaluationPeriods)
+    throw new InvalidPropError(
+      'datapointsToAlarm',
+      `must not exceed evaluationPeriods (${evaluationPeriods}), got ${datapointsToAlarm}`,
+    );
+  const driftThreshold = props.driftThreshold ?? DEFAULTS.driftThreshold;
+  checkPositive('driftThreshold', driftThreshold);
+  const confidenceStdDevs = props.confidenceStdDevs ?? DEFAULTS.confidenceStdDevs;
+  checkPositive('confidenceStdDevs', confidenceStdDevs);
+  const loadsPerColdStart = props.loadsPerColdStart ?? DEFAULTS.loadsPerColdStart;
+  checkInteger('loadsPerColdStart', loadsPerColdStart, 1);
+  if (props.accuracyFloor !== undefined) {
+    checkUnitInterval('accuracyFloor', props.accuracyFloor);
+    checkPositive('accuracyFloor', props.accuracyFloor);
+  }
+  const accuracyMinOutcomes = props.accuracyMinOutcomes ?? 30;
+  checkInteger('accuracyMinOutcomes', accuracyMinOutcomes, 1);
+  const settings: AlarmSettings = {
+    objective: resolveObjective('objective', props.objective),
+    driftThreshold,
+    confidenceStdDevs,
+    loadsPerColdStart,
+    accuracyFloor: props.accuracyFloor,
+    accuracyMinOutcomes,
+    period,
+    evaluationPeriods,
+    datapointsToAlarm,
+  };
+  const exclude = checkExclude(props.exclude);
+  checkOverridden(props.alarmOverrides, exclude, settings);
+  return { settings, evaluations: resolveEvaluations(settings, props.alarmOverrides), exclude };
+}
+
+function checkExclude(exclude: readonly AlarmKind[] = []): ReadonlySet<AlarmKind> {
+  const kinds: readonly string[] = Object.values(ALARM_KIND);
+  for (const kind of exclude)
+    if (!kinds.includes(kind))
+      throw new InvalidPropError('exclude', `'${kind}' is not one of ${kinds.join(', ')}`);
+  return new Set(exclude);
+}
+
+/** An override of an alarm that will not exist is a mistake worth naming. */
+function checkOverridden(
+  overrides: AlarmOverrides = {},
+  exclude: ReadonlySet<AlarmKind>,
+  settings: AlarmSettings,
+): void {
+  for (const kind of Object.keys(overrides) as AlarmKind[]) {
+    if (exclude.has(kind))
+      throw new InvalidPropError(
+        `alarmOverrides.${kind}`,
+        `overrides an alarm 'exclude' leaves out`,
+      );
+    if (kind === ALARM_KIND.Accuracy && settings.accuracyFloor === undefined)
+      throw new InvalidPropError(
+        `alarmOverrides.${kind}`,
+        'overrides the accuracy alarm, which only exists with an accuracyFloor',
+      );
+  }
+}
