@@ -44,13 +44,18 @@ export const SPAN_DOC: Record<keyof typeof SPAN, { name: string; when: string; p
   },
   coldStart: {
     name: SPAN.coldStart,
-    when: 'the first invocation of an on-demand execution environment: library load → that invocation',
-    parent: code(SPAN.inference('<model>')),
+    when: "the first invocation of an on-demand execution environment: library load → that invocation's model ready (the last model load it saw finish; the invocation's start when none was pending), the whole wait of the first request; its children `init` and the loads of init lie within it",
+    parent: `the parent of ${code(SPAN.inference('<model>'))}, beside it (as Lambda's own Initialization and Invocation are); when the inference span is the trace's root, inside it`,
+  },
+  init: {
+    name: SPAN.init,
+    when: 'in every `cold start`: library load → the first invocation began',
+    parent: code(SPAN.coldStart),
   },
   modelLoad: {
     name: SPAN.modelLoad('<model>'),
     when: 'each run of a `loadModel()` loader',
-    parent: `${code(SPAN.coldStart)} when it ran during init, else the span current when it ran (the next invocation's span for a background load)`,
+    parent: `${code(SPAN.coldStart)} for a load that began during the init of a cold start (and ended before its first invocation did), else the span current when it ran (the next invocation's span for a background load)`,
   },
   warmup: {
     name: SPAN.warmup,
@@ -98,8 +103,10 @@ export const METRIC_DOC: Record<keyof typeof METRIC, string> = {
   Timeouts: '1 when the invocation was about to reach the Lambda timeout',
   ColdStart:
     "1 on an on-demand environment's first invocation, else 0 (its Average is the cold-start rate)",
-  ColdStartDuration: 'that invocation: library load to invocation start',
-  ModelLoadTime: "each model load (a load during init is in the first invocation's record)",
+  ColdStartDuration:
+    'that invocation: what its request waited for a ready model, the `cold start` span: library load → the end of the last model load the invocation saw finish (one init began, or its own), else → invocation start',
+  ModelLoadTime:
+    "each model load, its own duration (a load during init is in the first invocation's record)",
   ModelLoads: 'each model load (more than one per model and environment is a reload)',
   WarmupPings: 'each warmup ping (no latency or prediction metrics for it)',
   Confidence: 'each prediction with a confidence in [0, 1]',
@@ -140,6 +147,10 @@ export const LOG_KEY_DOC: Record<keyof typeof LOG_KEY, string> = {
   ClientId: 'the caller',
   Warmup: '`true` on a warmup ping',
   StartType: 'how the environment started, on its first invocation',
+  ColdStartMs: '`ColdStartDuration`, on a cold start: library load → the model ready, in ms',
+  InitMs: 'its first part, on a cold start: library load → invocation start, in ms',
+  ModelWaitMs:
+    'its second part, on a cold start: invocation start → the model ready (0 when init had loaded it), in ms',
   PredictionId: '`<request id>`, or `<request id>#<i>` in a batch: give it to `recordOutcome()`',
   Abstentions: 'predictions that abstained or fell back, when > 0',
   InvalidInput: '`{ field, reason, count }` when inputs failed validation',

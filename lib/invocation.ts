@@ -6,6 +6,7 @@ import {
   trace,
 } from '@opentelemetry/api';
 import type { Context } from 'aws-lambda';
+import type { ColdStart } from './coldStart.js';
 import type { StartInfo } from './lifecycle.js';
 import { addValue, type MetricValues } from './metrics/record.js';
 import type { PredictionSummary } from './predictions.js';
@@ -49,6 +50,8 @@ export class Invocation {
   clientId: string | undefined = undefined;
   correlationId: string | undefined = undefined;
   timer: NodeJS.Timeout | undefined = undefined;
+  /** On the first invocation of an on-demand environment: the cold start it waited for. */
+  coldStart: ColdStart | undefined = undefined;
 
   // Added while the handler runs.
   readonly metrics = new Map<string, MetricValues>();

@@ -78,9 +78,21 @@ function fieldsOf(inv: Invocation, config: ResolvedConfig): Record<string, unkno
     [LOG_KEY.CorrelationId]: inv.correlationId,
     [LOG_KEY.ClientId]: inv.clientId,
     [LOG_KEY.Warmup]: inv.warmup,
-    ...(inv.start.first ? { [LOG_KEY.StartType]: inv.start.type } : {}),
+    ...(inv.start.first ? firstInvocationFields(inv) : {}),
     ...inv.annotations,
     ...inv.metadata,
+  };
+}
+
+/** How the environment started; on a cold start, how long it took and its parts. */
+function firstInvocationFields(inv: Invocation): Record<string, unknown> {
+  const cold = inv.coldStart;
+  if (!cold) return { [LOG_KEY.StartType]: inv.start.type };
+  return {
+    [LOG_KEY.StartType]: inv.start.type,
+    [LOG_KEY.ColdStartMs]: cold.durationMs,
+    [LOG_KEY.InitMs]: cold.initMs,
+    [LOG_KEY.ModelWaitMs]: cold.modelWaitMs,
   };
 }
 

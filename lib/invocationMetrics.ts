@@ -49,8 +49,7 @@ export class InvocationMetrics {
     if (!metrics) return;
     const { start, status, summary, batch = 1 } = inv;
     add(inv, METRIC.ColdStart, start.coldStart ? 1 : 0);
-    if (start.coldStart && start.initDurationMs !== undefined)
-      add(inv, METRIC.ColdStartDuration, roundMs(start.initDurationMs));
+    if (inv.coldStart) add(inv, METRIC.ColdStartDuration, inv.coldStart.durationMs);
     if (inv.warmup) add(inv, METRIC.WarmupPings, 1);
     else {
       add(inv, METRIC.InferenceLatency, roundMs(inv.latencyMs));

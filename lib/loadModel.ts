@@ -122,6 +122,10 @@ async function loadInInvocation<T>(
   } finally {
     span.end();
     // A load that outlives its invocation's record (a timeout) is not added to a record already written.
-    if (!invocation.finished) countLoad(invocation, performance.now() - start);
+    if (!invocation.finished) {
+      countLoad(invocation, performance.now() - start);
+      // A first request that loads its model itself waits for it too.
+      invocation.coldStart?.modelReady(epochMs());
+    }
   }
 }

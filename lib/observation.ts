@@ -1,6 +1,6 @@
 import type { Context } from 'aws-lambda';
 import { epochMs } from './clock.js';
-import { recordBeforeInvocation } from './coldStart.js';
+import { endColdStart, recordBeforeInvocation } from './coldStart.js';
 import { contain } from './containment.js';
 import { createDriftHook, type DriftHook } from './drift/hook.js';
 import { InvocationTimeoutError } from './errors.js';
@@ -70,7 +70,7 @@ export class Observation<TEvent, TResult> {
     const parent = this.#span.parentOf(event, lambda);
     const span = this.#span.start(parent, lambda, start, warmup);
     const inv = new Invocation(this.#sinks, event, lambda, startPerf, start, warmup, span, parent);
-    recordBeforeInvocation(inv, nowMs);
+    recordBeforeInvocation(inv, parent, nowMs);
     inv.input = read.input(event);
     inv.inputHash = read.inputHash(inv.input);
     inv.clientId = read.clientId(event, lambda);
@@ -109,9 +109,9 @@ export class Observation<TEvent, TResult> {
   async #finish(inv: Invocation, exit: Exit, value: unknown): Promise<void> {
     if (inv.finished) return;
     inv.finished = true;
-    if (inv.start.first) lifecycle.closeFirstInvocation();
     inv.latencyMs = performance.now() - inv.startPerf;
     this.#call('invocation end', () => this.#complete(inv, exit, value));
+    if (inv.start.first) this.#call('cold start', () => endColdStart(inv));
     const drift = this.#drift;
     const summary = inv.summary;
     if (drift && summary)

@@ -33,6 +33,12 @@ export const LOG_KEY = {
   ClientId: 'client_id',
   Warmup: 'warmup',
   StartType: 'start_type',
+  /** On a cold start: library load → the first invocation's model ready (`ColdStartDuration`). */
+  ColdStartMs: 'cold_start_ms',
+  /** On a cold start: library load → the invocation began. */
+  InitMs: 'init_ms',
+  /** On a cold start: the invocation began → its model ready. */
+  ModelWaitMs: 'model_wait_ms',
   PredictionId: 'prediction_id',
   /** Predictions that abstained or fell back (present when > 0). */
   Abstentions: 'abstentions',

@@ -2,6 +2,8 @@
 export const SPAN = {
   inference: (model: string) => `inference ${model}`,
   coldStart: 'cold start',
+  /** Inside `cold start`: library load → the first invocation began. */
+  init: 'init',
   modelLoad: (model: string) => `model load ${model}`,
   warmup: 'warmup',
 } as const;

@@ -59,6 +59,22 @@ async function invoke<E, T>(
   };
 }
 
+/** Every span lies within its parent's time (X-Ray times are seconds; 1 µs of rounding). */
+function expectEveryChildWithinItsParent(spans: ReturnType<typeof flatten>): void {
+  const byId = new Map(spans.map((s) => [s.id, s]));
+  for (const span of spans) {
+    const parent = span.parent === undefined ? undefined : byId.get(span.parent);
+    if (!parent) continue;
+    const within = `${span.name} within ${parent.name}`;
+    expect(span.doc.start_time as number, within).toBeGreaterThanOrEqual(
+      (parent.doc.start_time as number) - 1e-6,
+    );
+    expect(span.doc.end_time as number, within).toBeLessThanOrEqual(
+      (parent.doc.end_time as number) + 1e-6,
+    );
+  }
+}
+
 function flatten(
   doc: Doc,
   parent?: string,
@@ -174,7 +190,10 @@ describe('observe() in a Lambda environment', () => {
       ModelLoads: 1,
     });
     expect(record.ModelLoadTime as number).toBeGreaterThanOrEqual(15);
+    // The model loaded during init: the cold start is init, the load one of its parts.
     expect(record.ColdStartDuration as number).toBeGreaterThan(record.ModelLoadTime as number);
+    const log = first.logs.find((l) => l.message === 'inference')!;
+    expect(record.ColdStartDuration).toBe(log.cold_start_ms);
   });
 
   it('writes one INFO log line with the contract fields', () => {
@@ -202,33 +221,38 @@ describe('observe() in a Lambda environment', () => {
     expect(log.input_hash).toMatch(/^[0-9a-f]{64}$/);
     expect(Object.keys(log.stages as object)).toEqual(['preprocess', 'predict', 'postprocess']);
     expect(log.latency_ms).toBeGreaterThan(0);
+    expect(log.model_wait_ms).toBe(0);
+    expect(log.cold_start_ms).toBe(log.init_ms);
   });
 
-  it('sends the whole trace as one valid document under the Lambda function segment', async () => {
+  it('sends the inference span and the cold start beside it, under the Lambda function segment', async () => {
     const docs = await first.docs();
-    expect(docs).toHaveLength(1);
+    expect(docs).toHaveLength(2);
     expect(udp.headers[0]).toBe('{"format": "json", "version": 1}');
-    const doc = docs[0]!;
-    expect(validateSegmentDocument(doc)).toEqual([]);
-    expect(doc).toMatchObject({
-      type: 'subsegment',
-      trace_id: first.trace.root,
-      parent_id: first.trace.parent,
-      name: 'inference fraud',
-    });
-    const spans = flatten(doc);
+    for (const doc of docs) {
+      expect(validateSegmentDocument(doc)).toEqual([]);
+      expect(doc).toMatchObject({
+        type: 'subsegment',
+        trace_id: first.trace.root,
+        parent_id: first.trace.parent,
+      });
+    }
+    const spans = docs.flatMap((doc) => flatten(doc));
     const byName = Object.fromEntries(spans.map((s) => [s.name, s]));
     expect(Object.keys(byName).sort()).toEqual([
       'cold start',
       'inference fraud',
+      'init',
       'model load fraud',
       'postprocess',
       'predict',
       'preprocess',
     ]);
     const root = byName['inference fraud']!;
-    expect(byName['cold start']!.parent).toBe(root.id);
-    expect(byName['model load fraud']!.parent).toBe(byName['cold start']!.id);
+    const cold = byName['cold start']!;
+    expect(cold.parent).toBe(first.trace.parent);
+    expect(byName.init!.parent).toBe(cold.id);
+    expect(byName['model load fraud']!.parent).toBe(cold.id);
     for (const stage of ['preprocess', 'predict', 'postprocess'])
       expect(byName[stage]!.parent).toBe(root.id);
     expect(root.doc.annotations).toMatchObject({
@@ -240,8 +264,12 @@ describe('observe() in a Lambda environment', () => {
       client_id: 'shop-1',
       tenant: 'acme',
     });
-    const cold = byName['cold start']!.doc;
-    expect(cold.end_time as number).toBeLessThanOrEqual((root.doc.start_time as number) + 0.001);
+    // The model was ready before the invocation: the cold start is init, ending as it begins.
+    expect(cold.doc.end_time).toBe(byName.init!.doc.end_time);
+    expect(cold.doc.end_time as number).toBeLessThanOrEqual(
+      (root.doc.start_time as number) + 0.001,
+    );
+    expectEveryChildWithinItsParent(spans);
   });
 
   it('records a warm invocation without a cold start', async () => {
