@@ -76,7 +76,8 @@ export const ALARM_BUILDERS: { readonly [K in AlarmKind]: AlarmBuilder } = {
       description:
         `p99 of ${METRIC.InferenceLatency} (wrapper start to result) above the ${c.evaluation.threshold} ms objective ${within(c)}. ` +
         'Look first at the dashboard latency row: which stage p95 rose (preprocess, predict, postprocess), ' +
-        'then the cold start row (cold start rate, ModelLoadTime). The "slowest invocations" Logs Insights widget ' +
+        `then the cold start row (cold start rate; ${METRIC.ColdStartDuration}, the first request's wait from library load until its model was ready; ` +
+        `${METRIC.ModelLoadTime}). The "slowest invocations" Logs Insights widget ` +
         'gives xray_trace_id: open that X-Ray trace to see the slow span.',
       metric: c.metrics.metricInferenceLatency({ period: c.settings.period }),
       comparisonOperator: GT,

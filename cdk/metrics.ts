@@ -101,7 +101,7 @@ export class InferenceMetrics {
     return this.#read(METRIC.ColdStart, 'Average', 'cold start rate', options);
   }
 
-  /** `ColdStartDuration` (library load to invocation start); p95 unless given. */
+  /** `ColdStartDuration` (library load to the first invocation's model ready: the first request's wait); p95 unless given. */
   metricColdStartDuration(options?: InferenceMetricOptions): cloudwatch.Metric {
     return this.#read(METRIC.ColdStartDuration, 'p95', 'cold start p95', options);
   }

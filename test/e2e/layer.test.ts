@@ -153,9 +153,22 @@ describe.each(CASES)(
         cold_start: true,
         prediction: 'fraud',
       });
-      expect(byName['cold start']!.parent).toBe(root.id);
+      // Beside the inference span, under the Lambda function segment, with its parts inside it.
+      const coldStart = byName['cold start']!;
+      expect(coldStart.parent).toBe(root.parent);
+      expect(byName.init!.parent).toBe(coldStart.id);
+      for (const n of cold) {
+        const parent = cold.find((p) => p.id === n.parent);
+        if (!parent) continue;
+        expect(n.doc.start_time as number, n.name).toBeGreaterThanOrEqual(
+          (parent.doc.start_time as number) - 0.001,
+        );
+        expect(n.doc.end_time as number, n.name).toBeLessThanOrEqual(
+          (parent.doc.end_time as number) + 0.001,
+        );
+      }
       if (mode === 'library') {
-        expect(byName['model load fraud']!.parent).toBe(byName['cold start']!.id);
+        expect(byName['model load fraud']!.parent).toBe(coldStart.id);
         for (const s of ['preprocess', 'predict', 'postprocess'])
           expect(byName[s]!.parent).toBe(root.id);
       }
@@ -228,6 +241,9 @@ describe.each(CASES)(
       const cold = emfRecords(calls.cold!.lines)[0]!;
       expect(cold).toMatchObject({ ColdStart: 1, Errors: 0, Predictions: 1 });
       expect(cold.ColdStartDuration).toBeGreaterThan(0);
+      const coldLog = logRecords(calls.cold!.lines).find((l) => l.message === 'inference')!;
+      expect(coldLog.cold_start_ms).toBe(cold.ColdStartDuration);
+      expect(coldLog.init_ms as number).toBeLessThanOrEqual(coldLog.cold_start_ms as number);
       if (mode === 'library') expect(cold).toMatchObject({ ModelLoads: 1 });
       expect(emfRecords(calls.warm!.lines)[0]).toMatchObject({ ColdStart: 0, Errors: 0 });
       expect(emfRecords(calls.error!.lines)[0]).toMatchObject({ Errors: 1 });
