@@ -57,7 +57,7 @@ export function renderReport(input: ReportInput): string[] {
   );
   out.push(
     row(
-      'ColdStartDuration (library load → model ready)',
+      'ColdStartDuration (load → model ready)',
       `median ${fmt(median(s.coldStartDurations), 2)} ms  [${s.coldStartDurations.map((v) => v.toFixed(1)).join(', ')}]`,
     ),
   );
