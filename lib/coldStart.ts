@@ -94,8 +94,10 @@ export function endColdStart(inv: Invocation): void {
   lifecycle.closeFirstInvocation();
   const cold = inv.coldStart;
   if (!cold) return;
-  const tracer = inv.sinks.tracer;
-  const span = tracer.startSpan(SPAN.coldStart, { startTime: LOADED_AT_MS }, cold.parent);
+  // Started like the invocation span (its sibling under the same parent) by the
+  // observe()'s root tracer, so an observe() with traces off records none of it.
+  const { rootTracer, tracer } = inv.sinks;
+  const span = rootTracer.startSpan(SPAN.coldStart, { startTime: LOADED_AT_MS }, cold.parent);
   span.setAttribute(ATTR.StartType, inv.start.type);
   const inside = trace.setSpan(cold.parent, span);
   tracer.startSpan(SPAN.init, { startTime: LOADED_AT_MS }, inside).end(cold.invokedMs);

@@ -5,7 +5,7 @@ import type { Invocation } from './invocation.js';
 import type { LogWriter } from './logs/logger.js';
 import { redact } from './payload.js';
 import { STATUS } from './status.js';
-import { LOG_KEY, POWERTOOLS_LOG_KEY } from './telemetry.js';
+import { LOG_KEY } from './telemetry.js';
 import { toXRayTraceId } from './tracing/xrayDocument.js';
 
 /**
@@ -57,13 +57,15 @@ export class InvocationLog {
 /** The fields of an invocation's log line, before its level and message. */
 function fieldsOf(inv: Invocation, config: ResolvedConfig): Record<string, unknown> {
   const { summary } = inv;
+  // POWERTOOLS_LOG_KEY's names, spelled as literal keys: V8 then builds the object
+  // from its literal's template; starting it with computed keys cost ~450 bytes a line.
   return {
-    [POWERTOOLS_LOG_KEY.ColdStart]: inv.start.coldStart,
-    [POWERTOOLS_LOG_KEY.FunctionName]: config.functionName,
-    [POWERTOOLS_LOG_KEY.FunctionMemorySize]: config.memoryMb,
-    [POWERTOOLS_LOG_KEY.FunctionArn]: inv.lambda.invokedFunctionArn,
-    [POWERTOOLS_LOG_KEY.RequestId]: inv.lambda.awsRequestId,
-    [POWERTOOLS_LOG_KEY.XrayTraceId]: toXRayTraceId(inv.span.spanContext().traceId),
+    cold_start: inv.start.coldStart,
+    function_name: config.functionName,
+    function_memory_size: config.memoryMb,
+    function_arn: inv.lambda.invokedFunctionArn,
+    function_request_id: inv.lambda.awsRequestId,
+    xray_trace_id: toXRayTraceId(inv.span.spanContext().traceId),
     [LOG_KEY.ModelName]: config.model.name,
     [LOG_KEY.ModelVersion]: config.model.version,
     [LOG_KEY.LatencyMs]: roundMs(inv.latencyMs),

@@ -19,7 +19,6 @@ import type { StartInfo } from './lifecycle.js';
 import type { PredictionSummary } from './predictions.js';
 import { STATUS } from './status.js';
 import { ATTR, SPAN } from './telemetry.js';
-import { EXPORTED_ROOT } from './tracer.js';
 import { XRAY_ANNOTATIONS_ATTR } from './tracing/xrayDocument.js';
 
 /**
@@ -28,7 +27,7 @@ import { XRAY_ANNOTATIONS_ATTR } from './tracing/xrayDocument.js';
  * record says. What is the same for every invocation is built once.
  *
  * @example
- * const spans = new InvocationSpan(config, tracer, true);
+ * const spans = new InvocationSpan(config, sinks.rootTracer);
  * const parent = spans.parentOf(event, lambdaContext);
  * const span = spans.start(parent, lambdaContext, start, false);
  * // … at the end, once the record is complete:
@@ -41,10 +40,10 @@ export class InvocationSpan {
   /** Where each invocation's span hangs (see {@link createParentContext}). */
   readonly parentOf: (event: unknown, lambdaContext: Context) => OtelContext;
 
-  /** `exported`: whether this observe() exports traces (else its spans are not recorded). */
-  constructor(config: ResolvedConfig, tracer: Tracer, exported: boolean) {
+  /** `tracer`: the observe()'s root tracer, which records its invocations only if it exports traces. */
+  constructor(config: ResolvedConfig, tracer: Tracer) {
     this.#tracer = tracer;
-    this.parentOf = createParentContext(config, exported);
+    this.parentOf = createParentContext(config);
     this.#name = SPAN.inference(config.model.name);
     this.#attributes = {
       [ATTR.ModelName]: config.model.name,
@@ -97,14 +96,11 @@ const XRAY_HEADER = 'x-amzn-trace-id';
 /**
  * Where an invocation's span hangs: the Lambda function segment of its trace
  * header, else an incoming `traceparent` or `X-Amzn-Trace-Id` header, else a
- * new trace. Derived from a root that says whether this observe() exports
- * (see `tracer.ts`), so an observe() with traces `off` records no span.
+ * new trace.
  */
 function createParentContext(
   config: ResolvedConfig,
-  exported: boolean,
 ): (event: unknown, lambdaContext: Context) => OtelContext {
-  const root = exported ? EXPORTED_ROOT : ROOT_CONTEXT;
   return (event, lambdaContext) => {
     // Lambda gives each invocation its trace header; with overlapping invocations
     // only the context's copy is the invocation's own.
@@ -112,19 +108,24 @@ function createParentContext(
       (lambdaContext as { xRayTraceId?: string }).xRayTraceId ??
       (config.inLambda ? process.env._X_AMZN_TRACE_ID : undefined);
     if (lambdaHeader) {
-      return xrayPropagator.extract(root, { [XRAY_HEADER]: lambdaHeader }, defaultTextMapGetter);
+      return xrayPropagator.extract(
+        ROOT_CONTEXT,
+        { [XRAY_HEADER]: lambdaHeader },
+        defaultTextMapGetter,
+      );
     }
     const traceparent = header(event, 'traceparent');
     if (traceparent) {
       return w3cPropagator.extract(
-        root,
+        ROOT_CONTEXT,
         { traceparent, tracestate: header(event, 'tracestate') },
         defaultTextMapGetter,
       );
     }
     const xray = header(event, XRAY_HEADER);
-    if (xray) return xrayPropagator.extract(root, { [XRAY_HEADER]: xray }, defaultTextMapGetter);
-    return root;
+    if (xray)
+      return xrayPropagator.extract(ROOT_CONTEXT, { [XRAY_HEADER]: xray }, defaultTextMapGetter);
+    return ROOT_CONTEXT;
   };
 }
 

@@ -45,7 +45,7 @@ export class Observation<TEvent, TResult> {
       createDriftHook(config, options as ObserveOptions<never, never>, sinks.log),
     );
     this.#drift = drift;
-    this.#span = new InvocationSpan(config, sinks.tracer, sinks.traces !== undefined);
+    this.#span = new InvocationSpan(config, sinks.rootTracer);
     this.#metrics = new InvocationMetrics(sinks, () => drift?.labels);
     this.#log = new InvocationLog(config, sinks.log);
   }

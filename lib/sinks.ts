@@ -22,6 +22,9 @@ import type { XRaySpanProcessor } from './tracing/xrayProcessor.js';
 export interface Sinks {
   readonly config: ResolvedConfig;
   readonly containment: Containment;
+  /** Starts this observe()'s invocation spans (and their siblings): recorded only when it exports traces. */
+  readonly rootTracer: Tracer;
+  /** Every span inside an invocation, recorded when its parent is (see `tracer.ts`). */
   readonly tracer: Tracer;
   /** Undefined when traces are `off`: the invocation's spans are not even recorded. */
   readonly traces: TraceExporter | undefined;
@@ -72,13 +75,15 @@ export function createLogWriter(service: string): LogWriter {
  * const sinks = createSinks(resolveConfig(process.env, options).config);
  */
 export function createSinks(config: ResolvedConfig): Sinks {
-  const { tracer, spans } = getProcessTracer(config, containment);
+  const { tracer, tracedRoot, untracedRoot, spans } = getProcessTracer(config, containment);
   spanBuffer = spans;
+  const traces = createTraceExporter(config, containment, spans);
   const sinks: Sinks = {
     config,
     containment,
+    rootTracer: traces ? tracedRoot : untracedRoot,
     tracer,
-    traces: createTraceExporter(config, containment, spans),
+    traces,
     metrics: createMetricsSink(config),
     log: createLogWriter(config.serviceName),
   };
@@ -104,7 +109,7 @@ async function flushAll(): Promise<void> {
 /** What the batching (api) sinks hold: lost if the process exits now. */
 function unsent(): Unsent {
   let datums = 0;
-  // Every span recorded waits for an exporter to take it (the sampler records no other).
+  // Every span recorded waits for an exporter to take it (no other is recorded).
   let segments = spanBuffer?.size ?? 0;
   for (const sinks of made) {
     datums += sinks.metrics?.pending ?? 0;

@@ -48,20 +48,19 @@ export function createTraceExporter(
 ): TraceExporter | undefined {
   const sender = createSender(config, containment);
   if (!sender) return undefined;
-  const send = async (taken: ReturnType<XRaySpanProcessor['takeAll']>) => {
-    if (taken.length > 0) await sender.send(toSegmentDocuments(taken));
-  };
   return {
     async exportTrace(traceId) {
       try {
-        await send(spans.takeTrace(traceId));
+        const taken = spans.takeTrace(traceId);
+        if (taken.length > 0) await sender.send(toSegmentDocuments(taken));
       } catch (error) {
         containment.report('trace export', error);
       }
     },
     async flush() {
       try {
-        await send(spans.takeAll());
+        const taken = spans.takeAll();
+        if (taken.length > 0) await sender.send(toSegmentDocuments(taken));
         await sender.flush?.();
       } catch (error) {
         containment.report('trace export', error);
