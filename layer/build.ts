@@ -18,16 +18,18 @@ import {
   writeFileSync,
 } from 'node:fs';
 import { createRequire, isBuiltin } from 'node:module';
-import { dirname, join, relative, resolve } from 'node:path';
+import { basename, dirname, join, relative, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { type BuildOptions, build, type Plugin } from 'esbuild';
 import { type Zippable, zipSync } from 'fflate';
+import { WRAPPER_PATH } from '../lib/telemetry.js';
 
 const root = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 export const LAYER_DIR = join(root, 'dist', 'layer');
 export const LAYER_ZIP = join(root, 'dist', 'layer.zip');
 const PACKAGE_DIR = join(LAYER_DIR, 'nodejs', 'node_modules', 'observed-inference');
-export const WRAPPER_NAME = 'observed-inference-wrapper';
+/** The wrapper's file name at the zip root: where the contract says zero-code mode finds it. */
+export const WRAPPER_NAME = basename(WRAPPER_PATH);
 /** Zipped size budget (issue 6): a tenth of the peers' smallest layer. */
 export const ZIP_BUDGET_BYTES = 150 * 1024;
 

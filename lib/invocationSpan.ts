@@ -18,7 +18,7 @@ import type { Invocation } from './invocation.js';
 import type { StartInfo } from './lifecycle.js';
 import type { PredictionSummary } from './predictions.js';
 import { STATUS } from './status.js';
-import { ATTR, SPAN } from './telemetry.js';
+import { ATTR, ECOSYSTEM_ENV, SPAN } from './telemetry.js';
 import { XRAY_ANNOTATIONS_ATTR } from './tracing/xrayDocument.js';
 
 /**
@@ -106,7 +106,7 @@ function createParentContext(
     // only the context's copy is the invocation's own.
     const lambdaHeader =
       (lambdaContext as { xRayTraceId?: string }).xRayTraceId ??
-      (config.inLambda ? process.env._X_AMZN_TRACE_ID : undefined);
+      (config.inLambda ? process.env[ECOSYSTEM_ENV.TraceHeader] : undefined);
     if (lambdaHeader) {
       return xrayPropagator.extract(
         ROOT_CONTEXT,
