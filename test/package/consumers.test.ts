@@ -143,85 +143,106 @@ const CDK_INIT_TSCONFIG = {
   exclude: ['node_modules', 'cdk.out'],
 };
 
+/** What `cdk init` made before its NodeNext template: CommonJS with node10 resolution, which ignores `exports`. */
+const OLDER_CDK_INIT_TSCONFIG = {
+  compilerOptions: {
+    ...CDK_INIT_TSCONFIG.compilerOptions,
+    module: 'commonjs',
+    moduleResolution: undefined,
+  },
+  exclude: CDK_INIT_TSCONFIG.exclude,
+};
+
 const APPS = [
   {
     kind: 'CommonJS (cdk init)',
     manifest: { name: 'fraud-app', version: '0.1.0', bin: { 'fraud-app': 'bin/fraud-app.js' } },
+    tsconfig: CDK_INIT_TSCONFIG,
+    stackImport: '../lib/fraud-stack',
+  },
+  {
+    kind: 'CommonJS (older cdk init, node10 resolution)',
+    manifest: { name: 'fraud-app', version: '0.1.0', bin: { 'fraud-app': 'bin/fraud-app.js' } },
+    tsconfig: OLDER_CDK_INIT_TSCONFIG,
     stackImport: '../lib/fraud-stack',
   },
   {
     kind: 'ESM',
     manifest: { name: 'fraud-app', version: '0.1.0', type: 'module' },
+    tsconfig: CDK_INIT_TSCONFIG,
     stackImport: '../lib/fraud-stack.js',
   },
 ] as const;
 
-describe.each(APPS)('a $kind CDK app following the README', ({ manifest, stackImport }) => {
-  let app: string;
-  let template: {
-    Resources: Record<string, { Type: string; Properties?: Record<string, unknown> }>;
-  };
+describe.each(APPS)(
+  'a $kind CDK app following the README',
+  ({ manifest, tsconfig, stackImport }) => {
+    let app: string;
+    let template: {
+      Resources: Record<string, { Type: string; Properties?: Record<string, unknown> }>;
+    };
 
-  beforeAll(() => {
-    app = mkdtempSync(join(work, 'cdk-app-'));
-    write(app, {
-      'package.json': `${JSON.stringify(manifest, null, 2)}\n`,
-      'tsconfig.json': JSON.stringify(CDK_INIT_TSCONFIG, null, 2),
-      'bin/fraud-app.ts': [
-        "import * as cdk from 'aws-cdk-lib';",
-        `import { FraudStack } from '${stackImport}';`,
-        '',
-        'const app = new cdk.App();',
-        "new FraudStack(app, 'FraudStack');",
-        '',
-      ].join('\n'),
-      'lib/fraud-stack.ts': snippet('README.md', 'cdk-quick-start'),
-      'src/fraud.ts': snippet('README.md', 'library-handler'),
-    });
-    // What cdk init installs, then the README's lines.
-    run(app, 'npm', [
-      'install',
-      '--save-dev',
-      devVersion('aws-cdk-lib'),
-      devVersion('constructs'),
-      devVersion('typescript'),
-      devVersion('@types/node'),
-    ]);
-    runInstallSnippet(app, 'cdk-install');
-    tsc(app);
-    // What `npx cdk synth` does with the app cdk.json names: run it with CDK_OUTDIR set.
-    const out = join(app, 'cdk.out');
-    run(app, process.execPath, ['bin/fraud-app.js'], { CDK_OUTDIR: out });
-    template = JSON.parse(readFileSync(join(out, 'FraudStack.template.json'), 'utf8'));
-  }, INSTALL_TIMEOUT_MS);
-
-  it('type-checks and synthesizes the function with the layer, alarms and dashboard', () => {
-    const types = Object.values(template.Resources).map((r) => r.Type);
-    expect(types).toContain('AWS::Lambda::Function');
-    expect(types).toContain('AWS::Lambda::LayerVersion');
-    expect(types).toContain('AWS::CloudWatch::Dashboard');
-    expect(types.filter((t) => t === 'AWS::CloudWatch::Alarm').length).toBeGreaterThan(3);
-    const fn = Object.values(template.Resources).find((r) => r.Type === 'AWS::Lambda::Function')!;
-    expect(fn.Properties).toMatchObject({ TracingConfig: { Mode: 'Active' } });
-  });
-
-  it("bundled the README's handler locally with the app's esbuild, the package left to the layer", () => {
-    const assets = readdirSync(join(app, 'cdk.out')).filter((d) => d.startsWith('asset.'));
-    const bundles = assets
-      .map((d) => join(app, 'cdk.out', d, 'index.mjs'))
-      .filter((f) => {
-        try {
-          return readFileSync(f, 'utf8').length > 0;
-        } catch {
-          return false;
-        }
+    beforeAll(() => {
+      app = mkdtempSync(join(work, 'cdk-app-'));
+      write(app, {
+        'package.json': `${JSON.stringify(manifest, null, 2)}\n`,
+        'tsconfig.json': JSON.stringify(tsconfig, null, 2),
+        'bin/fraud-app.ts': [
+          "import * as cdk from 'aws-cdk-lib';",
+          `import { FraudStack } from '${stackImport}';`,
+          '',
+          'const app = new cdk.App();',
+          "new FraudStack(app, 'FraudStack');",
+          '',
+        ].join('\n'),
+        'lib/fraud-stack.ts': snippet('README.md', 'cdk-quick-start'),
+        'src/fraud.ts': snippet('README.md', 'library-handler'),
       });
-    expect(bundles).toHaveLength(1);
-    const code = readFileSync(bundles[0]!, 'utf8');
-    expect(code).toMatch(/from\s*["']observed-inference["']/);
-    expect(code).toMatch(/stage\(\s*["']predict["']/);
-  });
-});
+      // What cdk init installs, then the README's lines.
+      run(app, 'npm', [
+        'install',
+        '--save-dev',
+        devVersion('aws-cdk-lib'),
+        devVersion('constructs'),
+        devVersion('typescript'),
+        devVersion('@types/node'),
+      ]);
+      runInstallSnippet(app, 'cdk-install');
+      tsc(app);
+      // What `npx cdk synth` does with the app cdk.json names: run it with CDK_OUTDIR set.
+      const out = join(app, 'cdk.out');
+      run(app, process.execPath, ['bin/fraud-app.js'], { CDK_OUTDIR: out });
+      template = JSON.parse(readFileSync(join(out, 'FraudStack.template.json'), 'utf8'));
+    }, INSTALL_TIMEOUT_MS);
+
+    it('type-checks and synthesizes the function with the layer, alarms and dashboard', () => {
+      const types = Object.values(template.Resources).map((r) => r.Type);
+      expect(types).toContain('AWS::Lambda::Function');
+      expect(types).toContain('AWS::Lambda::LayerVersion');
+      expect(types).toContain('AWS::CloudWatch::Dashboard');
+      expect(types.filter((t) => t === 'AWS::CloudWatch::Alarm').length).toBeGreaterThan(3);
+      const fn = Object.values(template.Resources).find((r) => r.Type === 'AWS::Lambda::Function')!;
+      expect(fn.Properties).toMatchObject({ TracingConfig: { Mode: 'Active' } });
+    });
+
+    it("bundled the README's handler locally with the app's esbuild, the package left to the layer", () => {
+      const assets = readdirSync(join(app, 'cdk.out')).filter((d) => d.startsWith('asset.'));
+      const bundles = assets
+        .map((d) => join(app, 'cdk.out', d, 'index.mjs'))
+        .filter((f) => {
+          try {
+            return readFileSync(f, 'utf8').length > 0;
+          } catch {
+            return false;
+          }
+        });
+      expect(bundles).toHaveLength(1);
+      const code = readFileSync(bundles[0]!, 'utf8');
+      expect(code).toMatch(/from\s*["']observed-inference["']/);
+      expect(code).toMatch(/stage\(\s*["']predict["']/);
+    });
+  },
+);
 
 describe('a TypeScript library user with only the README install line', () => {
   let dir: string;
