@@ -15,29 +15,13 @@ import { newTraceHeader } from '../../local-lambda/runtimeApi.js';
 import { lambdaNodeRuntimes } from '../../local-lambda/runtimes.js';
 import { startXRayDaemon, type XRayDaemon } from '../../local-lambda/xrayDaemon.js';
 import { validateEmf } from '../support/emf.js';
+import { type SegmentDoc, type SegmentNode, segmentNodes } from '../support/segmentTree.js';
 import { validateSegmentDocument } from '../support/xraySchema.js';
 
-type Doc = Record<string, unknown> & { subsegments?: Doc[] };
-interface Node {
-  name: string;
-  id: string;
-  parent: string | undefined;
-  doc: Doc;
-}
-
+type Doc = SegmentDoc;
 const fixture = fileURLToPath(new URL('../fixtures/inference/', import.meta.url));
 const rootOf = (header: string) => /Root=([^;]+)/.exec(header)![1]!;
 const parentOf = (header: string) => /Parent=([^;]+)/.exec(header)![1]!;
-
-function flatten(doc: Doc, parent?: string): Node[] {
-  const self = {
-    name: String(doc.name),
-    id: String(doc.id),
-    parent: parent ?? (doc.parent_id as string),
-    doc,
-  };
-  return [self, ...(doc.subsegments ?? []).flatMap((s) => flatten(s, self.id))];
-}
 
 const apiEvent = (tx: Record<string, unknown>) => ({
   resource: '/predict',
@@ -66,14 +50,14 @@ afterAll(async () => {
 });
 
 /** The trace of one invocation as X-Ray (moto) stores it, after the daemon relayed it. */
-async function storedTrace(traceHeader: string): Promise<Node[]> {
+async function storedTrace(traceHeader: string): Promise<SegmentNode[]> {
   const root = rootOf(traceHeader);
   await daemon.waitFor((d) => d.trace_id === root, 5000);
   await daemon.flush();
   const out = await new XRayClient({}).send(new BatchGetTracesCommand({ TraceIds: [root] }));
   const docs = (out.Traces?.[0]?.Segments ?? []).map((s) => JSON.parse(s.Document!) as Doc);
   for (const doc of docs) expect(validateSegmentDocument(doc)).toEqual([]);
-  return docs.flatMap((d) => flatten(d));
+  return docs.flatMap((d) => segmentNodes(d));
 }
 
 const MODES = [

@@ -22,15 +22,8 @@ import {
   type XRayDaemon,
   type XRayDocument,
 } from '../../local-lambda/xrayDaemon.js';
+import { type SegmentDoc, type SegmentNode, segmentNodes } from '../support/segmentTree.js';
 import { snippet } from '../support/snippets.js';
-
-type Doc = Record<string, unknown> & { subsegments?: Doc[] };
-
-/** Every (sub)segment of a document with the id of its parent. */
-function flatten(doc: Doc, parent?: string): Array<{ name: string; id: string; parent?: string }> {
-  const self = { name: String(doc.name), id: String(doc.id), parent };
-  return [self, ...(doc.subsegments ?? []).flatMap((s) => flatten(s, self.id))];
-}
 
 function taskRoot(files: Record<string, string>): string {
   const dir = mkdtempSync(join(tmpdir(), 'oi-task-'));
@@ -77,7 +70,7 @@ const CASES = lambdaNodeRuntimes().flatMap((runtime) =>
 describe.each(CASES)('a $kind handler on $runtime.name', ({ kind, runtime }) => {
   let lines: string[];
   let result: unknown;
-  let spans: Array<{ name: string; id: string; parent?: string }>;
+  let spans: SegmentNode[];
 
   beforeAll(async () => {
     const fn = await startLocalLambda({
@@ -109,7 +102,7 @@ describe.each(CASES)('a $kind handler on $runtime.name', ({ kind, runtime }) => 
         (d: XRayDocument) => d.trace_id === root && d.name === 'inference fraud',
         5000,
       );
-      spans = flatten(doc as Doc);
+      spans = segmentNodes(doc as SegmentDoc);
       lines = fn.linesSince(mark);
     } finally {
       await fn.stop();

@@ -8,10 +8,17 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { emfRecords, logRecords } from '../../local-lambda/outputRecords.js';
 import { captureOutput } from '../support/captureOutput.js';
 import { lambdaContexts, traceHeader, useLambdaEnvironment } from '../support/lambdaContext.js';
+import {
+  expectEveryChildWithinItsParent,
+  type SegmentDoc,
+  type SegmentNode,
+  segmentNodes,
+} from '../support/segmentTree.js';
 import { collectUdp, type UdpCollector } from '../support/udpCollector.js';
 
-type Doc = { name: string; id: string; start_time: number; end_time: number; subsegments?: Doc[] };
-type Span = Doc & { parent: string | undefined };
+/** A span's start and end, in X-Ray's seconds. */
+const startOf = (node: SegmentNode) => node.doc.start_time as number;
+const endOf = (node: SegmentNode) => node.doc.end_time as number;
 
 let udp: UdpCollector;
 let out: ReturnType<typeof captureOutput>;
@@ -26,10 +33,6 @@ afterAll(async () => {
   out.restore();
   await udp.close();
 });
-
-function flatten(doc: Doc, parent?: string): Span[] {
-  return [{ ...doc, parent }, ...(doc.subsegments ?? []).flatMap((s) => flatten(s, doc.id))];
-}
 
 describe('a cold start whose model load outlasts init', () => {
   it('draws every span within its parent, and ColdStartDuration covers the wait for the model', async () => {
@@ -61,8 +64,8 @@ describe('a cold start whose model load outlasts init', () => {
     );
 
     await expect.poll(() => udp.documents.length).toBe(2);
-    const docs = udp.documents as Doc[];
-    const spans = docs.flatMap((d) => flatten(d, trace.parent));
+    const docs = udp.documents as SegmentDoc[];
+    const spans = docs.flatMap((d) => segmentNodes(d, trace.parent));
     const byName = Object.fromEntries(spans.map((s) => [s.name, s]));
     expect(byName['cold start']!.parent).toBe(trace.parent);
     expect(byName['inference slow-load-fn']!.parent).toBe(trace.parent);
@@ -71,25 +74,13 @@ describe('a cold start whose model load outlasts init', () => {
     // The metric is the span: library load → the model ready.
     const cold = byName['cold start']!;
     expect(record!.ColdStartDuration as number).toBeCloseTo(
-      (cold.end_time - cold.start_time) * 1000,
+      (endOf(cold) - startOf(cold)) * 1000,
       0,
     );
     // The cold start ends when the model is ready, before the prediction uses it.
-    expect(byName['cold start']!.end_time).toBe(byName['model load slow']!.end_time);
+    expect(endOf(byName['cold start']!)).toBe(endOf(byName['model load slow']!));
     // (OpenTelemetry stamps a span's default start with Date.now(): whole milliseconds.)
-    expect(byName.predict!.start_time).toBeGreaterThanOrEqual(
-      byName['cold start']!.end_time - 0.001,
-    );
-    const byId = new Map(spans.map((s) => [s.id, s]));
-    for (const span of spans) {
-      const parent = span.parent === undefined ? undefined : byId.get(span.parent);
-      if (!parent) continue;
-      expect(span.start_time, `${span.name} starts within ${parent.name}`).toBeGreaterThanOrEqual(
-        parent.start_time - 1e-6,
-      );
-      expect(span.end_time, `${span.name} ends within ${parent.name}`).toBeLessThanOrEqual(
-        parent.end_time + 1e-6,
-      );
-    }
+    expect(startOf(byName.predict!)).toBeGreaterThanOrEqual(endOf(byName['cold start']!) - 0.001);
+    expectEveryChildWithinItsParent(spans);
   });
 });

@@ -12,11 +12,16 @@ import { emfRecords, logRecords, metricValues } from '../../local-lambda/outputR
 import { captureOutput } from '../support/captureOutput.js';
 import { validateEmf } from '../support/emf.js';
 import { lambdaContexts, traceHeader, useLambdaEnvironment } from '../support/lambdaContext.js';
+import {
+  expectEveryChildWithinItsParent,
+  type SegmentDoc,
+  segmentNodes,
+} from '../support/segmentTree.js';
 import { collectUdp, type UdpCollector } from '../support/udpCollector.js';
 import { validateSegmentDocument } from '../support/xraySchema.js';
 
 type Lib = typeof import('../../lib/index.js');
-type Doc = Record<string, unknown> & { subsegments?: Doc[] };
+type Doc = SegmentDoc;
 
 let lib: Lib;
 let udp: UdpCollector;
@@ -57,35 +62,6 @@ async function invoke<E, T>(
       return mine();
     },
   };
-}
-
-/** Every span lies within its parent's time (X-Ray times are seconds; 1 µs of rounding). */
-function expectEveryChildWithinItsParent(spans: ReturnType<typeof flatten>): void {
-  const byId = new Map(spans.map((s) => [s.id, s]));
-  for (const span of spans) {
-    const parent = span.parent === undefined ? undefined : byId.get(span.parent);
-    if (!parent) continue;
-    const within = `${span.name} within ${parent.name}`;
-    expect(span.doc.start_time as number, within).toBeGreaterThanOrEqual(
-      (parent.doc.start_time as number) - 1e-6,
-    );
-    expect(span.doc.end_time as number, within).toBeLessThanOrEqual(
-      (parent.doc.end_time as number) + 1e-6,
-    );
-  }
-}
-
-function flatten(
-  doc: Doc,
-  parent?: string,
-): Array<{ name: string; id: string; parent: string | undefined; doc: Doc }> {
-  const self = {
-    name: String(doc.name),
-    id: String(doc.id),
-    parent: parent ?? (doc.parent_id as string | undefined),
-    doc,
-  };
-  return [self, ...(doc.subsegments ?? []).flatMap((s) => flatten(s, self.id))];
 }
 
 const apiEvent = (body: unknown, headers: Record<string, string> = {}) => ({
@@ -237,7 +213,7 @@ describe('observe() in a Lambda environment', () => {
         parent_id: first.trace.parent,
       });
     }
-    const spans = docs.flatMap((doc) => flatten(doc));
+    const spans = docs.flatMap((doc) => segmentNodes(doc));
     const byName = Object.fromEntries(spans.map((s) => [s.name, s]));
     expect(Object.keys(byName).sort()).toEqual([
       'cold start',
@@ -280,7 +256,7 @@ describe('observe() in a Lambda environment', () => {
     const log = warm.logs.find((l) => l.message === 'inference')!;
     expect(log).toMatchObject({ cold_start: false, prediction: 'legit' });
     expect(log).not.toHaveProperty('start_type');
-    const names = flatten((await warm.docs())[0]!).map((s) => s.name);
+    const names = segmentNodes((await warm.docs())[0]!).map((s) => s.name);
     expect(names).not.toContain('cold start');
   });
 
@@ -474,7 +450,7 @@ describe('containment, batches, payloads', () => {
     for (const doc of docs) {
       const t = traces.find((x) => x.root === doc.trace_id)!;
       expect(doc.parent_id).toBe(t.parent);
-      const names = flatten(doc).map((s) => s.name);
+      const names = segmentNodes(doc).map((s) => s.name);
       expect(names).toHaveLength(2);
     }
   });
@@ -498,7 +474,7 @@ describe('containment, batches, payloads', () => {
     const handler = lib.observe(async () => ({ label: 'x', confidence: 0.9 }));
     const r = await invoke(handler, {});
     expect(r.emf[0]).toMatchObject({ ModelLoads: 1, ColdStart: 0 });
-    const names = flatten((await r.docs())[0]!).map((span) => span.name);
+    const names = segmentNodes((await r.docs())[0]!).map((span) => span.name);
     expect(names).toContain('model load background');
   });
 
