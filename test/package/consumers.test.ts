@@ -15,7 +15,14 @@
  * npm installs from the registry (or its cache) like a user's install.
  */
 import { execFileSync, spawnSync } from 'node:child_process';
-import { mkdirSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import {
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  readdirSync,
+  readFileSync,
+  writeFileSync,
+} from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
@@ -229,13 +236,7 @@ describe.each(APPS)(
       const assets = readdirSync(join(app, 'cdk.out')).filter((d) => d.startsWith('asset.'));
       const bundles = assets
         .map((d) => join(app, 'cdk.out', d, 'index.mjs'))
-        .filter((f) => {
-          try {
-            return readFileSync(f, 'utf8').length > 0;
-          } catch {
-            return false;
-          }
-        });
+        .filter((f) => existsSync(f));
       expect(bundles).toHaveLength(1);
       const code = readFileSync(bundles[0]!, 'utf8');
       expect(code).toMatch(/from\s*["']observed-inference["']/);
