@@ -65,6 +65,9 @@ export class Containment {
   }
 }
 
+/** Failures inside our code, for the whole process: every sink and helper reports here. */
+export const containment = new Containment();
+
 let stderrConsole: Console | undefined;
 /** A Console ignores stream errors (EPIPE on a closed stderr) instead of crashing the process. */
 function defaultWrite(line: string): void {

@@ -1,6 +1,6 @@
 import type { Tracer } from '@opentelemetry/api';
 import type { ResolvedConfig } from './config.js';
-import { Containment } from './containment.js';
+import { type Containment, containment } from './containment.js';
 import { flushOnExit, type Unsent } from './exitFlush.js';
 import { JsonLogWriter, type LogWriter } from './logs/logger.js';
 import { type LogSettings, resolveLogSettings } from './logs/logLevel.js';
@@ -31,9 +31,6 @@ export interface Sinks {
   readonly metrics: MetricsSink | undefined;
   readonly log: LogWriter;
 }
-
-/** Failures inside our code, for the whole process. */
-export const containment = new Containment();
 
 /** Every set of sinks made, for flush() and the flush at exit only: helpers reach theirs through the invocation. */
 const made: Sinks[] = [];

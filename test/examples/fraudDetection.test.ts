@@ -17,7 +17,11 @@ import { inputHash } from '../../lib/payload.js';
 import { emfRecords, logRecords } from '../../local-lambda/outputRecords.js';
 import { captureOutput } from '../support/captureOutput.js';
 import { validateEmf } from '../support/emf.js';
-import { lambdaContexts, traceHeader, useLambdaEnvironment } from '../support/lambdaContext.js';
+import {
+  lambdaContexts,
+  traceHeader,
+  useLambdaEnvironment,
+} from '../../local-lambda/lambdaContext.js';
 import { collectUdp, type UdpCollector } from '../support/udpCollector.js';
 
 // The handler imports the package by name. That self-reference resolves to

@@ -10,7 +10,7 @@ import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { hasMotoServer, type Moto, motoEnv, startMoto } from '../../local-lambda/moto.js';
 import { emfRecords } from '../../local-lambda/outputRecords.js';
 import { captureOutput } from '../support/captureOutput.js';
-import { lambdaContexts, useLambdaEnvironment } from '../support/lambdaContext.js';
+import { lambdaContexts, useLambdaEnvironment } from '../../local-lambda/lambdaContext.js';
 
 // See fraudDetection.test.ts: run the library's sources, not dist/.
 vi.mock('observed-inference', () => import('../../lib/index.js'));

@@ -7,7 +7,11 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { emfRecords, logRecords } from '../../local-lambda/outputRecords.js';
 import { captureOutput } from '../support/captureOutput.js';
-import { lambdaContexts, traceHeader, useLambdaEnvironment } from '../support/lambdaContext.js';
+import {
+  lambdaContexts,
+  traceHeader,
+  useLambdaEnvironment,
+} from '../../local-lambda/lambdaContext.js';
 import {
   expectEveryChildWithinItsParent,
   type SegmentDoc,

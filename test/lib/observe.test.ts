@@ -11,7 +11,11 @@ import { buildBaseline } from '../../lib/drift/build.js';
 import { emfRecords, logRecords, metricValues } from '../../local-lambda/outputRecords.js';
 import { captureOutput } from '../support/captureOutput.js';
 import { validateEmf } from '../support/emf.js';
-import { lambdaContexts, traceHeader, useLambdaEnvironment } from '../support/lambdaContext.js';
+import {
+  lambdaContexts,
+  traceHeader,
+  useLambdaEnvironment,
+} from '../../local-lambda/lambdaContext.js';
 import {
   expectEveryChildWithinItsParent,
   type SegmentDoc,

@@ -6,7 +6,11 @@ import { trace } from '@opentelemetry/api';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { emfRecords, logRecords } from '../../local-lambda/outputRecords.js';
 import { captureOutput } from '../support/captureOutput.js';
-import { lambdaContexts, traceHeader, useLambdaEnvironment } from '../support/lambdaContext.js';
+import {
+  lambdaContexts,
+  traceHeader,
+  useLambdaEnvironment,
+} from '../../local-lambda/lambdaContext.js';
 import { collectUdp, type UdpCollector } from '../support/udpCollector.js';
 
 let udp: UdpCollector;

@@ -10,7 +10,11 @@ import { buildBaseline } from '../../lib/drift/build.js';
 import { emfRecords, logRecords } from '../../local-lambda/outputRecords.js';
 import { captureOutput } from '../support/captureOutput.js';
 import { validateEmf } from '../support/emf.js';
-import { lambdaContexts, traceHeader, useLambdaEnvironment } from '../support/lambdaContext.js';
+import {
+  lambdaContexts,
+  traceHeader,
+  useLambdaEnvironment,
+} from '../../local-lambda/lambdaContext.js';
 import { collectUdp, type UdpCollector } from '../support/udpCollector.js';
 
 type Lib = typeof import('../../lib/index.js');

@@ -1,7 +1,7 @@
 /**
- * The Lambda environment and `Context` for tests that run a handler in this
- * process, as the Node.js runtime would (the real runtime client runs in
- * test/e2e). One place, so every in-process test sees the variables Lambda
+ * The Lambda environment and `Context` for a handler run in the caller's own
+ * process, as the Node.js runtime would set them up (`localLambda.ts` runs the
+ * real runtime client in a process of its own instead). One place, so every in-process test sees the variables Lambda
  * really sets and a `Context` with every member the runtime gives.
  *
  * @example
