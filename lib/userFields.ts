@@ -1,5 +1,5 @@
-import { currentInvocation, type Invocation } from './invocation.js';
 import { containment } from './containment.js';
+import { currentInvocation, type Invocation } from './invocation.js';
 import { DIMENSION, type MetricUnit, POWERTOOLS_LOG_KEY, UNIT } from './telemetry.js';
 
 /*

@@ -14,14 +14,14 @@ import { RECIPE, trainModel } from '../../examples/fraud-detection/train.js';
 import { validate } from '../../examples/fraud-detection/validate.js';
 import { parseBaseline } from '../../lib/drift/parse.js';
 import { inputHash } from '../../lib/payload.js';
-import { emfRecords, logRecords } from '../../local-lambda/outputRecords.js';
-import { captureOutput } from '../support/captureOutput.js';
-import { validateEmf } from '../support/emf.js';
 import {
   lambdaContexts,
   traceHeader,
   useLambdaEnvironment,
 } from '../../local-lambda/lambdaContext.js';
+import { emfRecords, logRecords } from '../../local-lambda/outputRecords.js';
+import { captureOutput } from '../support/captureOutput.js';
+import { validateEmf } from '../support/emf.js';
 import { collectUdp, type UdpCollector } from '../support/udpCollector.js';
 
 // The handler imports the package by name. That self-reference resolves to

@@ -7,10 +7,10 @@
 import { CreateBucketCommand, PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
 import type { APIGatewayProxyResult, Context } from 'aws-lambda';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import { lambdaContexts, useLambdaEnvironment } from '../../local-lambda/lambdaContext.js';
 import { hasMotoServer, type Moto, motoEnv, startMoto } from '../../local-lambda/moto.js';
 import { emfRecords } from '../../local-lambda/outputRecords.js';
 import { captureOutput } from '../support/captureOutput.js';
-import { lambdaContexts, useLambdaEnvironment } from '../../local-lambda/lambdaContext.js';
 
 // See fraudDetection.test.ts: run the library's sources, not dist/.
 vi.mock('observed-inference', () => import('../../lib/index.js'));

@@ -5,13 +5,13 @@
  * is per process.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { emfRecords, logRecords } from '../../local-lambda/outputRecords.js';
-import { captureOutput } from '../support/captureOutput.js';
 import {
   lambdaContexts,
   traceHeader,
   useLambdaEnvironment,
 } from '../../local-lambda/lambdaContext.js';
+import { emfRecords, logRecords } from '../../local-lambda/outputRecords.js';
+import { captureOutput } from '../support/captureOutput.js';
 import {
   expectEveryChildWithinItsParent,
   type SegmentDoc,

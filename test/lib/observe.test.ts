@@ -8,14 +8,14 @@
 import type { Context } from 'aws-lambda';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildBaseline } from '../../lib/drift/build.js';
-import { emfRecords, logRecords, metricValues } from '../../local-lambda/outputRecords.js';
-import { captureOutput } from '../support/captureOutput.js';
-import { validateEmf } from '../support/emf.js';
 import {
   lambdaContexts,
   traceHeader,
   useLambdaEnvironment,
 } from '../../local-lambda/lambdaContext.js';
+import { emfRecords, logRecords, metricValues } from '../../local-lambda/outputRecords.js';
+import { captureOutput } from '../support/captureOutput.js';
+import { validateEmf } from '../support/emf.js';
 import {
   expectEveryChildWithinItsParent,
   type SegmentDoc,

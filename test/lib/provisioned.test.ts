@@ -4,13 +4,13 @@
  */
 import { trace } from '@opentelemetry/api';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { emfRecords, logRecords } from '../../local-lambda/outputRecords.js';
-import { captureOutput } from '../support/captureOutput.js';
 import {
   lambdaContexts,
   traceHeader,
   useLambdaEnvironment,
 } from '../../local-lambda/lambdaContext.js';
+import { emfRecords, logRecords } from '../../local-lambda/outputRecords.js';
+import { captureOutput } from '../support/captureOutput.js';
 import { collectUdp, type UdpCollector } from '../support/udpCollector.js';
 
 let udp: UdpCollector;

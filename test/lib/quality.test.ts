@@ -7,14 +7,14 @@
 import type { Context } from 'aws-lambda';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildBaseline } from '../../lib/drift/build.js';
-import { emfRecords, logRecords } from '../../local-lambda/outputRecords.js';
-import { captureOutput } from '../support/captureOutput.js';
-import { validateEmf } from '../support/emf.js';
 import {
   lambdaContexts,
   traceHeader,
   useLambdaEnvironment,
 } from '../../local-lambda/lambdaContext.js';
+import { emfRecords, logRecords } from '../../local-lambda/outputRecords.js';
+import { captureOutput } from '../support/captureOutput.js';
+import { validateEmf } from '../support/emf.js';
 import { collectUdp, type UdpCollector } from '../support/udpCollector.js';
 
 type Lib = typeof import('../../lib/index.js');

@@ -9,13 +9,13 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { resolveConfig } from '../../lib/config.js';
 import { containment } from '../../lib/containment.js';
 import { getProcessTracer } from '../../lib/tracer.js';
-import { emfRecords, logRecords } from '../../local-lambda/outputRecords.js';
-import { captureOutput } from '../support/captureOutput.js';
 import {
   lambdaContexts,
   traceHeader,
   useLambdaEnvironment,
 } from '../../local-lambda/lambdaContext.js';
+import { emfRecords, logRecords } from '../../local-lambda/outputRecords.js';
+import { captureOutput } from '../support/captureOutput.js';
 import { collectUdp, type UdpCollector } from '../support/udpCollector.js';
 
 type Lib = typeof import('../../lib/index.js');
