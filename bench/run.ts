@@ -17,11 +17,12 @@ import { cpus, loadavg, release, totalmem } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { budgetCheck } from './harness/budget.js';
-import { CONTENDER_IDS, CONTENDERS, type Contender } from './harness/contenders.js';
+import { BARE, CONTENDER_IDS, CONTENDERS, type Contender, FLOOR } from './harness/contenders.js';
 import { computeFigures, type Figures } from './harness/figures.js';
 import { checkHealth, type Health } from './harness/health.js';
 import { repoRoot, resultsDir } from './harness/paths.js';
 import { renderReport } from './harness/report.js';
+import { SCENARIO_IDS, type ScenarioId } from './harness/scenarios.js';
 import { startSinks } from './harness/sinks.js';
 import { layerSizes } from './harness/sizes.js';
 import { type RunKind, type RunResult, type RunSpec, runOnce } from './harness/spawnRun.js';
@@ -32,6 +33,8 @@ interface Plan {
   /** Cold starts without the NODE_PATH resolve hook: the control for what the hook costs. */
   readonly noHookColdRounds: number;
   readonly warmRounds: number;
+  /** Warm rounds under each scenario other than the default (bench/harness/scenarios.ts). */
+  readonly scenarioRounds: number;
   /** Warm invocations per warm run (after the first invocation). */
   readonly warmInvocations: number;
   readonly leakRounds: number;
@@ -43,6 +46,7 @@ const FULL: Plan = {
   coldRounds: 60,
   noHookColdRounds: 20,
   warmRounds: 10,
+  scenarioRounds: 5,
   warmInvocations: 20_000,
   leakRounds: 2,
   leakInvocations: 100_000,
@@ -51,6 +55,7 @@ const QUICK: Plan = {
   coldRounds: 5,
   noHookColdRounds: 2,
   warmRounds: 2,
+  scenarioRounds: 1,
   warmInvocations: 3_000,
   leakRounds: 1,
   leakInvocations: 10_000,
@@ -64,10 +69,12 @@ const { values: args } = parseArgs({
     adot: { type: 'boolean' },
     'no-adot': { type: 'boolean', default: false },
     only: { type: 'string' },
+    scenarios: { type: 'string' },
     memory: { type: 'string', default: '1024' },
     'cold-rounds': { type: 'string' },
     'no-hook-rounds': { type: 'string' },
     'warm-rounds': { type: 'string' },
+    'scenario-rounds': { type: 'string' },
     'warm-invocations': { type: 'string' },
     'leak-invocations': { type: 'string' },
     'leak-rounds': { type: 'string' },
@@ -83,6 +90,7 @@ function planFromArgs(): Plan {
     coldRounds: int(args['cold-rounds'], base.coldRounds),
     noHookColdRounds: int(args['no-hook-rounds'], base.noHookColdRounds),
     warmRounds: int(args['warm-rounds'], base.warmRounds),
+    scenarioRounds: int(args['scenario-rounds'], base.scenarioRounds),
     warmInvocations: int(args['warm-invocations'], base.warmInvocations),
     leakRounds: int(args['leak-rounds'], base.leakRounds),
     leakInvocations: int(args['leak-invocations'], base.leakInvocations),
@@ -97,7 +105,8 @@ function selectContenders(adotInstalled: boolean, withAdot: boolean): Contender[
     }
   }
   return CONTENDERS.filter((c) => {
-    if (c.id === 'bare') return true; // every overhead is measured against it
+    // Every overhead is measured against bare, and set beside the floor's.
+    if (c.id === BARE || c.id === FLOOR) return true;
     if (only && !only.includes(c.id)) return false;
     if (c.optional) return withAdot && adotInstalled;
     return true;
@@ -105,25 +114,52 @@ function selectContenders(adotInstalled: boolean, withAdot: boolean): Contender[
 }
 
 /** Round-robin: every round runs each contender once, starting one further each round. */
-function schedule(contenders: readonly Contender[], plan: Plan, memoryMb: number): RunSpec[] {
+function schedule(
+  contenders: readonly Contender[],
+  plan: Plan,
+  memoryMb: number,
+  scenarios: readonly ScenarioId[],
+): RunSpec[] {
   const specs: RunSpec[] = [];
-  const rounds = (kind: RunKind, count: number, warm: number, heapAt: number[]) => {
+  const rounds = (
+    kind: RunKind,
+    count: number,
+    warm: number,
+    heapAt: number[],
+    scenario: ScenarioId = 'default',
+  ) => {
     const resolution = kind === 'cold-no-hook' ? ('node_modules' as const) : ('hook' as const);
     for (let round = 0; round < count; round++) {
       for (let i = 0; i < contenders.length; i++) {
         const contender = contenders[(i + round) % contenders.length]!;
-        specs.push({ contender, kind, round, warm, heapAt, memoryMb, resolution });
+        specs.push({ contender, kind, round, scenario, warm, heapAt, memoryMb, resolution });
       }
     }
   };
   rounds('cold', plan.coldRounds, 0, []);
   rounds('cold-no-hook', plan.noHookColdRounds, 0, []);
   rounds('warm', plan.warmRounds, plan.warmInvocations, []);
+  for (const scenario of scenarios) {
+    if (scenario !== 'default')
+      rounds('warm', plan.scenarioRounds, plan.warmInvocations, [], scenario);
+  }
   const leak = plan.leakInvocations;
   // 10% and 100% give the leak figure; the points between show whether growth levels off.
   const marks = [0.1, 0.25, 0.5, 0.75, 1].map((f) => Math.round(leak * f));
   rounds('leak', plan.leakRounds, leak - 1, marks);
   return specs;
+}
+
+/** `--scenarios`, else all of them (the quick run: the default and the 5 %-sampled one). */
+function selectScenarios(): ScenarioId[] {
+  const asked = args.scenarios?.split(',').map((s) => s.trim());
+  if (!asked) return args.quick ? ['default', 'sampled-5pct'] : [...SCENARIO_IDS];
+  for (const id of asked) {
+    if (!(SCENARIO_IDS as readonly string[]).includes(id)) {
+      throw new Error(`--scenarios: unknown scenario '${id}' (known: ${SCENARIO_IDS.join(', ')})`);
+    }
+  }
+  return asked as ScenarioId[];
 }
 
 function machine(): string {
@@ -161,7 +197,8 @@ async function main(): Promise<void> {
   });
   const contenders = selectContenders(staged.adotInstalled, withAdot);
   const sinks = await startSinks();
-  const specs = schedule(contenders, plan, memoryMb);
+  const scenarios = selectScenarios();
+  const specs = schedule(contenders, plan, memoryMb, scenarios);
   console.log(
     `${specs.length} runs: ${contenders.map((c) => c.id).join(', ')} (work dir ${staged.root})`,
   );
@@ -178,8 +215,14 @@ async function main(): Promise<void> {
         (spec.warm > 0 && result.warm ? ` p50 ${(result.warm.p50Ns / 1000).toFixed(1)}µs` : ''),
     );
     const next = specs[i + 1];
-    if (!next || next.round !== spec.round || next.kind !== spec.kind) {
-      console.log(`${spec.kind} round ${spec.round + 1}: ${line.join(', ')}`);
+    if (
+      !next ||
+      next.round !== spec.round ||
+      next.kind !== spec.kind ||
+      next.scenario !== spec.scenario
+    ) {
+      const where = spec.scenario === 'default' ? '' : ` (${spec.scenario})`;
+      console.log(`${spec.kind}${where} round ${spec.round + 1}: ${line.join(', ')}`);
       line = [];
     }
   }
@@ -189,6 +232,15 @@ async function main(): Promise<void> {
   for (const c of contenders) {
     const f = computeFigures(c.id, results);
     if (f) figures.set(c.id, f);
+  }
+  const byScenario = new Map<ScenarioId, Map<string, Figures>>();
+  for (const scenario of scenarios) {
+    const inScenario = new Map<string, Figures>();
+    for (const c of contenders) {
+      const f = computeFigures(c.id, results, scenario);
+      if (f) inScenario.set(c.id, f);
+    }
+    byScenario.set(scenario, inScenario);
   }
   const health = new Map<string, Health>(
     contenders.map((c) => [c.id, checkHealth(c, figures.get(c.id), results)]),
@@ -220,7 +272,7 @@ async function main(): Promise<void> {
     machine: machine(),
     node: process.version,
     commit: commit(),
-    plan: `${plan.coldRounds} cold rounds (+ ${plan.noHookColdRounds} without the resolve hook), ${plan.warmRounds} warm rounds × ${plan.warmInvocations} invocations, ${plan.leakRounds} leak round × ${plan.leakInvocations} invocations; contenders interleaved round-robin`,
+    plan: `${plan.coldRounds} cold rounds (+ ${plan.noHookColdRounds} without the resolve hook), ${plan.warmRounds} warm rounds × ${plan.warmInvocations} invocations (+ ${plan.scenarioRounds} per other scenario: ${scenarios.filter((s) => s !== 'default').join(', ') || 'none'}), ${plan.leakRounds} leak round × ${plan.leakInvocations} invocations; contenders interleaved round-robin`,
     memoryMb,
     durationS,
     loadAverage: `${loadStart} / ${loadavg()
@@ -228,7 +280,7 @@ async function main(): Promise<void> {
       .join(' ')}`,
     notes,
   };
-  const markdown = renderReport(meta, contenders, figures, sizes, budget, health);
+  const markdown = renderReport(meta, contenders, figures, sizes, budget, health, byScenario);
   console.log(`\n${markdown}`);
   for (const h of health.values()) {
     if (!h.ok) console.log(`WARNING ${h.contender}: ${h.problems.join('; ')} ${h.stderr[0] ?? ''}`);
@@ -246,7 +298,7 @@ async function main(): Promise<void> {
   writeFileSync(join(resultsDir, `${name}.md`), markdown);
   writeFileSync(
     join(resultsDir, `${name}.json`),
-    `${JSON.stringify({ meta, plan, figures: Object.fromEntries(figures), sizes: Object.fromEntries(sizes), budget, health: Object.fromEntries(health), runs: results }, null, 2)}\n`,
+    `${JSON.stringify({ meta, plan, figures: Object.fromEntries(figures), scenarios: Object.fromEntries([...byScenario].map(([id, f]) => [id, Object.fromEntries(f)])), sizes: Object.fromEntries(sizes), budget, health: Object.fromEntries(health), runs: results }, null, 2)}\n`,
   );
   console.log(`\nwrote bench/results/${name}.md and .json`);
   rmSync(staged.root, { recursive: true, force: true });

@@ -25,6 +25,10 @@ const settings = {
       .filter(Boolean)
       .map((n) => Number(n)),
   ),
+  // The scenario (bench/harness/scenarios.ts).
+  features: Number(process.env.OI_BENCH_FEATURES ?? '16'),
+  traceInContext: process.env.OI_BENCH_TRACE_IN_CONTEXT !== '0',
+  sampled: Number(process.env.OI_BENCH_SAMPLED ?? '1'),
 };
 for (const key of Object.keys(process.env)) {
   if (key.startsWith('OI_BENCH_')) delete process.env[key];
@@ -52,12 +56,13 @@ async function loadHandler(spec, taskRoot) {
   return handler;
 }
 
-const FEATURES = 16;
 const EVENTS = 64;
+/** The p50 over a fresh process's first invocations: what a JIT still warming up costs. */
+const JIT_COLD_INVOCATIONS = 2000;
 
 function makeEvent(i) {
   const features = [];
-  for (let k = 0; k < FEATURES; k++)
+  for (let k = 0; k < settings.features; k++)
     features.push(Math.round(Math.sin(i * 31 + k * 7) * 1000) / 1000);
   return {
     resource: '/predict',
@@ -92,11 +97,16 @@ const nonce = Math.floor(Math.random() * 0xffffffff)
   .padStart(8, '0');
 const hex = (n, width) => n.toString(16).padStart(width, '0');
 
+/** Whether invocation `n` is sampled: `settings.sampled` of them, spread evenly. */
+const isSampled = (n) =>
+  Math.floor(n * settings.sampled) !== Math.floor((n - 1) * settings.sampled);
+
 /** What the runtime client does before each call: a request id, the trace header, a context. */
 function nextInvocation(n) {
   const requestId = `${nonce}-0000-4000-8000-${hex(n, 12)}`;
   const epoch = hex(Math.floor(Date.now() / 1000), 8);
-  const traceHeader = `Root=1-${epoch}-${nonce}${hex(n, 16)};Parent=${hex(n + 1, 16)};Sampled=1`;
+  const sampled = isSampled(n) ? 1 : 0;
+  const traceHeader = `Root=1-${epoch}-${nonce}${hex(n, 16)};Parent=${hex(n + 1, 16)};Sampled=${sampled}`;
   env._X_AMZN_TRACE_ID = traceHeader;
   const deadline = Date.now() + 30_000;
   const context = {
@@ -108,7 +118,8 @@ function nextInvocation(n) {
     awsRequestId: requestId,
     logGroupName: env.AWS_LAMBDA_LOG_GROUP_NAME,
     logStreamName: env.AWS_LAMBDA_LOG_STREAM_NAME,
-    xRayTraceId: traceHeader,
+    // The Node runtime client sets it only under Lambda Managed Instances.
+    xRayTraceId: settings.traceInContext ? traceHeader : undefined,
     getRemainingTimeInMillis: () => deadline - Date.now(),
   };
   return context;
@@ -175,6 +186,7 @@ async function main() {
   const cpu = process.cpuUsage(cpuStart);
   if (n > 0) check(last);
   const sorted = Float64Array.from(durations).sort();
+  const jitCold = durations.slice(0, Math.min(n, JIT_COLD_INVOCATIONS)).sort();
   let sum = 0;
   for (const d of durations) sum += d;
 
@@ -200,6 +212,7 @@ async function main() {
       p99Ns: percentile(sorted, 0.99),
       p999Ns: percentile(sorted, 0.999),
       maxNs: n > 0 ? sorted[n - 1] : 0,
+      jitColdP50Ns: percentile(jitCold, 0.5),
       meanNs: n > 0 ? sum / n : 0,
       cpuUs: cpu.user + cpu.system - gcCpuUs,
     },

@@ -1,12 +1,11 @@
 // aws-embedded-metrics (metrics only): one EMF record per invocation, flushed by
 // metricScope when the handler's promise settles.
 import { metricScope, Unit } from 'aws-embedded-metrics';
-import { score } from './model.mjs';
+import { preprocess, score } from './model.mjs';
 
 export const handler = metricScope((metrics) => async (event, context) => {
   const started = performance.now();
-  const { features } = JSON.parse(event.body);
-  const prediction = score(features);
+  const prediction = score(preprocess(event.body));
   metrics.setNamespace('Bench');
   metrics.putDimensions({ ModelName: 'bench-model', ModelVersion: '1' });
   metrics.putMetric('InferenceLatency', performance.now() - started, Unit.Milliseconds);

@@ -4,15 +4,19 @@
 const { observe, stage } = require('observed-inference');
 
 // The shared synthetic model is an ES module; a CommonJS handler imports it once at init.
-let score;
+let model;
 const modelReady = import('./model.mjs').then((m) => {
-  score = m.score;
+  model = m;
 });
 
 exports.handler = observe(
   async (event) => {
-    if (!score) await modelReady;
-    const { features } = JSON.parse(event.body);
+    if (!model) await modelReady;
+    const { preprocess, STAGES, score } = model;
+    const features =
+      STAGES === 2
+        ? await stage('preprocess', () => preprocess(event.body))
+        : preprocess(event.body);
     const prediction = await stage('predict', () => score(features));
     return { statusCode: 200, body: JSON.stringify(prediction) };
   },

@@ -5,7 +5,7 @@
 import { Logger } from '@aws-lambda-powertools/logger';
 import { Metrics, MetricUnit } from '@aws-lambda-powertools/metrics';
 import { Tracer } from '@aws-lambda-powertools/tracer';
-import { score } from './model.mjs';
+import { preprocess, STAGES, score } from './model.mjs';
 
 const serviceName = 'bench';
 const logger = new Logger({ serviceName });
@@ -27,7 +27,16 @@ export const handler = async (event, context) => {
   metrics.captureColdStartMetric();
   const started = performance.now();
   try {
-    const { features } = JSON.parse(event.body);
+    let features;
+    if (STAGES === 2) {
+      const pre = subsegment?.addNewSubsegment('preprocess');
+      if (pre) tracer.setSegment(pre);
+      features = preprocess(event.body);
+      pre?.close();
+      if (subsegment) tracer.setSegment(subsegment);
+    } else {
+      features = preprocess(event.body);
+    }
     const predict = subsegment?.addNewSubsegment('predict');
     if (predict) tracer.setSegment(predict);
     const prediction = score(features);

@@ -15,6 +15,7 @@ export type Layer = (typeof LAYER)[keyof typeof LAYER];
 
 export const CONTENDER_IDS = [
   'bare',
+  'io-floor',
   'oi-library',
   'oi-library-cjs',
   'oi-zero-code',
@@ -73,6 +74,14 @@ export const CONTENDERS: readonly Contender[] = [
     handler: 'bare.mjs',
     layer: LAYER.None,
     expect: NOTHING,
+  },
+  {
+    id: 'io-floor',
+    label: 'I/O floor (one stdout write + one datagram)',
+    signals: 'I/O only',
+    handler: 'floor.mjs',
+    layer: LAYER.None,
+    expect: { stdoutLines: 1, udpDatagrams: 1, otlpRequests: 0, quietStderr: true },
   },
   {
     id: 'oi-library',
@@ -143,3 +152,5 @@ export const CONTENDERS: readonly Contender[] = [
 /** The contender the ratios are taken against. */
 export const OURS: ContenderId = 'oi-library';
 export const BARE: ContenderId = 'bare';
+/** What complete telemetry cannot avoid doing per invocation: the physical limit of every overhead. */
+export const FLOOR: ContenderId = 'io-floor';

@@ -1,4 +1,5 @@
 import { BARE, type ContenderId } from './contenders.js';
+import type { ScenarioId } from './scenarios.js';
 import type { RunResult } from './spawnRun.js';
 import { type Spread, spread } from './stats.js';
 
@@ -19,6 +20,8 @@ export interface Figures {
   readonly warmP99Us: Spread;
   readonly warmP50OverheadUs: Spread;
   readonly warmP99OverheadUs: Spread;
+  /** p50 over each warm run's first 2,000 invocations, against bare's: the JIT-cold cost. */
+  readonly jitColdP50OverheadUs: Spread;
   readonly warmInvocations: number;
   readonly cpuPerInvocationUs: Spread;
   readonly cpuOverheadUs: Spread;
@@ -68,10 +71,18 @@ function paired(
 const values = (runs: readonly RunResult[], pick: (r: RunResult) => number | undefined) =>
   runs.map(pick).filter((v): v is number => v !== undefined);
 
+/**
+ * The figures of `contender` whose warm runs ran under `scenario` (cold
+ * starts and leak runs always run under the default one).
+ */
 export function computeFigures(
   contender: ContenderId,
-  results: readonly RunResult[],
+  allResults: readonly RunResult[],
+  scenario: ScenarioId = 'default',
 ): Figures | undefined {
+  const results = allResults.filter(
+    (r) => r.scenario === (r.kind === 'warm' ? scenario : 'default'),
+  );
   const all = results.filter((r) => r.contender === contender);
   const runs = all.filter((r) => r.ok && r.kind !== 'profile' && r.kind !== 'cold-no-hook');
   const noHook = all.filter((r) => r.ok && r.kind === 'cold-no-hook');
@@ -87,6 +98,8 @@ export function computeFigures(
   const rss = (r: RunResult) => r.rssInitMb;
   const p50 = (r: RunResult) => (r.warm && r.warm.n > 0 ? r.warm.p50Ns / 1000 : undefined);
   const p99 = (r: RunResult) => (r.warm && r.warm.n > 0 ? r.warm.p99Ns / 1000 : undefined);
+  const jitCold = (r: RunResult) =>
+    r.warm && r.warm.n > 0 ? r.warm.jitColdP50Ns / 1000 : undefined;
   const cpu = (r: RunResult) => (r.warm && r.warm.n > 0 ? r.warm.cpuUs / r.warm.n : undefined);
   /** Heap after GC at `fraction` of the leak run's invocations. */
   const heapAt = (r: RunResult, fraction: number) => {
@@ -130,6 +143,7 @@ export function computeFigures(
     warmP99Us: spread(values(warm, p99)),
     warmP50OverheadUs: paired(warm, bare, p50),
     warmP99OverheadUs: paired(warm, bare, p99),
+    jitColdP50OverheadUs: paired(warm, bare, jitCold),
     warmInvocations: warm[0]?.warm?.n ?? 0,
     cpuPerInvocationUs: spread(values(warm, cpu)),
     cpuOverheadUs: paired(warm, bare, cpu),

@@ -1,8 +1,8 @@
 import type { BudgetLine } from './budget.js';
-import { BARE, type Contender, OURS } from './contenders.js';
+import { BARE, type Contender, FLOOR, OURS } from './contenders.js';
 import type { Figures } from './figures.js';
 import type { Health } from './health.js';
-import { cell, num, table } from './markdown.js';
+import { cell, num, ratio, table } from './markdown.js';
 import {
   ABSOLUTE_HEADER,
   absoluteRow,
@@ -11,6 +11,7 @@ import {
   RATIO_HEADER,
   ratioRow,
 } from './reportTables.js';
+import { SCENARIOS, type ScenarioId } from './scenarios.js';
 import type { LayerSize } from './sizes.js';
 
 export interface ReportMeta {
@@ -35,6 +36,8 @@ interface ReportInput {
   readonly sizes: ReadonlyMap<string, LayerSize>;
   readonly budget: readonly BudgetLine[];
   readonly health: ReadonlyMap<string, Health>;
+  /** Every contender's figures with its warm runs under each scenario. */
+  readonly byScenario: ReadonlyMap<ScenarioId, ReadonlyMap<string, Figures>>;
 }
 
 function headerSection({ meta, health }: ReportInput): string[] {
@@ -143,6 +146,77 @@ function controlSection({ present, figures }: ReportInput): string[] {
   ];
 }
 
+const SCENARIO_HEADER = [
+  'contender',
+  'warm p50 +µs',
+  '× I/O floor',
+  'warm p99 +µs',
+  'p50 of the first 2,000 +µs',
+  'CPU/invocation +µs',
+  'datagrams/invocation',
+] as const;
+
+/** Ours against the issue-13 targets under one scenario: p50 ≤ 1.5× the floor's, p99 below Powertools'. */
+function scenarioTargets(figures: ReadonlyMap<string, Figures>): string[] {
+  const ours = figures.get(OURS);
+  const floor = figures.get(FLOOR);
+  const powertools = figures.get('powertools');
+  const lines: string[] = [];
+  const verdict = (pass: boolean) => (pass ? 'PASS' : 'MISS');
+  if (ours && floor) {
+    const limit = 1.5 * floor.warmP50OverheadUs.median;
+    lines.push(
+      `${verdict(ours.warmP50OverheadUs.median <= limit)} warm p50 +${num(ours.warmP50OverheadUs.median)} µs ≤ 1.5 × the floor's +${num(floor.warmP50OverheadUs.median)} µs (${num(limit)} µs)`,
+    );
+  }
+  if (ours && powertools) {
+    lines.push(
+      `${verdict(ours.warmP99OverheadUs.median < powertools.warmP99OverheadUs.median)} warm p99 +${num(ours.warmP99OverheadUs.median)} µs < Powertools' +${num(powertools.warmP99OverheadUs.median)} µs`,
+    );
+  }
+  return lines.map((line) => `- library mode: ${line}`);
+}
+
+function scenarioSection({ present, byScenario }: ReportInput): string[] {
+  const out: string[] = [];
+  for (const [id, figures] of byScenario) {
+    const floor = figures.get(FLOOR);
+    const rows = present
+      .filter((c) => c.id !== BARE && figures.has(c.id))
+      .map((c) => {
+        const f = figures.get(c.id)!;
+        return [
+          c.label,
+          cell(f.warmP50OverheadUs),
+          ratio(f.warmP50OverheadUs.median, floor?.warmP50OverheadUs.median ?? Number.NaN),
+          cell(f.warmP99OverheadUs),
+          cell(f.jitColdP50OverheadUs),
+          cell(f.cpuOverheadUs),
+          num(f.perInvocation.udpDatagrams),
+        ];
+      });
+    if (rows.length === 0 || figures.get(OURS)?.warmP50OverheadUs.n === 0) continue;
+    out.push(
+      `### Warm, ${id}: ${SCENARIOS[id].label}`,
+      '',
+      table(SCENARIO_HEADER, rows),
+      '',
+      ...scenarioTargets(figures),
+      '',
+    );
+  }
+  if (out.length === 0) return [];
+  return [
+    '## Warm invocations under each scenario',
+    '',
+    'The conditions of bench/harness/scenarios.ts, each against the bare handler of the same round ' +
+      'and scenario; "× I/O floor" is the overhead as a multiple of the I/O floor\'s (a handler that does ' +
+      'nothing but one stdout write of our size and, when sampled, one prebuilt datagram of our size).',
+    '',
+    ...out,
+  ];
+}
+
 function budgetSection({ budget }: ReportInput): string[] {
   const rows = budget.map((b) => [
     b.contender,
@@ -211,14 +285,16 @@ export function renderReport(
   sizes: ReadonlyMap<string, LayerSize>,
   budget: readonly BudgetLine[],
   health: ReadonlyMap<string, Health>,
+  byScenario: ReadonlyMap<ScenarioId, ReadonlyMap<string, Figures>> = new Map(),
 ): string {
   const present = contenders.filter((c) => figures.has(c.id));
-  const input: ReportInput = { meta, present, figures, sizes, budget, health };
+  const input: ReportInput = { meta, present, figures, sizes, budget, health, byScenario };
   return [
     headerSection,
     overheadSection,
     ratioSection,
     absoluteSection,
+    scenarioSection,
     controlSection,
     budgetSection,
     emittedSection,

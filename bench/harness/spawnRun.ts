@@ -13,6 +13,7 @@ import { join } from 'node:path';
 import { bootstrapPlan } from '../../local-lambda/lambdaBootstrap.js';
 import type { Contender, ContenderId } from './contenders.js';
 import { runnerPath } from './paths.js';
+import { SCENARIOS, type ScenarioId, scenarioEnv } from './scenarios.js';
 import type { SinkCounts, Sinks } from './sinks.js';
 import type { Staged } from './stage.js';
 
@@ -35,6 +36,8 @@ export interface RunSpec {
   readonly contender: Contender;
   readonly kind: RunKind;
   readonly round: number;
+  /** The conditions of its invocations. @default 'default' */
+  readonly scenario?: ScenarioId;
   /** Warm invocations after the first. */
   readonly warm: number;
   /** Invocation counts (the first invocation is 1) after which to GC and sample the heap. */
@@ -73,6 +76,8 @@ interface ChildReport {
     p999Ns: number;
     maxNs: number;
     meanNs: number;
+    /** p50 over the process's first 2,000 warm invocations (JIT still warming). */
+    jitColdP50Ns: number;
     cpuUs: number;
   };
   heap: Array<{ at: number; heapUsed: number; rss: number }>;
@@ -83,6 +88,7 @@ export interface RunResult {
   readonly contender: ContenderId;
   readonly kind: RunKind;
   readonly round: number;
+  readonly scenario: ScenarioId;
   readonly ok: boolean;
   readonly error?: string;
   /** Spawn (the parent's clock, just before fork/exec) → handler imported and exported. */
@@ -134,6 +140,7 @@ function childCommand(spec: RunSpec, staged: Staged, sinks: Sinks, out: string) 
   const optDir = staged.optDirs[contender.layer];
   const env: Record<string, string> = {
     ...contender.env,
+    ...scenarioEnv(SCENARIOS[spec.scenario ?? 'default']),
     ...spec.env,
     OI_BENCH_OUT: out,
     OI_BENCH_WARM: String(spec.warm),
@@ -175,7 +182,8 @@ function childCommand(spec: RunSpec, staged: Staged, sinks: Sinks, out: string) 
  * invocations and exit, and collect what it measured and what it emitted.
  */
 export async function runOnce(spec: RunSpec, staged: Staged, sinks: Sinks): Promise<RunResult> {
-  const base = join(staged.runsDir, `${spec.contender.id}-${spec.kind}-${spec.round}`);
+  const scenario = spec.scenario ?? 'default';
+  const base = join(staged.runsDir, `${spec.contender.id}-${spec.kind}-${scenario}-${spec.round}`);
   const out = `${base}.json`;
   const stdoutFile = `${base}.stdout`;
   const stderrFile = `${base}.stderr`;
@@ -203,7 +211,7 @@ export async function runOnce(spec: RunSpec, staged: Staged, sinks: Sinks): Prom
     rmSync(stdoutFile);
     rmSync(stderrFile);
   }
-  const common = { contender: spec.contender.id, kind: spec.kind, round: spec.round };
+  const common = { contender: spec.contender.id, kind: spec.kind, round: spec.round, scenario };
   if (exit.code !== 0 || !existsSync(out)) {
     return {
       ...common,
