@@ -14,7 +14,7 @@
  * 4. `builtins.ts`: the built-ins the layer imports, timed with and without
  *    Lambda's node flags, and the exec wrapper's own cost.
  *
- * Usage: npx tsx bench/profile.ts [--runs=8] [--warm=20000] [--mode=oi-library|oi-zero-code|oi-library-cjs] [--memory=1024] [--keep]
+ * Usage: npx tsx bench/profile.ts [--runs=8] [--warm=20000] [--mode=oi-library|oi-zero-code|oi-library-cjs] [--memory=1024] [--scenario=default|independent|sampled-5pct|unsampled] [--keep]
  * Writes bench/results/<date>-profile-<mode>.md (and prints it); --keep keeps the .cpuprofile files.
  */
 import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
@@ -22,6 +22,7 @@ import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { BARE, CONTENDERS, type Contender } from './harness/contenders.js';
 import { resultsDir } from './harness/paths.js';
+import { SCENARIO_IDS, type ScenarioId } from './harness/scenarios.js';
 import { startSinks } from './harness/sinks.js';
 import { stage } from './harness/stage.js';
 import { builtinsSection, profileBuiltins } from './profile/builtins.js';
@@ -32,7 +33,7 @@ import { gcSection, profileGc } from './profile/gc.js';
 import { importSection, profileImport } from './profile/importTime.js';
 
 const USAGE =
-  'npx tsx bench/profile.ts [--runs=8] [--warm=20000] [--mode=oi-library|oi-zero-code|oi-library-cjs] [--memory=1024] [--keep]';
+  'npx tsx bench/profile.ts [--runs=8] [--warm=20000] [--mode=oi-library|oi-zero-code|oi-library-cjs] [--memory=1024] [--scenario=default|independent|sampled-5pct|unsampled] [--keep]';
 
 const { values: args } = parseArgs({
   options: {
@@ -40,10 +41,17 @@ const { values: args } = parseArgs({
     warm: { type: 'string', default: '20000' },
     mode: { type: 'string', default: 'oi-library' },
     memory: { type: 'string', default: '1024' },
+    scenario: { type: 'string', default: 'default' },
     keep: { type: 'boolean', default: false },
     help: { type: 'boolean', default: false },
   },
 });
+
+function scenarioId(id: string): ScenarioId {
+  if (!(SCENARIO_IDS as readonly string[]).includes(id))
+    throw new Error(`--scenario: unknown scenario '${id}' (known: ${SCENARIO_IDS.join(', ')})`);
+  return id as ScenarioId;
+}
 
 function contender(id: string): Contender {
   const found = CONTENDERS.find((c) => c.id === id);
@@ -70,6 +78,7 @@ async function prepare(): Promise<ProfileContext> {
     runs: Number.parseInt(args.runs, 10),
     warm: Number.parseInt(args.warm, 10),
     memoryMb: Number.parseInt(args.memory, 10),
+    scenario: scenarioId(args.scenario),
   };
 }
 
@@ -86,7 +95,7 @@ async function main(): Promise<void> {
   const builtins = profileBuiltins(ctx);
 
   const md = [
-    `# Profile of ${ctx.mode.label}, ${new Date().toISOString()}`,
+    `# Profile of ${ctx.mode.label} (scenario ${ctx.scenario}), ${new Date().toISOString()}`,
     '',
     `Node ${process.version}; ${ctx.runs} cold runs per variant; CPU profiles at ${PROFILE_INTERVAL_US} µs over ${cpu.warm.length} runs of ${ctx.warm} warm invocations.`,
     '',
@@ -98,7 +107,7 @@ async function main(): Promise<void> {
   console.log(md);
   mkdirSync(resultsDir, { recursive: true });
   const stamp = new Date().toISOString().slice(0, 16).replace(':', '');
-  const name = `${stamp}-profile-${ctx.mode.id}.md`;
+  const name = `${stamp}-profile-${ctx.mode.id}-${ctx.scenario}.md`;
   writeFileSync(join(resultsDir, name), md);
   if (args.keep) console.log(`profiles kept in ${ctx.profDir}`);
   else rmSync(ctx.staged.root, { recursive: true, force: true });

@@ -1,5 +1,6 @@
 /** What the profiles of one `bench/profile.ts` run share, and how each starts a measured process. */
 import type { Contender } from '../harness/contenders.js';
+import type { ScenarioId } from '../harness/scenarios.js';
 import type { Sinks } from '../harness/sinks.js';
 import { type RunResult, type RunSpec, runOnce } from '../harness/spawnRun.js';
 import type { Staged } from '../harness/stage.js';
@@ -22,6 +23,8 @@ export interface ProfileContext {
   /** Warm invocations per profiled run. */
   readonly warm: number;
   readonly memoryMb: number;
+  /** The conditions of every profiled invocation (bench/harness/scenarios.ts). */
+  readonly scenario: ScenarioId;
 }
 
 /** What a profiling run sets beyond the contender and round (no warm loop unless `warm`). */
@@ -39,7 +42,13 @@ export function profileRun(
   staged: Staged,
   spec: ProfileSpec,
 ): Promise<RunResult> {
-  const defaults = { kind: 'profile', warm: 0, heapAt: [], memoryMb: ctx.memoryMb } as const;
+  const defaults = {
+    kind: 'profile',
+    warm: 0,
+    heapAt: [],
+    memoryMb: ctx.memoryMb,
+    scenario: ctx.scenario,
+  } as const;
   return runOnce({ ...defaults, ...spec }, staged, ctx.sinks);
 }
 
