@@ -8,10 +8,20 @@
  *
  * Usage: npm run docs
  */
+
 import { writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { DEFAULT_REDACT_KEYS } from '../lib/config.js';
+import {
+  MAX_ERROR_MESSAGE_CHARS,
+  MAX_ERROR_STACK_CHARS,
+  MAX_INVALID_INPUT_CHARS,
+  MAX_METADATA_CHARS,
+  MAX_METADATA_KEY_CHARS,
+  MAX_PREDICTIONS_READ,
+  MAX_TEXT_FIELD_CHARS,
+} from '../lib/contract/limits.js';
 import { REDACTED } from '../lib/payload.js';
 import {
   ANNOTATION_OF_ATTR,
@@ -287,6 +297,23 @@ function limits(): string {
     ['logged payload', `${MAX_LOGGED_PAYLOAD_CHARS.toLocaleString('en')} characters`],
     ['stack frames per exception in a trace', String(MAX_STACK_FRAMES)],
     ['exceptions per trace error', String(MAX_EXCEPTIONS)],
+    [
+      'a label, a client or correlation id, an annotation value, an error name (log line and trace)',
+      `${MAX_TEXT_FIELD_CHARS.toLocaleString('en')} characters (longer ones end in \`...[truncated from N chars]\`)`,
+    ],
+    [
+      'an `addMetadata()` value, as JSON (log line and trace)',
+      `${MAX_METADATA_CHARS.toLocaleString('en')} characters (a longer object becomes \`{ truncated: true, length, preview }\`); keys ${MAX_METADATA_KEY_CHARS}`,
+    ],
+    [
+      "a thrown error's message and stack (log line and trace)",
+      `${MAX_ERROR_MESSAGE_CHARS.toLocaleString('en')} and ${MAX_ERROR_STACK_CHARS.toLocaleString('en')} characters`,
+    ],
+    ["an invalid input's field and reason", `${MAX_INVALID_INPUT_CHARS} characters`],
+    [
+      'predictions read per result',
+      `${MAX_PREDICTIONS_READ.toLocaleString('en')} (the rest count in \`Predictions\` only)`,
+    ],
     [
       'predictions per drift window',
       `${MIN_DRIFT_WINDOW} to ${MAX_DRIFT_WINDOW.toLocaleString('en')} (default ${DEFAULT_DRIFT_WINDOW.toLocaleString('en')})`,

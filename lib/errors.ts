@@ -1,3 +1,10 @@
+import {
+  MAX_ERROR_MESSAGE_CHARS,
+  MAX_ERROR_STACK_CHARS,
+  MAX_TEXT_FIELD_CHARS,
+} from './contract/limits.js';
+import { boundText } from './fieldBounds.js';
+
 /**
  * The few error classes of observed-inference. Each sets `name` and keeps the
  * original failure as `cause`, so logs show both.
@@ -36,27 +43,87 @@ export class InvocationTimeoutError extends Error {
   }
 }
 
-/** Anything thrown, as an Error (for span exceptions). */
+/**
+ * Anything thrown, as an Error (for span exceptions); never throws.
+ *
+ * @example
+ * span.recordException(asException(thrown));
+ */
 export function asException(error: unknown): Error {
-  return error instanceof Error ? error : new Error(String(error));
+  return isError(error) ? error : new Error(nonErrorText(error));
+}
+
+/** What a log line and a span say about anything thrown. */
+export interface ErrorDescription {
+  name: string;
+  message: string;
+  stack?: string;
 }
 
 /**
- * `name`, `message`, `stack` of anything thrown, non-Errors included.
+ * `name`, `message`, `stack` of anything thrown, non-Errors included, bounded
+ * (`MAX_TEXT_FIELD_CHARS`, `MAX_ERROR_MESSAGE_CHARS`, `MAX_ERROR_STACK_CHARS`)
+ * and never throwing: a throwing getter, a revoked Proxy or a null-prototype
+ * object still gets a readable description. The log line and the span both
+ * write this, so they say the same. A non-Error is named `NonError`, its
+ * message its text (`undefined`, `''`, `{"code":1}`, `Symbol(x)`, `12n`).
  *
  * @example
  * describeError('boom'); // { name: 'NonError', message: 'boom' }
+ * describeError(undefined); // { name: 'NonError', message: 'undefined' }
  */
-export function describeError(error: unknown): { name: string; message: string; stack?: string } {
-  if (error instanceof Error)
-    return { name: error.name, message: error.message, stack: error.stack };
-  let message: string;
-  try {
-    message = typeof error === 'string' ? error : (JSON.stringify(error) ?? String(error));
-  } catch {
-    message = String(error);
+export function describeError(error: unknown): ErrorDescription {
+  if (isError(error)) {
+    const stack = read(error, 'stack');
+    return {
+      name: boundText(read(error, 'name') ?? 'Error', MAX_TEXT_FIELD_CHARS),
+      message: boundText(read(error, 'message') ?? '', MAX_ERROR_MESSAGE_CHARS),
+      ...(stack === undefined ? {} : { stack: boundText(stack, MAX_ERROR_STACK_CHARS) }),
+    };
   }
-  return { name: 'NonError', message };
+  return { name: 'NonError', message: boundText(nonErrorText(error), MAX_ERROR_MESSAGE_CHARS) };
+}
+
+/** `instanceof`, which a Proxy's `getPrototypeOf` trap can make throw. */
+function isError(value: unknown): value is Error {
+  try {
+    return value instanceof Error;
+  } catch {
+    return false;
+  }
+}
+
+/** A string property of an Error, undefined when it is not a string or its getter throws. */
+function read(error: Error, key: 'name' | 'message' | 'stack'): string | undefined {
+  try {
+    const value: unknown = error[key];
+    return typeof value === 'string' ? value : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+function nonErrorText(value: unknown): string {
+  switch (typeof value) {
+    case 'string':
+      return value === '' ? "''" : value;
+    case 'bigint':
+      return `${value}n`;
+    case 'symbol':
+    case 'undefined':
+    case 'function':
+      return String(value);
+  }
+  try {
+    return JSON.stringify(value) ?? String(value);
+  } catch {
+    // A cycle, a throwing toJSON or getter, a Proxy: say what it is.
+    try {
+      return String(value);
+    } catch {
+      return '[unreadable thrown object]';
+    }
+  }
 }
 
 /** Public; documented where `index.ts` exports it. */

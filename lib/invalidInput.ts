@@ -1,3 +1,5 @@
+import { MAX_INVALID_INPUT_CHARS } from './contract/limits.js';
+import { boundText } from './fieldBounds.js';
 import type { Invocation } from './invocation.js';
 import { invocationFor } from './userFields.js';
 
@@ -13,11 +15,8 @@ export interface InputRejection {
   readonly reason: string;
 }
 
-/** Longest field and reason kept: they go into every log line and span of a rejected input. */
-const MAX_TEXT = 200;
-
-const clip = (text: string) =>
-  text.length > MAX_TEXT ? `${text.slice(0, MAX_TEXT - 3)}...` : text;
+/** Field and reason go into every log line and span of a rejected input: bounded like every user text. */
+const clip = (text: string) => boundText(text, MAX_INVALID_INPUT_CHARS);
 
 /** Count a rejected input on an invocation; the first rejection's field and reason are kept. */
 export function recordInvalidInput(invocation: Invocation, rejection: InputRejection): void {

@@ -70,6 +70,8 @@ export class Invocation {
   status: Status = STATUS.Ok;
   /** What the handler returned. */
   result: unknown = undefined;
+  /** Whether the handler threw (`error` can be anything, `undefined` included). */
+  threw = false;
   /** What it threw, or the `InvocationTimeoutError` of a timeout. */
   error: unknown = undefined;
   latencyMs = 0;

@@ -40,7 +40,7 @@ export class InvocationLog {
     if (status === STATUS.Timeout) {
       const { name, message } = describeError(error);
       log.write('error', 'inference timed out', { ...fields, [LOG_KEY.Error]: { name, message } });
-    } else if (status === STATUS.ClientError && error !== undefined) {
+    } else if (status === STATUS.ClientError && inv.threw) {
       // A thrown InvalidInputError: the caller's mistake, logged like a 400 (no stack).
       const { name, message } = describeError(error);
       log.write('info', 'inference', { ...fields, [LOG_KEY.Error]: { name, message } });

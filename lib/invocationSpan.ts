@@ -12,7 +12,7 @@ import { W3CTraceContextPropagator } from '@opentelemetry/core';
 import { AWSXRayPropagator } from '@opentelemetry/propagator-aws-xray';
 import type { Context } from 'aws-lambda';
 import type { ResolvedConfig } from './config.js';
-import { asException, describeError } from './errors.js';
+import { describeError } from './errors.js';
 import { header } from './events.js';
 import type { Invocation } from './invocation.js';
 import type { StartInfo } from './lifecycle.js';
@@ -68,25 +68,35 @@ export class InvocationSpan {
     return span;
   }
 
-  /** The record's ids, predictions, user fields and status on the span, and end it. */
+  /**
+   * The record's ids, predictions, user fields and status on the span, and
+   * end it. The span ends whatever a value does: a segment is never lost to
+   * one odd field.
+   */
   end(inv: Invocation): void {
-    const { span, summary } = inv;
-    if (span.isRecording()) {
-      if (inv.inputHash) span.setAttribute(ATTR.InputHash, inv.inputHash);
-      if (summary) span.setAttribute(ATTR.PredictionId, inv.predictionId);
-      if (inv.clientId) span.setAttribute(ATTR.ClientId, inv.clientId);
-      if (inv.correlationId) span.setAttribute(ATTR.CorrelationId, inv.correlationId);
-      if (inv.batch !== undefined) span.setAttribute(ATTR.BatchSize, inv.batch);
-      if (summary) setPredictionAttributes(span, summary);
-      if (inv.invalidInput) {
-        span.setAttribute(ATTR.InvalidInputField, inv.invalidInput.field);
-        span.setAttribute(ATTR.InvalidInputReason, inv.invalidInput.reason);
-      }
-      setUserAttributes(span, inv);
-      setStatus(span, inv);
+    const { span } = inv;
+    try {
+      if (span.isRecording()) setAttributes(span, inv);
+    } finally {
+      span.end();
     }
-    span.end();
   }
+}
+
+function setAttributes(span: Span, inv: Invocation): void {
+  const { summary } = inv;
+  if (inv.inputHash) span.setAttribute(ATTR.InputHash, inv.inputHash);
+  if (summary) span.setAttribute(ATTR.PredictionId, inv.predictionId);
+  if (inv.clientId) span.setAttribute(ATTR.ClientId, inv.clientId);
+  if (inv.correlationId) span.setAttribute(ATTR.CorrelationId, inv.correlationId);
+  if (inv.batch !== undefined) span.setAttribute(ATTR.BatchSize, inv.batch);
+  if (summary) setPredictionAttributes(span, summary);
+  if (inv.invalidInput) {
+    span.setAttribute(ATTR.InvalidInputField, inv.invalidInput.field);
+    span.setAttribute(ATTR.InvalidInputReason, inv.invalidInput.reason);
+  }
+  setUserAttributes(span, inv);
+  setStatus(span, inv);
 }
 
 const xrayPropagator = new AWSXRayPropagator();
@@ -140,21 +150,28 @@ function setPredictionAttributes(span: Span, summary: PredictionSummary): void {
   if (summary.abstentions > 0) span.setAttribute(ATTR.Abstentions, summary.abstentions);
 }
 
-/** The user's annotate()/addMetadata() values; annotations are listed for the X-Ray exporter. */
+/**
+ * The user's annotate()/addMetadata() values, as `boundUserFields` left them
+ * (bounded, plain JSON): annotations are listed for the X-Ray exporter,
+ * object metadata goes as its JSON text.
+ */
 function setUserAttributes(span: Span, inv: Invocation): void {
   const keys = Object.keys(inv.annotations);
   for (const key of keys) span.setAttribute(key, inv.annotations[key]!);
   if (keys.length > 0) span.setAttribute(XRAY_ANNOTATIONS_ATTR, keys);
   for (const [key, value] of Object.entries(inv.metadata)) {
+    if (value === undefined) continue;
     const plain =
       typeof value === 'string' || typeof value === 'number' || typeof value === 'boolean';
-    span.setAttribute(key, plain ? value : (JSON.stringify(value) ?? String(value)));
+    span.setAttribute(key, plain ? value : JSON.stringify(value));
   }
 }
 
+/** The same name, message and stack the log line writes (bounded; anything thrown). */
 function recordFailure(span: Span, error: unknown): void {
-  span.recordException(asException(error));
-  span.setStatus({ code: SpanStatusCode.ERROR, message: describeError(error).message });
+  const description = describeError(error);
+  span.recordException(description);
+  span.setStatus({ code: SpanStatusCode.ERROR, message: description.message });
 }
 
 /**
@@ -166,7 +183,7 @@ function setStatus(span: Span, inv: Invocation): void {
   switch (inv.status) {
     case STATUS.ClientError:
       span.setAttribute(ATTR.ClientError, true);
-      if (inv.error !== undefined) recordFailure(span, inv.error);
+      if (inv.threw) recordFailure(span, inv.error);
       return;
     case STATUS.Fault:
       recordFailure(span, inv.error);

@@ -13,8 +13,9 @@ import { InvocationSpan } from './invocationSpan.js';
 import { lifecycle } from './lifecycle.js';
 import { rememberPredictions } from './outcomes.js';
 import type { Sinks } from './sinks.js';
-import { classify, EXIT, type Exit } from './status.js';
+import { classify, EXIT, type Exit, STATUS } from './status.js';
 import type { ObserveOptions } from './types.js';
+import { boundUserFields } from './userFields.js';
 
 /**
  * The work of one observe() call around each of its invocations, in the order
@@ -126,25 +127,39 @@ export class Observation<TEvent, TResult> {
     await this.#sinks.traces?.exportTrace(inv.span.spanContext().traceId);
   }
 
-  /** How it ended, once: the result or error, the predictions and batch, the status. */
+  /**
+   * How it ended, once: the result or error, the predictions and batch, the
+   * status, the user's fields bounded. Each step is contained on its own, so
+   * one bad value costs its own field, never the rest of the record; the
+   * status falls back to what the exit alone says.
+   */
   #complete(inv: Invocation, exit: Exit, value: unknown): void {
     const read = this.#read;
     if (exit === EXIT.Returned) inv.result = value;
-    else inv.error = value;
+    else {
+      inv.threw = exit === EXIT.Threw;
+      inv.error = value;
+      inv.status = exit === EXIT.Threw ? STATUS.Fault : STATUS.Timeout;
+    }
     if (!inv.warmup) {
       if (exit === EXIT.Returned) inv.summary = read.predictions(value, inv.event);
       inv.batch = read.batchSize(inv.event, inv.result, inv.summary);
     }
-    const rejection = exit === EXIT.Threw ? rejectionOf(value) : undefined;
+    const rejection = inv.threw
+      ? contain(this.#sinks.containment, 'invalid input', undefined, () => rejectionOf(value))
+      : undefined;
     // Counted once: a handler that rejected this field itself already did.
     if (rejection && inv.invalidInput?.field !== rejection.field)
       recordInvalidInput(inv, rejection);
-    inv.status = classify(
-      exit,
-      inv.result,
-      inv.warmup,
-      rejection !== undefined,
-      read.isClientError,
-    );
+    this.#call('status', () => {
+      inv.status = classify(
+        exit,
+        inv.result,
+        inv.warmup,
+        rejection !== undefined,
+        read.isClientError,
+      );
+    });
+    this.#call('user fields', () => boundUserFields(inv));
   }
 }

@@ -1,3 +1,5 @@
+import { MAX_PREDICTIONS_READ, MAX_TEXT_FIELD_CHARS } from './contract/limits.js';
+import { boundText } from './fieldBounds.js';
 import { MAX_LOGGED_LABELS, OTHER_LABEL } from './telemetry.js';
 import type { Prediction } from './types.js';
 
@@ -99,6 +101,62 @@ export function defaultPredictions(result: unknown): Prediction[] | undefined {
   return readResult(result);
 }
 
+/** The predictions of a result as plain, bounded objects, and what could not be read. */
+export interface ReadPredictions {
+  /** At most `MAX_PREDICTIONS_READ`, each a fresh object: nothing left for a writer to trip on. */
+  readonly list: Prediction[];
+  /** Every prediction of the result, those past `MAX_PREDICTIONS_READ` included. */
+  readonly count: number;
+  /** Values that are no prediction (not an object, a throwing getter, no field to read). */
+  readonly malformed: number;
+}
+
+/** A copy of one prediction with bounded, typed fields; undefined when there is nothing to read. */
+function cleanPrediction(value: unknown): Prediction | undefined {
+  if (typeof value !== 'object' || value === null) return undefined;
+  let label: unknown;
+  let confidence: unknown;
+  let abstain: unknown;
+  try {
+    const p = value as Prediction;
+    label = p.label;
+    confidence = p.confidence;
+    abstain = p.abstained;
+  } catch {
+    return undefined;
+  }
+  const l = typeof label === 'string' ? boundText(label, MAX_TEXT_FIELD_CHARS) : asLabel(label);
+  const c = typeof confidence === 'number' && Number.isFinite(confidence) ? confidence : undefined;
+  if (abstain === true) return { label: l, confidence: c, abstained: true };
+  if (l === undefined && c === undefined) return undefined;
+  return { label: l, confidence: c };
+}
+
+/**
+ * What a `predictions` reader returned (one prediction or a list), as clean
+ * predictions: each read once, its label bounded (`MAX_TEXT_FIELD_CHARS`), at
+ * most `MAX_PREDICTIONS_READ` of them. Throws only when `found` itself cannot
+ * be read (a revoked Proxy).
+ *
+ * @example
+ * readPredictions([null, { label: 'fraud', confidence: 0.9 }]);
+ * // { list: [{ label: 'fraud', confidence: 0.9 }], count: 1, malformed: 1 }
+ */
+export function readPredictions(found: unknown): ReadPredictions {
+  if (!Array.isArray(found)) {
+    const one = cleanPrediction(found);
+    return one ? { list: [one], count: 1, malformed: 0 } : { list: [], count: 0, malformed: 1 };
+  }
+  const values = found as readonly unknown[];
+  const read = Math.min(values.length, MAX_PREDICTIONS_READ);
+  const list: Prediction[] = [];
+  for (let i = 0; i < read; i++) {
+    const p = cleanPrediction(values[i]);
+    if (p) list.push(p);
+  }
+  return { list, count: list.length + values.length - read, malformed: read - list.length };
+}
+
 /** What the log line, span and annotations say about an invocation's predictions. */
 export interface PredictionSummary {
   readonly list: readonly Prediction[];
@@ -143,10 +201,11 @@ function confidenceStats(values: readonly number[]) {
   return { min, mean: sum / values.length, max };
 }
 
-/** Summarise predictions against the low-confidence threshold. */
+/** Summarise predictions against the low-confidence threshold; `count`: all of the result's, when only some were read. */
 export function summarise(
   predictions: readonly Prediction[],
   lowThreshold: number,
+  count = predictions.length,
 ): PredictionSummary {
   const confidences: number[] = [];
   let low = 0;
@@ -157,7 +216,7 @@ export function summarise(
     confidences.push(p.confidence);
     if (p.confidence < lowThreshold) low++;
   }
-  if (predictions.length === 1) {
+  if (count === 1 && predictions.length === 1) {
     const only = predictions[0]!;
     return {
       list: predictions,
@@ -179,7 +238,7 @@ export function summarise(
   }
   return {
     list: predictions,
-    count: predictions.length,
+    count,
     confidences,
     lowConfidence: low,
     abstentions,

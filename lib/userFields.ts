@@ -1,4 +1,10 @@
 import { containment } from './containment.js';
+import {
+  MAX_METADATA_CHARS,
+  MAX_METADATA_KEY_CHARS,
+  MAX_TEXT_FIELD_CHARS,
+} from './contract/limits.js';
+import { boundText, boundValue } from './fieldBounds.js';
 import { currentInvocation, type Invocation } from './invocation.js';
 import { DIMENSION, type MetricUnit, POWERTOOLS_LOG_KEY, UNIT } from './telemetry.js';
 
@@ -66,7 +72,30 @@ export function annotate(key: string, value: string | number | boolean): boolean
 /** Public; documented where `index.ts` exports it. */
 export function addMetadata(key: string, value: unknown): boolean {
   const invocation = invocationFor('addMetadata');
-  if (!invocation || typeof key !== 'string' || key === '') return false;
+  if (!invocation || typeof key !== 'string' || key === '' || key.length > MAX_METADATA_KEY_CHARS)
+    return false;
   invocation.metadata[key] = value;
   return true;
+}
+
+/**
+ * Bound the invocation's annotations and metadata in place, once, when its
+ * record is completed (a value may change until then): every writer then
+ * writes the same bounded value (see `fieldBounds.ts`). Each value on its own:
+ * one that cannot be read becomes a marker, the others stay.
+ *
+ * @example
+ * boundUserFields(invocation); // invocation.metadata.blob: 'mmm…...[truncated from 5000000 chars]'
+ */
+export function boundUserFields(inv: Invocation): void {
+  const { annotations, metadata } = inv;
+  for (const key in annotations) {
+    const value = annotations[key];
+    if (typeof value === 'string') annotations[key] = boundText(value, MAX_TEXT_FIELD_CHARS);
+  }
+  for (const key in metadata) {
+    const value = boundValue(metadata[key], MAX_METADATA_CHARS);
+    if (value === undefined) delete metadata[key];
+    else metadata[key] = value;
+  }
 }

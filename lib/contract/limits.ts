@@ -50,3 +50,32 @@ export const DRIFT_MOVED_PSI = 0.1;
 
 /** A first invocation this long after init is a proactive initialization, not a cold start. */
 export const PROACTIVE_INIT_GAP_MS = 10_000;
+
+/* Field bounds */
+
+/**
+ * Characters of a short user-supplied text: an annotation value, a label, a
+ * client or correlation id, an error's name. Longer ones are cut visibly
+ * (a preview ending in `...[truncated from N chars]`), the same in the log
+ * line and the segment.
+ */
+export const MAX_TEXT_FIELD_CHARS = 1000;
+/**
+ * Characters of one `addMetadata()` value as JSON. A longer string is cut like
+ * a text field; a longer object becomes `{ truncated: true, length, preview }`.
+ */
+export const MAX_METADATA_CHARS = 16_384;
+/** Characters of a thrown error's message in the log line and the X-Ray `cause`. */
+export const MAX_ERROR_MESSAGE_CHARS = 4096;
+/** Characters of a thrown error's stack in the log line and the X-Ray `cause`. */
+export const MAX_ERROR_STACK_CHARS = 16_384;
+/** Characters of an invalid input's field and reason (in every log line and span of a rejected input). */
+export const MAX_INVALID_INPUT_CHARS = 200;
+/** Longest `addMetadata()` key; a longer one is refused (the call returns false). */
+export const MAX_METADATA_KEY_CHARS = 255;
+/**
+ * Predictions of one result read for confidences, labels and abstentions; the
+ * rest are counted in `Predictions` only. Each read confidence is an EMF value,
+ * and EMF takes 100 per record: 1000 keeps an invocation within 10 records.
+ */
+export const MAX_PREDICTIONS_READ = 1000;

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { defaultPredictions, summarise } from '../../lib/predictions.js';
+import { defaultPredictions, readPredictions, summarise } from '../../lib/predictions.js';
 
 describe('defaultPredictions', () => {
   it('reads the common result shapes', () => {
@@ -89,5 +89,37 @@ describe('summarise', () => {
     expect(mix.other).toBe(10);
     expect(s.logConfidence).toEqual({ min: 0, mean: expect.closeTo(23.5 / 51, 9), max: 1 });
     expect(s.lowConfidence).toBe(25);
+  });
+});
+
+describe('readPredictions', () => {
+  it('keeps the readable predictions of a list and counts the rest as malformed', () => {
+    const getter = Object.defineProperty({}, 'label', {
+      get() {
+        throw new Error('getter');
+      },
+    });
+    const read = readPredictions([
+      null,
+      undefined,
+      'x',
+      getter,
+      { label: 'fraud', confidence: 0.9 },
+    ]);
+    expect(read).toEqual({ list: [{ label: 'fraud', confidence: 0.9 }], count: 1, malformed: 4 });
+  });
+
+  it('copies each prediction with typed, bounded fields', () => {
+    const read = readPredictions({ label: 'L'.repeat(5000), confidence: Number.NaN, extra: 1 });
+    expect(read.list[0]!.label).toMatch(/truncated from 5000 chars/);
+    expect(read.list[0]).not.toHaveProperty('extra');
+    expect(read.list[0]!.confidence).toBeUndefined();
+  });
+
+  it('reads at most MAX_PREDICTIONS_READ predictions and counts them all', () => {
+    const read = readPredictions(Array.from({ length: 5000 }, () => ({ label: 'a' })));
+    expect(read.list).toHaveLength(1000);
+    expect(read.count).toBe(5000);
+    expect(summarise(read.list, 0.5, read.count).count).toBe(5000);
   });
 });
