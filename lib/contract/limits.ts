@@ -50,3 +50,28 @@ export const DRIFT_MOVED_PSI = 0.1;
 
 /** A first invocation this long after init is a proactive initialization, not a cold start. */
 export const PROACTIVE_INIT_GAP_MS = 10_000;
+
+/* Transport */
+
+/**
+ * The largest UDP payload IPv4 can carry (65,535 minus the IP and UDP
+ * headers); IPv6 allows 65,527, so this one limit is safe for both. The X-Ray
+ * daemon's 64 KiB read buffer holds it too.
+ */
+export const MAX_UDP_PAYLOAD_BYTES = 65_507;
+/**
+ * After the daemon's host fails to resolve (or to connect), the first retry
+ * waits this long; each further failure doubles the wait up to
+ * {@link DAEMON_RETRY_MAX_MS}. Meanwhile datagrams are counted as lost
+ * without a lookup or a socket: a bad address costs no DNS stall and no fd
+ * per invocation, yet a daemon that comes up later is found within a minute.
+ */
+export const DAEMON_RETRY_MIN_MS = 1_000;
+/** …and at most this long between attempts. */
+export const DAEMON_RETRY_MAX_MS = 60_000;
+/**
+ * Datagrams held while the daemon's address is being resolved: a slow DNS
+ * lookup (seconds) under heavy traffic must not pile up documents (up to
+ * 64 KiB each, so at most ~6.4 MB); past it they are counted as lost.
+ */
+export const MAX_DATAGRAMS_AWAITING_DAEMON = 100;

@@ -1,4 +1,5 @@
 import { createSocket, type Socket } from 'node:dgram';
+import { readdirSync } from 'node:fs';
 import type { AddressInfo } from 'node:net';
 import { afterEach, describe, expect, it } from 'vitest';
 import { UdpSegmentSender } from '../../../lib/tracing/udpSender.js';
@@ -145,4 +146,25 @@ describe('UdpSegmentSender', () => {
     opened.push(sender);
     await expect(sender.send([`{"pad":"${'x'.repeat(70_000)}"}`])).resolves.toBeUndefined();
   });
+});
+
+/** Open file descriptors of this process (Linux). */
+const openFds = () => readdirSync('/proc/self/fd').length;
+
+describe('UdpSegmentSender with a daemon host that does not resolve', () => {
+  it.each(['nonexistent.invalid', '999.1.1.1'])(
+    'keeps the fd count flat across sends to %s and reports each lost datagram',
+    async (host) => {
+      const errors: Error[] = [];
+      const sender = new UdpSegmentSender({ host, port: 2000, onError: (e) => errors.push(e) });
+      opened.push(sender);
+      await sender.send(['{"id":"warm-up"}']);
+      const before = openFds();
+      for (let i = 0; i < 50; i++) await sender.send([`{"id":"${i}"}`]);
+      expect(openFds()).toBeLessThanOrEqual(before);
+      // Every datagram is counted (the warm-up one too), none sent.
+      await expect.poll(() => errors.length).toBe(51);
+      expect(errors[0]?.message).toMatch(new RegExp(`send to ${host.replace(/\./g, '\\.')}:2000`));
+    },
+  );
 });
