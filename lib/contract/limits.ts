@@ -75,3 +75,23 @@ export const DAEMON_RETRY_MAX_MS = 60_000;
  * 64 KiB each, so at most ~6.4 MB); past it they are counted as lost.
  */
 export const MAX_DATAGRAMS_AWAITING_DAEMON = 100;
+/**
+ * Ended spans one trace may hold until it is exported: twice a 1,000-stage
+ * invocation, and ~2 MB at ~1 KB a span, so a runaway loop opening 100k
+ * spans costs a bounded amount. Past it the trace's newest spans are dropped
+ * (counted in `TelemetryErrors`), except the invocation span the rest hang under.
+ */
+export const MAX_TRACE_SPANS = 2_000;
+/**
+ * Ended spans all traces may hold together (~10 MB): 600 overlapping
+ * invocations of 16 spans each fit. Past it a span is dropped from the trace
+ * holding the most, so a small invocation never loses spans to its neighbours.
+ */
+export const MAX_BUFFERED_SPANS = 10_000;
+/**
+ * Spans that end after their trace was exported (a background task the
+ * handler did not await) wait for the next export, at most this many.
+ */
+export const MAX_LATE_SPANS = 1_000;
+/** Exported trace ids remembered to recognize such late spans (~100 KB). */
+export const MAX_EXPORTED_TRACE_IDS = 1_000;
