@@ -70,11 +70,12 @@ export const DAEMON_RETRY_MIN_MS = 1_000;
 /** …and at most this long between attempts. */
 export const DAEMON_RETRY_MAX_MS = 60_000;
 /**
- * Datagrams held while the daemon's address is being resolved: a slow DNS
- * lookup (seconds) under heavy traffic must not pile up documents (up to
- * 64 KiB each, so at most ~6.4 MB); past it they are counted as lost.
+ * Characters of documents held while the daemon's address is being resolved
+ * (4 MiB): a first export of 2,000 spans fits several times over, yet a slow
+ * DNS lookup (seconds) under heavy traffic cannot pile up documents; past it
+ * they are counted as lost.
  */
-export const MAX_DATAGRAMS_AWAITING_DAEMON = 100;
+export const MAX_CHARS_AWAITING_DAEMON = 4 * 1024 * 1024;
 /**
  * Ended spans one trace may hold until it is exported: twice a 1,000-stage
  * invocation, and ~2 MB at ~1 KB a span, so a runaway loop opening 100k

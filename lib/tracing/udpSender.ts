@@ -2,7 +2,7 @@ import { createSocket, type Socket } from 'node:dgram';
 import {
   DAEMON_RETRY_MAX_MS,
   DAEMON_RETRY_MIN_MS,
-  MAX_DATAGRAMS_AWAITING_DAEMON,
+  MAX_CHARS_AWAITING_DAEMON,
 } from '../contract/limits.js';
 import { XRAY_DAEMON_HEADER } from './xraySegments.js';
 
@@ -45,7 +45,7 @@ export class UdpSegmentSender {
   #socket: Socket | undefined;
   /** `true` once connected, or the pending connection. */
   #connected: true | Promise<Socket> | undefined;
-  /** Datagrams waiting for the pending connection. */
+  /** Characters of the documents waiting for the pending connection. */
   #awaiting = 0;
   /** A send already waited its full bound for the pending connection: later ones do not wait. */
   #slowConnect = false;
@@ -128,18 +128,22 @@ export class UdpSegmentSender {
     }
     const connected =
       this.#connected === undefined || this.#connected === true ? this.#open() : this.#connected;
-    if (this.#awaiting >= MAX_DATAGRAMS_AWAITING_DAEMON) {
-      done(new Error(`${MAX_DATAGRAMS_AWAITING_DAEMON} datagrams already wait for its address`));
+    if (this.#awaiting + doc.length > MAX_CHARS_AWAITING_DAEMON) {
+      done(
+        new Error(
+          `${MAX_CHARS_AWAITING_DAEMON} characters of documents already wait for its address`,
+        ),
+      );
       return true;
     }
-    this.#awaiting++;
+    this.#awaiting += doc.length;
     connected.then(
       (socket) => {
-        this.#awaiting--;
+        this.#awaiting -= doc.length;
         send(socket);
       },
       (error: unknown) => {
-        this.#awaiting--;
+        this.#awaiting -= doc.length;
         done(asError(error));
       },
     );
