@@ -93,7 +93,8 @@ export class XRaySpanProcessor implements SpanProcessor {
     let spans = late ? this.#late : this.#traces.get(traceId);
     const cap = late ? MAX_LATE_SPANS : this.#maxTraceSpans;
     if (spans !== undefined && spans.length >= cap && !isLocalRoot(span)) {
-      return this.#drop(1, late ? `${cap} late spans` : `${cap} spans in one trace`);
+      this.#drop(1, late ? `${cap} late spans` : `${cap} spans in one trace`);
+      return;
     }
     if (this.#count >= this.#maxSpans && !this.#makeRoom(spans, span)) return;
     if (spans === undefined) {
