@@ -14,13 +14,19 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { DEFAULT_REDACT_KEYS } from '../lib/config.js';
 import {
+  DAEMON_RETRY_MAX_MS,
+  DAEMON_RETRY_MIN_MS,
+  MAX_BUFFERED_SPANS,
   MAX_ERROR_MESSAGE_CHARS,
   MAX_ERROR_STACK_CHARS,
   MAX_INVALID_INPUT_CHARS,
+  MAX_LATE_SPANS,
   MAX_METADATA_CHARS,
   MAX_METADATA_KEY_CHARS,
   MAX_PREDICTIONS_READ,
   MAX_TEXT_FIELD_CHARS,
+  MAX_TRACE_SPANS,
+  MAX_UDP_PAYLOAD_BYTES,
 } from '../lib/contract/limits.js';
 import { REDACTED } from '../lib/payload.js';
 import {
@@ -321,6 +327,26 @@ function limits(): string {
     ['baseline features', String(MAX_FEATURES)],
     ['categories per categorical baseline feature', `${MAX_CATEGORIES} plus \`other\``],
     ['first-invocation gap that makes a start proactive', `${PROACTIVE_INIT_GAP_MS / 1000} s`],
+    [
+      'X-Ray datagram to the daemon',
+      `${MAX_UDP_PAYLOAD_BYTES.toLocaleString('en')} bytes with the daemon header (IPv4's largest UDP payload); a bigger trace is split, no span dropped`,
+    ],
+    [
+      'spans of one trace waiting for export',
+      `${MAX_TRACE_SPANS.toLocaleString('en')}; later ones are dropped and counted in \`TelemetryErrors\`, the invocation span kept`,
+    ],
+    [
+      'spans of all traces waiting for export',
+      `${MAX_BUFFERED_SPANS.toLocaleString('en')}; past it the trace holding the most gives one up`,
+    ],
+    [
+      'spans ending after their trace was sent',
+      `${MAX_LATE_SPANS.toLocaleString('en')}, sent with the next trace`,
+    ],
+    [
+      'daemon address that does not resolve',
+      `retried after ${DAEMON_RETRY_MIN_MS / 1000} s, doubling up to ${DAEMON_RETRY_MAX_MS / 1000} s; datagrams meanwhile counted as lost`,
+    ],
   ];
   return `## Limits
 

@@ -16,10 +16,13 @@ export class Containment {
     this.#write = write;
   }
 
-  /** Count a failure; the first one of each area is written to the log. */
-  report(area: string, error: unknown): void {
-    this.#pending++;
-    this.#total++;
+  /**
+   * Count a failure (or `count` of them: spans dropped together); the first
+   * one of each area is written to the log.
+   */
+  report(area: string, error: unknown, count = 1): void {
+    this.#pending += count;
+    this.#total += count;
     if (this.#reported.has(area)) return;
     this.#reported.add(area);
     try {

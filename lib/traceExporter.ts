@@ -8,7 +8,10 @@ import { toSegmentDocuments } from './tracing/xraySegments.js';
 
 /** Where one observe() sends its invocations' traces (`xray-udp` or `xray-api`). */
 export interface TraceExporter {
-  /** Send the finished spans of `traceId` (one document per trace where it fits); never rejects. */
+  /**
+   * Send the finished spans of `traceId` (one document per trace where it
+   * fits), and any span that ended after its own trace was sent; never rejects.
+   */
   exportTrace(traceId: string): Promise<void>;
   /** Send every span still buffered, and whatever the sender batches; never rejects. */
   flush(): Promise<void>;

@@ -57,7 +57,7 @@ let processTracer: ProcessTracer | undefined;
 export function getProcessTracer(config: ResolvedConfig, containment: Containment): ProcessTracer {
   if (processTracer) return processTracer;
   const spans = new XRaySpanProcessor({
-    onError: (e: unknown) => containment.report('span buffer', e),
+    onError: (e, dropped) => containment.report('span buffer', e, dropped),
   });
   const resource = resourceFromAttributes({
     'service.name': config.serviceName,

@@ -79,3 +79,48 @@ export const MAX_METADATA_KEY_CHARS = 255;
  * and EMF takes 100 per record: 1000 keeps an invocation within 10 records.
  */
 export const MAX_PREDICTIONS_READ = 1000;
+/* Transport */
+
+/**
+ * The largest UDP payload IPv4 can carry (65,535 minus the IP and UDP
+ * headers); IPv6 allows 65,527, so this one limit is safe for both. The X-Ray
+ * daemon's 64 KiB read buffer holds it too.
+ */
+export const MAX_UDP_PAYLOAD_BYTES = 65_507;
+/**
+ * After the daemon's host fails to resolve (or to connect), the first retry
+ * waits this long; each further failure doubles the wait up to
+ * {@link DAEMON_RETRY_MAX_MS}. Meanwhile datagrams are counted as lost
+ * without a lookup or a socket: a bad address costs no DNS stall and no fd
+ * per invocation, yet a daemon that comes up later is found within a minute.
+ */
+export const DAEMON_RETRY_MIN_MS = 1_000;
+/** …and at most this long between attempts. */
+export const DAEMON_RETRY_MAX_MS = 60_000;
+/**
+ * Characters of documents held while the daemon's address is being resolved
+ * (4 MiB): a first export of 2,000 spans fits several times over, yet a slow
+ * DNS lookup (seconds) under heavy traffic cannot pile up documents; past it
+ * they are counted as lost.
+ */
+export const MAX_CHARS_AWAITING_DAEMON = 4 * 1024 * 1024;
+/**
+ * Ended spans one trace may hold until it is exported: twice a 1,000-stage
+ * invocation, and ~2 MB at ~1 KB a span, so a runaway loop opening 100k
+ * spans costs a bounded amount. Past it the trace's newest spans are dropped
+ * (counted in `TelemetryErrors`), except the invocation span the rest hang under.
+ */
+export const MAX_TRACE_SPANS = 2_000;
+/**
+ * Ended spans all traces may hold together (~10 MB): 600 overlapping
+ * invocations of 16 spans each fit. Past it a span is dropped from the trace
+ * holding the most, so a small invocation never loses spans to its neighbours.
+ */
+export const MAX_BUFFERED_SPANS = 10_000;
+/**
+ * Spans that end after their trace was exported (a background task the
+ * handler did not await) wait for the next export, at most this many.
+ */
+export const MAX_LATE_SPANS = 1_000;
+/** Exported trace ids remembered to recognize such late spans (~100 KB). */
+export const MAX_EXPORTED_TRACE_IDS = 1_000;

@@ -1,3 +1,5 @@
+import { containment } from '../containment.js';
+
 /** Where a finished line goes: Powertools' choice (stdout, or stderr for WARN and ERROR). */
 export interface LineOutput {
   /**
@@ -16,8 +18,9 @@ export interface LineOutput {
  * The function's output where Powertools writes it: `process.stdout` /
  * `process.stderr` directly, not the global console (so Lambda's patched
  * console and its JSON log format leave our lines as they are). A failing
- * stream (EPIPE on a closed pipe) is ignored the way `Console` ignores it,
- * without Console's formatting per line. An invocation's EMF record is
+ * stream (EPIPE on a closed pipe, ENOSPC on a full disk) never crashes the
+ * function: each lost write is counted in `TelemetryErrors` and the first is
+ * reported on stderr (a lost stderr is only counted). An invocation's EMF record is
  * queued and leaves with its log line: one write syscall per invocation
  * instead of two. A queued line never waits past the current synchronous
  * stretch, so nothing is held across a Lambda freeze.
@@ -60,21 +63,40 @@ export class StdioOutput implements LineOutput {
 
 function noop(): void {}
 
-/** After a failed write, make sure the stream's 'error' event has a listener (as Console does). */
-function afterWrite(stream: NodeJS.WriteStream, error: Error | null | undefined): void {
-  if (error && stream.listenerCount('error') === 0) stream.once('error', noop);
+/**
+ * Kept on a stream once a write to it failed: a destroyed stream emits
+ * 'error', and a listener someone else left there (a `pipe()` into stdout
+ * removes its own and re-emits when it finds no other) must not turn it into
+ * an uncaught exception. Later writes fail at once and are counted.
+ */
+const lostStreams = new WeakSet<NodeJS.WriteStream>();
+
+/** A write failed: count it (`TelemetryErrors`), report it once, and keep the failure from crashing the process. */
+function lost(stream: NodeJS.WriteStream, error: unknown): void {
+  if (!lostStreams.has(stream)) {
+    lostStreams.add(stream);
+    stream.on('error', noop);
+  }
+  // stderr is where the report would go: a lost stderr is only counted (the report's own write fails quietly).
+  containment.report(stream === process.stdout ? 'stdout' : 'stderr', error);
 }
-const afterStdout = (error?: Error | null) => afterWrite(process.stdout, error);
-const afterStderr = (error?: Error | null) => afterWrite(process.stderr, error);
+
+const afterStdout = (error?: Error | null) => {
+  if (error) lost(process.stdout, error);
+};
+const afterStderr = (error?: Error | null) => {
+  if (error) lost(process.stderr, error);
+};
 
 function writeLine(stream: NodeJS.WriteStream, text: string): void {
-  // A synchronous failure (a file or TTY) throws; an asynchronous one (a pipe) reaches onWritten.
+  // A synchronous failure throws; an asynchronous one (a pipe, a file) reaches the write's callback.
   const guard = stream.listenerCount('error') === 0;
   if (guard) stream.once('error', noop);
   try {
     stream.write(`${text}\n`, stream === process.stdout ? afterStdout : afterStderr);
-  } catch {
+  } catch (error) {
     // The output is gone: nothing of ours may crash the function over it.
+    lost(stream, error);
   } finally {
     if (guard) stream.removeListener('error', noop);
   }

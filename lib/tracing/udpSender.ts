@@ -1,4 +1,9 @@
 import { createSocket, type Socket } from 'node:dgram';
+import {
+  DAEMON_RETRY_MAX_MS,
+  DAEMON_RETRY_MIN_MS,
+  MAX_CHARS_AWAITING_DAEMON,
+} from '../contract/limits.js';
 import { XRAY_DAEMON_HEADER } from './xraySegments.js';
 
 /** Options of {@link UdpSegmentSender}. */
@@ -25,7 +30,11 @@ function asError(value: unknown): Error {
 /**
  * Sends segment documents to the X-Ray daemon over UDP, one datagram each
  * with the daemon's header: the export path inside Lambda. The socket is
- * created on first use and never keeps the process alive.
+ * created on first use, connected once (one DNS lookup, not one per
+ * datagram) and never keeps the process alive. When the host does not
+ * resolve, the socket is closed and no new one is tried for a while (see
+ * `DAEMON_RETRY_MIN_MS`): every datagram meanwhile is reported as lost, so a
+ * bad address costs neither a file descriptor nor a lookup per invocation.
  *
  * @example
  * const sender = new UdpSegmentSender({ host: '127.0.0.1', port: 2000, onError: console.error });
@@ -36,6 +45,14 @@ export class UdpSegmentSender {
   #socket: Socket | undefined;
   /** `true` once connected, or the pending connection. */
   #connected: true | Promise<Socket> | undefined;
+  /** Characters of the documents waiting for the pending connection. */
+  #awaiting = 0;
+  /** A send already waited its full bound for the pending connection: later ones do not wait. */
+  #slowConnect = false;
+  /** Why the last connection failed, until `#retryAt` (a `performance.now()` time). */
+  #failure: Error | undefined;
+  #retryAt = 0;
+  #retryMs = 0;
 
   constructor(options: UdpSegmentSenderOptions) {
     this.#options = options;
@@ -48,6 +65,11 @@ export class UdpSegmentSender {
    */
   send(docs: readonly string[]): Promise<void> {
     if (docs.length === 0) return Promise.resolve();
+    const failure = this.#failure;
+    if (failure && this.#connected === undefined && performance.now() < this.#retryAt) {
+      for (let i = 0; i < docs.length; i++) this.#report(failure);
+      return Promise.resolve();
+    }
     return new Promise<void>((resolve) => {
       let pending = docs.length;
       let timer: NodeJS.Timeout | undefined;
@@ -59,13 +81,19 @@ export class UdpSegmentSender {
           resolve();
         }
       };
+      let waits = false;
+      for (const doc of docs) if (!this.#sendOne(doc, done)) waits = true;
       // On a connected socket a datagram needs no lookup and its callback comes
       // within microseconds (next tick when sent at once): only a send that waits
-      // for the connection is bounded, which spares a timer per invocation.
-      for (const doc of docs) {
-        if (!this.#sendOne(doc, done))
-          timer ??= setTimeout(resolve, this.#options.timeoutMs ?? DEFAULT_TIMEOUT_MS);
-      }
+      // for the connection is bounded, which spares a timer per invocation. Once
+      // one send has waited its full bound, a lookup that slow is not waited for again.
+      if (!waits) return;
+      if (this.#slowConnect) resolve();
+      else
+        timer = setTimeout(() => {
+          if (this.#connected !== true) this.#slowConnect = true;
+          resolve();
+        }, this.#options.timeoutMs ?? DEFAULT_TIMEOUT_MS);
     });
   }
 
@@ -74,6 +102,7 @@ export class UdpSegmentSender {
     const socket = this.#socket;
     this.#socket = undefined;
     this.#connected = undefined;
+    this.#slowConnect = false;
     try {
       socket?.close();
     } catch {
@@ -88,18 +117,36 @@ export class UdpSegmentSender {
         // Connected: no address (and no lookup) per datagram.
         socket.send(XRAY_DAEMON_HEADER + doc, done);
       } catch (error) {
-        // e.g. a socket closed under us: report, and let the next send open a fresh one.
-        this.#socket = undefined;
-        this.#connected = undefined;
+        // e.g. a socket closed under us: release it, report, and let the next send open a fresh one.
+        if (this.#socket === socket) this.close();
         done(asError(error));
       }
     };
-    const connected = this.#connected ?? this.#open();
-    if (connected === true && this.#socket) {
+    if (this.#connected === true && this.#socket) {
       send(this.#socket);
       return true;
     }
-    if (connected !== true) connected.then(send, (error: unknown) => done(asError(error)));
+    const connected =
+      this.#connected === undefined || this.#connected === true ? this.#open() : this.#connected;
+    if (this.#awaiting + doc.length > MAX_CHARS_AWAITING_DAEMON) {
+      done(
+        new Error(
+          `${MAX_CHARS_AWAITING_DAEMON} characters of documents already wait for its address`,
+        ),
+      );
+      return true;
+    }
+    this.#awaiting += doc.length;
+    connected.then(
+      (socket) => {
+        this.#awaiting -= doc.length;
+        send(socket);
+      },
+      (error: unknown) => {
+        this.#awaiting -= doc.length;
+        done(asError(error));
+      },
+    );
     return false;
   }
 
@@ -119,15 +166,42 @@ export class UdpSegmentSender {
     socket.unref();
     this.#socket = socket;
     const connecting = new Promise<Socket>((resolve, reject) => {
-      socket.once('error', reject);
-      socket.connect(this.#options.port, this.#options.host, () => {
-        socket.off('error', reject);
+      const failed = (error: Error) => {
+        socket.off('error', failed);
+        this.#failed(socket, error);
+        reject(error);
+      };
+      socket.once('error', failed);
+      // A failed lookup reaches this callback, not 'error'.
+      socket.connect(this.#options.port, this.#options.host, (error?: Error) => {
+        if (error) return failed(error);
+        socket.off('error', failed);
+        this.#slowConnect = false;
+        this.#failure = undefined;
+        this.#retryMs = 0;
         if (this.#socket === socket) this.#connected = true;
         resolve(socket);
       });
     });
     this.#connected = connecting;
     return connecting;
+  }
+
+  /** The connection failed: release the socket and try no other before the back-off ends. */
+  #failed(socket: Socket, error: Error): void {
+    if (this.#socket === socket) this.close();
+    else {
+      try {
+        socket.close();
+      } catch {
+        // Already closed.
+      }
+    }
+    this.#retryMs = Math.min(DAEMON_RETRY_MAX_MS, Math.max(DAEMON_RETRY_MIN_MS, this.#retryMs * 2));
+    this.#retryAt = performance.now() + this.#retryMs;
+    this.#failure = new Error(`${error.message} (next attempt within ${this.#retryMs / 1000} s)`, {
+      cause: error,
+    });
   }
 
   #report(error: Error): void {

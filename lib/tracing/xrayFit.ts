@@ -151,7 +151,7 @@ function shrinkInPlace(root: SegmentDocument, maxBytes: number): string | undefi
  *
  * @example
  * const out: string[] = [];
- * fitDocument(doc, '1-5759e988-bd862e3fe1be46a994272793', 65_503, out);
+ * fitDocument(doc, '1-5759e988-bd862e3fe1be46a994272793', DEFAULT_MAX_SEGMENT_BYTES, out);
  */
 export function fitDocument(
   root: SegmentDocument,

@@ -1,5 +1,6 @@
 import { isValidSpanId } from '@opentelemetry/api';
 import type { ReadableSpan } from '@opentelemetry/sdk-trace-base';
+import { MAX_UDP_PAYLOAD_BYTES } from '../contract/limits.js';
 import { type SegmentDocument, spanToDocument, toXRayTraceId } from './xrayDocument.js';
 import { fitDocument } from './xrayFit.js';
 
@@ -10,11 +11,14 @@ export { toXRayTraceId } from './xrayDocument.js';
 
 /** The X-Ray daemon protocol header that precedes every UDP document. */
 export const XRAY_DAEMON_HEADER = '{"format": "json", "version": 1}\n';
-/** The daemon reads into a 64 KiB buffer, header included. */
-const DAEMON_BUFFER_BYTES = 64 * 1024;
-/** Largest document that fits one daemon datagram together with its header. */
+/**
+ * Largest document that fits one datagram together with its header: 65,474
+ * bytes. The bound is what UDP carries over IPv4 (65,507), not the daemon's
+ * 64 KiB read buffer: a document between the two fails with EMSGSIZE and is
+ * lost whole, with every span nested in it.
+ */
 export const DEFAULT_MAX_SEGMENT_BYTES =
-  DAEMON_BUFFER_BYTES - Buffer.byteLength(XRAY_DAEMON_HEADER);
+  MAX_UDP_PAYLOAD_BYTES - Buffer.byteLength(XRAY_DAEMON_HEADER);
 
 /** Options of {@link toSegmentDocuments}. */
 export interface SegmentDocumentOptions {
@@ -22,7 +26,7 @@ export interface SegmentDocumentOptions {
    * Largest serialized document, in UTF-8 bytes. Below about 1 KiB a single
    * span may not fit even stripped to its identity and timing; it is then
    * sent over the limit rather than lost.
-   * @default DEFAULT_MAX_SEGMENT_BYTES (64 KiB minus the daemon header)
+   * @default DEFAULT_MAX_SEGMENT_BYTES (the largest IPv4 UDP payload minus the daemon header)
    */
   readonly maxBytes?: number;
 }

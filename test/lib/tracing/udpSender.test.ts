@@ -1,8 +1,12 @@
 import { createSocket, type Socket } from 'node:dgram';
+import { readdirSync } from 'node:fs';
 import type { AddressInfo } from 'node:net';
 import { afterEach, describe, expect, it } from 'vitest';
 import { UdpSegmentSender } from '../../../lib/tracing/udpSender.js';
-import { XRAY_DAEMON_HEADER } from '../../../lib/tracing/xraySegments.js';
+import {
+  DEFAULT_MAX_SEGMENT_BYTES,
+  XRAY_DAEMON_HEADER,
+} from '../../../lib/tracing/xraySegments.js';
 
 /** A stand-in daemon: a real UDP socket collecting datagrams. */
 async function daemon(type: 'udp4' | 'udp6' = 'udp4') {
@@ -71,6 +75,27 @@ describe('UdpSegmentSender', () => {
     await sender.send(['{"id":"v6"}']);
     expect(await server.waitFor(1)).toEqual([`${XRAY_DAEMON_HEADER}{"id":"v6"}`]);
   });
+
+  it.for(['udp4', 'udp6'] as const)(
+    'sends the largest document the splitter makes whole over %s',
+    async (type, ctx) => {
+      const server = await daemon(type).catch(() => undefined);
+      if (server === undefined) return ctx.skip('no IPv6 loopback here');
+      opened.push(server.socket);
+      const errors: Error[] = [];
+      const sender = new UdpSegmentSender({
+        host: type === 'udp4' ? '127.0.0.1' : '::1',
+        port: server.port,
+        onError: (e) => errors.push(e),
+      });
+      opened.push(sender);
+      const doc = `{"pad":"${'é'.repeat((DEFAULT_MAX_SEGMENT_BYTES - 10) / 2)}"}`;
+      expect(Buffer.byteLength(doc)).toBe(DEFAULT_MAX_SEGMENT_BYTES);
+      await sender.send([doc]);
+      expect(await server.waitFor(1)).toEqual([XRAY_DAEMON_HEADER + doc]);
+      expect(errors).toEqual([]);
+    },
+  );
 
   it('resolves without rejecting when nothing listens on the port', async () => {
     const sender = new UdpSegmentSender({
@@ -145,4 +170,25 @@ describe('UdpSegmentSender', () => {
     opened.push(sender);
     await expect(sender.send([`{"pad":"${'x'.repeat(70_000)}"}`])).resolves.toBeUndefined();
   });
+});
+
+/** Open file descriptors of this process (Linux). */
+const openFds = () => readdirSync('/proc/self/fd').length;
+
+describe('UdpSegmentSender with a daemon host that does not resolve', () => {
+  it.each(['nonexistent.invalid', '999.1.1.1'])(
+    'keeps the fd count flat across sends to %s and reports each lost datagram',
+    async (host) => {
+      const errors: Error[] = [];
+      const sender = new UdpSegmentSender({ host, port: 2000, onError: (e) => errors.push(e) });
+      opened.push(sender);
+      await sender.send(['{"id":"warm-up"}']);
+      const before = openFds();
+      for (let i = 0; i < 50; i++) await sender.send([`{"id":"${i}"}`]);
+      expect(openFds()).toBeLessThanOrEqual(before);
+      // Every datagram is counted (the warm-up one too), none sent.
+      await expect.poll(() => errors.length).toBe(51);
+      expect(errors[0]?.message).toMatch(new RegExp(`send to ${host.replace(/\./g, '\\.')}:2000`));
+    },
+  );
 });

@@ -1,11 +1,13 @@
 import { type Span, SpanStatusCode, trace } from '@opentelemetry/api';
 import type { ReadableSpan } from '@opentelemetry/sdk-trace-base';
 import { describe, expect, it } from 'vitest';
+import { MAX_UDP_PAYLOAD_BYTES } from '../../../lib/contract/limits.js';
 import { ATTR, XRAY_METADATA_NAMESPACE } from '../../../lib/telemetry.js';
 import { TRUNCATION_MARKER, XRAY_ANNOTATIONS_ATTR } from '../../../lib/tracing/xrayDocument.js';
 import {
   DEFAULT_MAX_SEGMENT_BYTES,
   toSegmentDocuments,
+  XRAY_DAEMON_HEADER,
 } from '../../../lib/tracing/xraySegments.js';
 import { createTracing, flatten, LAMBDA_SEGMENT_ID, lambdaContext, parseValid } from './spans.js';
 
@@ -141,6 +143,82 @@ describe('document size', () => {
     const [doc, ...rest] = parseValid(toSegmentDocuments(processor.takeAll(), { maxBytes: 50 }));
     expect(rest).toEqual([]);
     expect(doc).toMatchObject({ id: span.spanContext().spanId, name: 'predict' });
+  });
+});
+
+describe('datagram size', () => {
+  /** The daemon header and a document share one UDP payload: 65,507 bytes over IPv4. */
+  const MAX_DOCUMENT = MAX_UDP_PAYLOAD_BYTES - Buffer.byteLength(XRAY_DAEMON_HEADER);
+  /** Fixed times, so the same spans always serialize to the same number of bytes. */
+  const START_MS = 1_700_000_000_000;
+
+  /** An invocation span with `count` stage children, its own annotation `note`. */
+  function stages(count: number, note = '') {
+    const { tracer, processor } = createTracing({ maxSpans: 10_000 });
+    const root = tracer.startSpan(
+      'inference fraud',
+      {
+        startTime: START_MS,
+        attributes: { note, [XRAY_ANNOTATIONS_ATTR]: ['note'] },
+      },
+      lambdaContext('5759e988bd862e3fe1be46a994272793'),
+    );
+    const inside = trace.setSpan(lambdaContext(), root);
+    const parents = new Map([[root.spanContext().spanId, LAMBDA_SEGMENT_ID]]);
+    for (let i = 0; i < count; i++) {
+      const span = tracer.startSpan(
+        `stage ${String(i).padStart(4, '0')}`,
+        {
+          startTime: START_MS,
+          attributes: { step: 's'.repeat(150), [XRAY_ANNOTATIONS_ATTR]: ['step'] },
+        },
+        inside,
+      );
+      parents.set(span.spanContext().spanId, root.spanContext().spanId);
+      span.end(START_MS + 1);
+    }
+    root.end(START_MS + 2);
+    return { spans: processor.takeAll(), parents };
+  }
+  const bytes = (doc: string | undefined) => Buffer.byteLength(doc ?? '');
+  const whole = (spans: ReturnType<typeof stages>['spans']) =>
+    bytes(toSegmentDocuments(spans, { maxBytes: Number.POSITIVE_INFINITY })[0]);
+
+  it('keeps every document of a 1,000-stage trace within one datagram with the daemon header', () => {
+    // Padded so that filled up to 64 KiB minus the header, the document holding
+    // the invocation span comes out at 65,490 bytes: more than UDP carries.
+    const first = bytes(toSegmentDocuments(stages(1000).spans, { maxBytes: 65_503 })[0]);
+    const { spans, parents } = stages(1000, 'r'.repeat(65_490 - first));
+    expect(bytes(toSegmentDocuments(spans, { maxBytes: 65_503 })[0])).toBe(65_490);
+    const docs = toSegmentDocuments(spans);
+    for (const doc of docs)
+      expect(bytes(XRAY_DAEMON_HEADER + doc)).toBeLessThanOrEqual(MAX_UDP_PAYLOAD_BYTES);
+    expectEverySpanOnce(docs, parents);
+  });
+
+  it.each([
+    MAX_DOCUMENT - 1,
+    MAX_DOCUMENT,
+    MAX_DOCUMENT + 1,
+    65_503,
+    65_504,
+    MAX_UDP_PAYLOAD_BYTES,
+    65_536,
+  ])('fits a trace whose whole document would be %i bytes, in multi-byte UTF-8 too', (size) => {
+    const perStage = whole(stages(2).spans) - whole(stages(1).spans);
+    const count = Math.floor((size - 700 - whole(stages(0).spans)) / perStage);
+    const missing = size - whole(stages(count).spans);
+    for (const char of ['r', 'é', '€', '😀']) {
+      const wide = Buffer.byteLength(char);
+      // Annotation values keep 1,000 UTF-16 units: at most ~900 bytes are missing.
+      const note = char.repeat(Math.floor(missing / wide)) + 'r'.repeat(missing % wide);
+      const { spans, parents } = stages(count, note);
+      expect(whole(spans)).toBe(size);
+      const docs = toSegmentDocuments(spans);
+      expect(docs.length === 1).toBe(size <= MAX_DOCUMENT);
+      for (const doc of docs) expect(bytes(doc)).toBeLessThanOrEqual(MAX_DOCUMENT);
+      expectEverySpanOnce(docs, parents);
+    }
   });
 });
 
