@@ -26,7 +26,7 @@ export type CallbackHandler<TEvent, TResult> = (
   event: TEvent,
   context: Context,
   callback: HandlerCallback<TResult>,
-) => void | Promise<TResult>;
+) => unknown;
 
 /** A response-streaming handler, as `awslambda.streamifyResponse` takes and returns it. */
 export type StreamingHandler<TEvent> = (
