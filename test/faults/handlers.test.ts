@@ -15,6 +15,7 @@
  */
 import { readdirSync } from 'node:fs';
 import { Writable } from 'node:stream';
+import { fileURLToPath } from 'node:url';
 import type { Context } from 'aws-lambda';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
@@ -22,6 +23,8 @@ import {
   traceHeader,
   useLambdaEnvironment,
 } from '../../local-lambda/lambdaContext.js';
+import { taskRootFrom, unzipLayer } from '../../local-lambda/layer.js';
+import { startLocalLambda } from '../../local-lambda/localLambda.js';
 import { emfRecords, logRecords, metricValues } from '../../local-lambda/outputRecords.js';
 import { captureOutput } from '../support/captureOutput.js';
 import { collectUdp, type UdpCollector } from '../support/udpCollector.js';
@@ -213,6 +216,173 @@ describe('response streaming in library mode', () => {
     expect(metricValues(r.emf, 'StreamsAborted')).toEqual([0]);
     await expect.poll(() => udp.documents.some((d) => d.trace_id === r.trace.root)).toBe(true);
   });
+});
+
+describe('response streams that break', () => {
+  it('records a stream that failed under the handler (the client went away) as aborted', async () => {
+    const handler = lib.observe(
+      streamifyResponse(async (_e: unknown, stream: Writable, _c: Context) => {
+        stream.write('part-1;');
+        await new Promise((resolve) => setTimeout(resolve, 5));
+        stream.write('part-2;'); // the connection is gone: the stream errors and closes
+        stream.end();
+      }),
+    ) as unknown as (e: unknown, s: Writable, c: Context) => Promise<void>;
+    const { stream } = responseStream({ failAfter: 8 });
+    stream.on('error', () => undefined); // the runtime client listens too
+    const r = await invoke(() => handler({}, stream, lambdaContext()));
+    expect(r.error).toBeUndefined();
+    expect(r.logs).toHaveLength(1);
+    expect(r.logs[0]).toMatchObject({ stream_aborted: true, streamed_bytes: 14 });
+    expect(metricValues(r.emf, 'StreamsAborted')).toEqual([1]);
+  });
+
+  it('rethrows a synchronous throw of a streaming handler and records it as aborted', async () => {
+    const failure = new Error('no stream for you');
+    const handler = streamifyResponse(
+      lib.observe((_e: unknown, _s: Writable, _c: Context): Promise<void> => {
+        throw failure;
+      }),
+    ) as unknown as (e: unknown, s: Writable, c: Context) => Promise<void>;
+    const r = await invoke(() => handler({}, responseStream().stream, lambdaContext()));
+    expect(r.error).toBe(failure);
+    expect(r.logs).toMatchObject([{ level: 'ERROR', stream_aborted: true, streamed_bytes: 0 }]);
+  });
+});
+
+describe('model loaders that fail or hang', () => {
+  it.each([
+    [
+      'throws',
+      () => {
+        throw new RangeError('weights missing');
+      },
+    ],
+    ['rejects', () => Promise.reject(new RangeError('weights missing'))],
+    ['rejects with a non-Error', () => Promise.reject('weights missing')],
+  ])(
+    'passes on the failure of a loader that %s and records the invocation',
+    async (_how, loader) => {
+      let caught: unknown;
+      const handler = lib.observe(async () => {
+        try {
+          await lib.loadModel({ name: `broken-${_how}`, version: '1' }, loader as () => unknown);
+        } catch (error) {
+          caught = error;
+          throw error;
+        }
+      });
+      const r = await invoke(() => handler({}, lambdaContext()));
+      expect(r.error).toBe(caught);
+      expect(String((r.error as Error)?.message ?? r.error)).toContain('weights missing');
+      expect(r.logs).toMatchObject([{ level: 'ERROR', message: 'inference failed' }]);
+      expect(metricValues(r.emf, 'ModelLoads')).toEqual([1]);
+    },
+  );
+
+  it('writes the timeout record of an invocation whose loader never settles', async () => {
+    const handler = lib.observe(
+      () => lib.loadModel({ name: 'hangs', version: '1' }, () => new Promise(() => undefined)),
+      { timeoutMarginMs: 100 },
+    );
+    const mark = out.lines.length;
+    const ctx = lambdaContext({ remainingMs: 250 });
+    void handler({}, ctx);
+    await expect.poll(() => logRecords(out.since(mark)).length, { timeout: 2000 }).toBe(1);
+    const lines = out.since(mark);
+    expect(logRecords(lines)[0]).toMatchObject({
+      level: 'ERROR',
+      message: 'inference timed out',
+      function_request_id: ctx.awsRequestId,
+    });
+    expect(metricValues(emfRecords(lines), 'Timeouts')).toEqual([1]);
+  });
+});
+
+describe('timeouts', () => {
+  it('records an awaiting handler at the margin and still returns its late result unchanged', async () => {
+    const late = { label: 'late' };
+    const handler = lib.observe(
+      async () => {
+        await new Promise((resolve) => setTimeout(resolve, 300));
+        return late;
+      },
+      { timeoutMarginMs: 100 },
+    );
+    const r = await invoke(() => handler({}, lambdaContext({ remainingMs: 250 })));
+    expect(r.result).toBe(late);
+    expect(r.logs).toMatchObject([{ message: 'inference timed out' }]);
+    expect(metricValues(r.emf, 'Timeouts')).toEqual([1]);
+  });
+
+  it('records a handler that blocks the event loop past the margin only when it returns', async () => {
+    // The timeout timer cannot run while the handler holds the event loop: if
+    // it returns before the deadline, its record is an ordinary one with the
+    // full latency; past the deadline Lambda kills the process and no record
+    // can be written at all (docs/library.md, "Timeouts").
+    const value = { label: 'slow' };
+    const handler = lib.observe(
+      () => {
+        const until = performance.now() + 200;
+        while (performance.now() < until);
+        return value;
+      },
+      { timeoutMarginMs: 100 },
+    );
+    const r = await invoke(() => handler({}, lambdaContext({ remainingMs: 250 })));
+    expect(r.result).toBe(value);
+    expect(r.logs).toMatchObject([{ level: 'INFO', message: 'inference' }]);
+    expect(r.logs[0]!.latency_ms as number).toBeGreaterThanOrEqual(200);
+    expect(metricValues(r.emf, 'Timeouts')).toEqual([]);
+  });
+});
+
+describe('overlapping invocations (Lambda Managed Instances)', () => {
+  it('records each of 1,000 overlapping invocations once, with its own result', async () => {
+    const fixture = fileURLToPath(new URL('../fixtures/inference/', import.meta.url));
+    const fn = await startLocalLambda({
+      taskRoot: taskRootFrom(fixture),
+      handler: 'library.handler',
+      optDir: unzipLayer(),
+      functionName: 'lmi-fn',
+      maxConcurrency: 64,
+      timeoutMs: 10_000,
+      xrayDaemonAddress: udp.address,
+      env: {
+        AWS_LAMBDA_INITIALIZATION_TYPE: 'lambda-managed-instances',
+        AWS_LAMBDA_NODEJS_WORKER_COUNT: '2',
+        POWERTOOLS_SERVICE_NAME: 'lmi-api',
+      },
+    });
+    try {
+      expect(fn.initError).toBeUndefined();
+      const amounts = Array.from({ length: 1_000 }, (_, i) => (i % 2 ? 900 : 20));
+      const results = await Promise.all(
+        amounts.map((amount) =>
+          fn.invoke({ body: JSON.stringify({ amount, countryMismatch: amount > 100 }) }),
+        ),
+      );
+      expect(results.filter((r) => r.error)).toEqual([]);
+      results.forEach((r, i) => {
+        const label = JSON.parse((r.result as { body: string }).body).label;
+        expect(label).toBe(amounts[i]! > 100 ? 'fraud' : 'legit');
+      });
+      await new Promise((resolve) => setTimeout(resolve, 100));
+      const lines = fn.lines('stdout');
+      const logged = logRecords(lines).filter((l) => l.message === 'inference');
+      const ids = new Set(results.map((r) => r.requestId));
+      expect(logged).toHaveLength(1_000);
+      expect(new Set(logged.map((l) => l.function_request_id))).toEqual(ids);
+      const labels = new Map(logged.map((l) => [l.function_request_id, l.prediction]));
+      results.forEach((r, i) => {
+        expect(labels.get(r.requestId)).toBe(amounts[i]! > 100 ? 'fraud' : 'legit');
+      });
+      expect(emfRecords(lines).filter((e) => 'InferenceLatency' in e)).toHaveLength(1_000);
+      expect(fn.alive).toBe(true);
+    } finally {
+      await fn.stop();
+    }
+  }, 60_000);
 });
 
 describe('observe() called for every request', () => {
