@@ -201,6 +201,16 @@ function answersRow(m: InferenceMetrics, o: ModelRowsOptions): cloudwatch.IWidge
   ];
 }
 
+/** Response streaming (empty for a buffered function): time to first byte, bytes, aborted streams. */
+function streamingRow(m: InferenceMetrics, o: ModelRowsOptions): cloudwatch.IWidget[] {
+  const period = { period: o.period };
+  return [
+    graph('Response streaming', 24, [m.metricTimeToFirstByte(period)], {
+      right: [m.metricBytesStreamed(period), m.metricStreamsAborted(period)],
+    }),
+  ];
+}
+
 function logsRow(target: InferenceTarget, o: ModelRowsOptions): cloudwatch.IWidget[] {
   const logGroupName = target.logGroup?.logGroupName ?? functionLogGroupName(target.function);
   if (!logGroupName) return [];
@@ -257,6 +267,7 @@ export function modelRows(
     coldStartRow(m, options),
     qualityRow(m, options),
     answersRow(m, options),
+    streamingRow(m, options),
     logsRow(target, options),
   ];
   return rows.filter((row) => row.length > 0);

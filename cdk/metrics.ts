@@ -234,6 +234,21 @@ export class InferenceMetrics {
     );
   }
 
+  /** `TimeToFirstByte` p95 (response streaming): invocation start to the first body byte. */
+  metricTimeToFirstByte(options?: InferenceMetricOptions): cloudwatch.Metric {
+    return this.#read(METRIC.TimeToFirstByte, 'p95', 'p95 time to first byte', options);
+  }
+
+  /** `BytesStreamed`, summed (response streaming). */
+  metricBytesStreamed(options?: InferenceMetricOptions): cloudwatch.Metric {
+    return this.#read(METRIC.BytesStreamed, 'Sum', 'bytes streamed', options);
+  }
+
+  /** `StreamsAborted`, summed (response streaming): streams that did not end normally. */
+  metricStreamsAborted(options?: InferenceMetricOptions): cloudwatch.Metric {
+    return this.#read(METRIC.StreamsAborted, 'Sum', 'aborted streams', options);
+  }
+
   /** `InvalidInputs`, summed: inputs that failed the handler's validation. */
   metricInvalidInputs(options?: InferenceMetricOptions): cloudwatch.Metric {
     return this.#read(METRIC.InvalidInputs, 'Sum', 'invalid inputs', options);

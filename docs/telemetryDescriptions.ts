@@ -83,6 +83,11 @@ export const ATTR_DOC: Record<keyof typeof ATTR, string> = {
   Abstentions: 'predictions that abstained or fell back, when > 0',
   InvalidInputField: 'the field of the first input that failed validation',
   InvalidInputReason: 'why it failed',
+  StreamFirstByteMs:
+    'response streaming: invocation start to the first body byte written, in ms (the span ends at the end of the stream)',
+  StreamBytes: 'response streaming: body bytes written',
+  StreamAborted:
+    '`true` when the stream did not end normally: the handler failed, destroyed it, or the client went away',
 };
 
 export const START_TYPE_DOC: Record<keyof typeof START_TYPE, string> = {
@@ -118,6 +123,12 @@ export const METRIC_DOC: Record<keyof typeof METRIC, string> = {
     'failures inside observed-inference itself since the last record (never the handler’s)',
   Abstentions: 'predictions that abstained or fell back, when > 0',
   InvalidInputs: 'inputs rejected by `rejectInput()` or a thrown `InvalidInputError`, when > 0',
+  TimeToFirstByte:
+    'response streaming: invocation start to the first body byte written (`InferenceLatency` is to the end of the stream)',
+  BytesStreamed:
+    'response streaming: body bytes the handler wrote (an `HttpResponseStream` prelude excluded)',
+  StreamsAborted:
+    'response streaming: 1 when the stream did not end normally (the handler failed, destroyed it, or the client went away), else 0',
 };
 
 export const OUTCOME_METRIC_DOC: Record<keyof typeof OUTCOME_METRIC, string> = {
@@ -154,6 +165,11 @@ export const LOG_KEY_DOC: Record<keyof typeof LOG_KEY, string> = {
   PredictionId: '`<request id>`, or `<request id>#<i>` in a batch: give it to `recordOutcome()`',
   Abstentions: 'predictions that abstained or fell back, when > 0',
   InvalidInput: '`{ field, reason, count }` when inputs failed validation',
+  FirstByteMs:
+    'response streaming: invocation start to the first body byte, in ms (`latency_ms` is to the end of the stream)',
+  StreamedBytes: 'response streaming: body bytes written',
+  StreamAborted:
+    'response streaming: `true` when the stream did not end normally (the handler failed, destroyed it, or the client went away)',
   Error:
     'on failure: `name`, `message`, `stack` (a thrown `InvalidInputError`: `name` and `message`)',
 };

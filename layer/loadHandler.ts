@@ -7,7 +7,6 @@ import { HandlerLoadError } from '../lib/index.js';
 export type UserHandler = (...args: unknown[]) => unknown;
 
 const EXTENSIONS = ['', '.js', '.mjs', '.cjs'];
-const STREAMING = Symbol.for('aws.lambda.runtime.handler.streaming');
 
 /** `src/app.handler` → module path `src/app`, export path `handler` (nested names allowed: `app.handlers.predict`). */
 export function parseHandler(spec: string): { modulePath: string; exportPath: string[] } {
@@ -80,9 +79,4 @@ export async function loadUserHandler(spec: string, taskRoot: string): Promise<U
     );
   }
   return handler as UserHandler;
-}
-
-/** Response-streaming handlers have another signature; they pass through unwrapped. */
-export function isStreamingHandler(handler: UserHandler): boolean {
-  return Boolean((handler as unknown as Record<symbol, unknown>)[STREAMING]);
 }

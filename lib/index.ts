@@ -21,7 +21,7 @@
 import * as own from './api.js';
 
 /** Bumped when a function or class of `api.ts` changes in a way another copy could not serve. */
-const API_KEY = Symbol.for('observed-inference.api.v1');
+const API_KEY = Symbol.for('observed-inference.api.v2');
 
 type Api = typeof own;
 const registry = globalThis as { [API_KEY]?: Api };
@@ -31,7 +31,10 @@ const api: Api = registry[API_KEY];
 /**
  * Wrap a Lambda handler so every invocation becomes an X-Ray trace, one EMF
  * record and one JSON log line. The handler's result and errors pass through
- * unchanged (the same objects); our own failures never reach it.
+ * unchanged (the same objects); our own failures never reach it. Every
+ * handler shape is taken: async or sync, the callback style (given a real
+ * callback; nodejs22.x), and response streaming in either order with
+ * `awslambda.streamifyResponse` (the marker stays on the returned function).
  *
  * @example
  * import { observe, stage } from 'observed-inference';

@@ -12,6 +12,7 @@ import { addValue, type MetricValues } from './metrics/record.js';
 import type { PredictionSummary } from './predictions.js';
 import type { Sinks } from './sinks.js';
 import { STATUS, type Status } from './status.js';
+import type { StreamRecord } from './streaming.js';
 import type { MetricUnit } from './telemetry.js';
 
 /** X-Ray annotation values. */
@@ -64,6 +65,8 @@ export class Invocation {
   /** The first input of this invocation that failed validation, and how many did. */
   invalidInput: { readonly field: string; readonly reason: string; count: number } | undefined =
     undefined;
+  /** A response-streaming invocation: what it streamed. Undefined for a buffered response. */
+  stream: StreamRecord | undefined = undefined;
 
   // How it ended: set once, when telemetry is written (at the end, or early by the timeout).
   finished = false;

@@ -5,6 +5,7 @@ import type { Invocation } from './invocation.js';
 import type { LogWriter } from './logs/logger.js';
 import { redact } from './payload.js';
 import { STATUS } from './status.js';
+import type { StreamRecord } from './streaming.js';
 import { LOG_KEY } from './telemetry.js';
 import { toXRayTraceId } from './tracing/xrayDocument.js';
 
@@ -81,6 +82,7 @@ function fieldsOf(inv: Invocation, config: ResolvedConfig): Record<string, unkno
     [LOG_KEY.ClientId]: inv.clientId,
     [LOG_KEY.Warmup]: inv.warmup,
     ...(inv.start.first ? firstInvocationFields(inv) : {}),
+    ...(inv.stream ? streamFields(inv.stream) : {}),
     ...inv.annotations,
     ...inv.metadata,
   };
@@ -95,6 +97,16 @@ function firstInvocationFields(inv: Invocation): Record<string, unknown> {
     [LOG_KEY.ColdStartMs]: cold.durationMs,
     [LOG_KEY.InitMs]: cold.initMs,
     [LOG_KEY.ModelWaitMs]: cold.modelWaitMs,
+  };
+}
+
+/** A streamed response: to the first byte (`latency_ms` is to the end), bytes, aborted. */
+function streamFields(stream: StreamRecord): Record<string, unknown> {
+  return {
+    [LOG_KEY.FirstByteMs]:
+      stream.firstByteMs === undefined ? undefined : roundMs(stream.firstByteMs),
+    [LOG_KEY.StreamedBytes]: stream.bytes,
+    [LOG_KEY.StreamAborted]: stream.aborted,
   };
 }
 

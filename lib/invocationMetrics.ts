@@ -66,6 +66,13 @@ export class InvocationMetrics {
       }
       if (inv.invalidInput) add(inv, METRIC.InvalidInputs, inv.invalidInput.count);
     }
+    const stream = inv.stream;
+    if (stream) {
+      if (stream.firstByteMs !== undefined)
+        add(inv, METRIC.TimeToFirstByte, roundMs(stream.firstByteMs));
+      add(inv, METRIC.BytesStreamed, stream.bytes);
+      add(inv, METRIC.StreamsAborted, stream.aborted ? 1 : 0);
+    }
     const telemetryErrors = containment.take();
     if (telemetryErrors > 0) add(inv, METRIC.TelemetryErrors, telemetryErrors);
     metrics.publish({

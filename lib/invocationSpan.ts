@@ -11,6 +11,7 @@ import {
 import { W3CTraceContextPropagator } from '@opentelemetry/core';
 import { AWSXRayPropagator } from '@opentelemetry/propagator-aws-xray';
 import type { Context } from 'aws-lambda';
+import { roundMs } from './clock.js';
 import type { ResolvedConfig } from './config.js';
 import { describeError } from './errors.js';
 import { header } from './events.js';
@@ -18,6 +19,7 @@ import type { Invocation } from './invocation.js';
 import type { StartInfo } from './lifecycle.js';
 import type { PredictionSummary } from './predictions.js';
 import { STATUS } from './status.js';
+import type { StreamRecord } from './streaming.js';
 import { ATTR, ECOSYSTEM_ENV, SPAN } from './telemetry.js';
 import { XRAY_ANNOTATIONS_ATTR } from './tracing/xrayDocument.js';
 
@@ -95,8 +97,18 @@ function setAttributes(span: Span, inv: Invocation): void {
     span.setAttribute(ATTR.InvalidInputField, inv.invalidInput.field);
     span.setAttribute(ATTR.InvalidInputReason, inv.invalidInput.reason);
   }
+  if (inv.stream) setStreamAttributes(span, inv.stream);
   setUserAttributes(span, inv);
   setStatus(span, inv);
+}
+
+/** A streamed response: to the first byte (the span's duration is to the end), bytes, aborted. */
+function setStreamAttributes(span: Span, stream: StreamRecord): void {
+  if (stream.firstByteMs !== undefined) {
+    span.setAttribute(ATTR.StreamFirstByteMs, roundMs(stream.firstByteMs));
+  }
+  span.setAttribute(ATTR.StreamBytes, stream.bytes);
+  span.setAttribute(ATTR.StreamAborted, stream.aborted);
 }
 
 const xrayPropagator = new AWSXRayPropagator();

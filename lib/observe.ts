@@ -1,8 +1,17 @@
 import type { Context } from 'aws-lambda';
 import { resolveConfig } from './config.js';
+import {
+  callWithCallback,
+  copyStreamingMarkers,
+  type HandlerCallback,
+  isCallbackHandler,
+  isStreamingHandler,
+} from './handlerShape.js';
+import type { Invocation } from './invocation.js';
 import { Observation } from './observation.js';
 import { createSinks, type Sinks } from './sinks.js';
 import { EXIT } from './status.js';
+import { type ResponseStream, watchStream } from './streaming.js';
 import { runInContext } from './tracer.js';
 import type { ObserveOptions } from './types.js';
 
@@ -11,6 +20,23 @@ export type ObservedHandler<TEvent, TResult> = (
   event: TEvent,
   context: Context,
 ) => Promise<TResult>;
+
+/** The older callback style, kept by the nodejs22.x runtime (not nodejs24.x). */
+export type CallbackHandler<TEvent, TResult> = (
+  event: TEvent,
+  context: Context,
+  callback: HandlerCallback<TResult>,
+) => unknown;
+
+/** A response-streaming handler, as `awslambda.streamifyResponse` takes and returns it. */
+export type StreamingHandler<TEvent> = (
+  event: TEvent,
+  responseStream: ResponseStream,
+  context: Context,
+) => Promise<void>;
+
+type Run = (event: unknown, context: Context) => unknown;
+type AnyHandler = (...args: never[]) => unknown;
 
 function reportConfigIssues(sinks: Sinks, issues: readonly Error[]): void {
   for (const issue of issues) {
@@ -24,30 +50,67 @@ function reportConfigIssues(sinks: Sinks, issues: readonly Error[]): void {
   }
 }
 
+/** How the handler is called in the buffered (non-streaming) mode: with a callback when it takes one. */
+function bufferedCall(handler: AnyHandler): Run {
+  if (!isCallbackHandler(handler)) return handler as unknown as Run;
+  return (event, context) =>
+    callWithCallback(handler as Parameters<typeof callWithCallback>[0], event, context);
+}
+
 /**
  * Public; documented where `index.ts` exports it. The data flow of one
  * invocation: this wrapper → the invocation's record (`Observation.begin`)
  * → the handler, in the record's context → the record completed once
  * (`Observation.end`) → the span, metrics and log writers → the exporters.
+ * One wrapper for every handler shape: whether a call streams is read from
+ * the returned function's own marker, so `streamifyResponse(observe(h))`
+ * streams as `observe(streamifyResponse(h))` does.
  */
 export function observe<TEvent, TResult>(
   handler: (event: TEvent, context: Context) => TResult | Promise<TResult>,
-  options: ObserveOptions<TEvent, TResult> = {},
-): ObservedHandler<TEvent, TResult> {
-  const { config, issues } = resolveConfig(process.env, options as ObserveOptions<never, never>);
+  options?: ObserveOptions<TEvent, TResult>,
+): ObservedHandler<TEvent, TResult>;
+export function observe<TEvent, TResult>(
+  handler: CallbackHandler<TEvent, TResult>,
+  options?: ObserveOptions<TEvent, TResult>,
+): ObservedHandler<TEvent, TResult>;
+export function observe<TEvent>(
+  handler: StreamingHandler<TEvent>,
+  options?: ObserveOptions<TEvent, void>,
+): StreamingHandler<TEvent>;
+export function observe(
+  handler: AnyHandler,
+  options: ObserveOptions<never, never> = {},
+): (...args: never[]) => Promise<unknown> {
+  const { config, issues } = resolveConfig(process.env, options);
   const sinks = createSinks(config);
   reportConfigIssues(sinks, issues);
-  const observation = new Observation(sinks, options);
+  const observation = new Observation<unknown, unknown>(
+    sinks,
+    options as ObserveOptions<unknown, unknown>,
+  );
+  const buffered = bufferedCall(handler);
 
-  return async function observed(event: TEvent, context: Context): Promise<TResult> {
+  // Two declared parameters: the nodejs24.x runtime refuses a non-streaming handler with three.
+  const observed = async function observed(event: unknown, second: unknown, ...rest: unknown[]) {
+    if (isStreamingHandler(observed)) {
+      return observeStream(
+        observation,
+        handler,
+        event,
+        second as ResponseStream,
+        rest[0] as Context,
+      );
+    }
+    const context = second as Context;
     const invocation = observation.begin(event, context);
-    if (!invocation) return handler(event, context);
-    let result: TResult;
+    if (!invocation) return buffered(event, context);
+    let result: unknown;
     try {
       const warm = invocation.warmup ? observation.warmupResponse(event) : undefined;
       result = warm
-        ? (warm.value as TResult)
-        : await runInContext(invocation.context, () => handler(event, context));
+        ? warm.value
+        : await runInContext(invocation.context, () => buffered(event, context));
     } catch (error) {
       await observation.end(invocation, EXIT.Threw, error);
       throw error;
@@ -55,4 +118,48 @@ export function observe<TEvent, TResult>(
     await observation.end(invocation, EXIT.Returned, result);
     return result;
   };
+  copyStreamingMarkers(handler, observed);
+  return observed;
+}
+
+/**
+ * One response-streaming invocation: the handler writes to the runtime's
+ * stream (counted on the record); the record ends when the handler has
+ * settled and the stream has ended, so its latency is the time to the end.
+ */
+async function observeStream(
+  observation: Observation<unknown, unknown>,
+  handler: AnyHandler,
+  event: unknown,
+  stream: ResponseStream,
+  context: Context,
+): Promise<unknown> {
+  const call = () => (handler as unknown as StreamingHandler<unknown>)(event, stream, context);
+  const invocation = observation.begin(event, context);
+  if (!invocation) return call();
+  const ended = watch(invocation, stream);
+  let result: unknown;
+  try {
+    result = await runInContext(invocation.context, call);
+  } catch (error) {
+    if (invocation.stream) invocation.stream.aborted = true;
+    await observation.end(invocation, EXIT.Threw, error);
+    throw error;
+  }
+  await ended;
+  await observation.end(invocation, EXIT.Returned, result);
+  return result;
+}
+
+/** Start counting the stream on the record; if that fails, the invocation is recorded without it. */
+function watch(invocation: Invocation, stream: ResponseStream): Promise<void> {
+  const { containment } = invocation.sinks;
+  try {
+    const { record, ended } = watchStream(stream, invocation.startPerf, containment);
+    invocation.stream = record;
+    return ended;
+  } catch (error) {
+    containment.report('stream watch', error);
+    return Promise.resolve();
+  }
 }

@@ -32,8 +32,16 @@ export interface Sinks {
   readonly log: LogWriter;
 }
 
-/** Every set of sinks made, for flush() and the flush at exit only: helpers reach theirs through the invocation. */
-const made: Sinks[] = [];
+/** The exporters and writers of a config: shared by every observe() whose config sends to the same places. */
+type Outputs = Pick<Sinks, 'traces' | 'metrics' | 'log'>;
+
+/**
+ * The outputs made so far, by where they send: for flush() and the flush at
+ * exit only (helpers reach theirs through the invocation). Keyed, so that
+ * observe() called per request reuses them: a new set per call grew the heap
+ * without end and opened a UDP socket each time.
+ */
+const made = new Map<string, Outputs>();
 let spanBuffer: XRaySpanProcessor | undefined;
 
 function createMetricsSink(config: ResolvedConfig): MetricsSink | undefined {
@@ -74,19 +82,35 @@ export function createLogWriter(service: string): LogWriter {
 export function createSinks(config: ResolvedConfig): Sinks {
   const { tracer, tracedRoot, untracedRoot, spans } = getProcessTracer(config, containment);
   spanBuffer = spans;
-  const traces = createTraceExporter(config, containment, spans);
-  const sinks: Sinks = {
+  const outputs = outputsOf(config, spans);
+  if (config.metrics === METRICS_MODE.Api || config.traces === TRACES_MODE.XrayApi) watchExit();
+  return {
     config,
     containment,
-    rootTracer: traces ? tracedRoot : untracedRoot,
+    rootTracer: outputs.traces ? tracedRoot : untracedRoot,
     tracer,
-    traces,
-    metrics: createMetricsSink(config),
-    log: createLogWriter(config.serviceName),
+    ...outputs,
   };
-  made.push(sinks);
-  if (config.metrics === METRICS_MODE.Api || config.traces === TRACES_MODE.XrayApi) watchExit();
-  return sinks;
+}
+
+/** Everything the outputs are made from (the config's other fields only shape records). */
+function outputsKey(config: ResolvedConfig): string {
+  const { traces, daemon, region, metrics, namespace, serviceName } = config;
+  return JSON.stringify([traces, daemon, region, metrics, namespace, serviceName]);
+}
+
+function outputsOf(config: ResolvedConfig, spans: XRaySpanProcessor): Outputs {
+  const key = outputsKey(config);
+  let outputs = made.get(key);
+  if (!outputs) {
+    outputs = {
+      traces: createTraceExporter(config, containment, spans),
+      metrics: createMetricsSink(config),
+      log: createLogWriter(config.serviceName),
+    };
+    made.set(key, outputs);
+  }
+  return outputs;
 }
 
 /**
@@ -96,7 +120,7 @@ export function createSinks(config: ResolvedConfig): Sinks {
  */
 async function flushAll(): Promise<void> {
   const pending: Array<Promise<void>> = [];
-  for (const sinks of made) {
+  for (const sinks of made.values()) {
     if (sinks.metrics) pending.push(sinks.metrics.flush());
     if (sinks.traces) pending.push(sinks.traces.flush());
   }
@@ -108,7 +132,7 @@ function unsent(): Unsent {
   let datums = 0;
   // Every span recorded waits for an exporter to take it (no other is recorded).
   let segments = spanBuffer?.size ?? 0;
-  for (const sinks of made) {
+  for (const sinks of made.values()) {
     datums += sinks.metrics?.pending ?? 0;
     segments += sinks.traces?.pending ?? 0;
   }

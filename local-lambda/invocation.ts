@@ -32,6 +32,13 @@ export interface InvokeOptions {
   readonly cognitoIdentity?: unknown;
 }
 
+/** One chunk of a streamed response as the Runtime API received it. */
+export interface StreamedChunk {
+  /** Since the event was handed to the runtime. */
+  readonly atMs: number;
+  readonly bytes: number;
+}
+
 /** What a caller of `Invoke` would learn, plus what only the platform sees. */
 export interface InvokeResult {
   readonly requestId: string;
@@ -46,4 +53,6 @@ export interface InvokeResult {
   readonly timedOut: boolean;
   /** From handing the event to the runtime until its answer, like Lambda's Duration. */
   readonly durationMs: number;
+  /** A streamed response (`Lambda-Runtime-Function-Response-Mode: streaming`): its chunks as they came. */
+  readonly chunks?: readonly StreamedChunk[];
 }

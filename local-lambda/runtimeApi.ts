@@ -7,6 +7,7 @@ import type {
   InitOutcome,
   InvokeOptions,
   InvokeResult,
+  StreamedChunk,
 } from './invocation.js';
 
 const PREFIX = '/2018-06-01/runtime';
@@ -186,6 +187,9 @@ class RuntimeApiServer implements RuntimeApi {
   }
 
   private async onResult(req: IncomingMessage, res: ServerResponse, id: string, failed: boolean) {
+    if (header(req, 'lambda-runtime-function-response-mode') === 'streaming') {
+      return this.onStream(req, res, id);
+    }
     const text = await readBody(req);
     const invocation = this.running.get(id);
     if (!invocation) {
@@ -199,6 +203,30 @@ class RuntimeApiServer implements RuntimeApi {
       ...(error ? { error } : { result: parseJson(text) }),
       ...(functionErrorType ? { functionErrorType } : {}),
       ...(cause ? { xrayErrorCause: parseJson(cause) } : {}),
+      timedOut: false,
+    });
+  }
+
+  /** A streamed response: chunked, an error in its trailers; each chunk's arrival is kept. */
+  private async onStream(req: IncomingMessage, res: ServerResponse, id: string) {
+    const invocation = this.running.get(id);
+    if (!invocation) {
+      req.resume();
+      return reply(res, 400, { errorType: 'InvalidRequestID', errorMessage: `unknown ${id}` });
+    }
+    const chunks: StreamedChunk[] = [];
+    const body: Buffer[] = [];
+    for await (const chunk of req) {
+      const data = chunk as Buffer;
+      chunks.push({ atMs: performance.now() - (invocation.startedAt ?? 0), bytes: data.length });
+      body.push(data);
+    }
+    reply(res, 202, { status: 'OK' });
+    const text = Buffer.concat(body).toString('utf8');
+    const error = streamedError(req);
+    this.finish(invocation, {
+      ...(error ? { error } : { result: parseJson(text) }),
+      chunks,
       timedOut: false,
     });
   }

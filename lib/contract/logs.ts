@@ -44,6 +44,12 @@ export const LOG_KEY = {
   Abstentions: 'abstentions',
   /** `{ field, reason, count }` of inputs that failed validation (present when any did). */
   InvalidInput: 'invalid_input',
+  /** Response streaming: invocation start → the first body byte (`latency_ms` is to the end). */
+  FirstByteMs: 'first_byte_ms',
+  /** Response streaming: body bytes written. */
+  StreamedBytes: 'streamed_bytes',
+  /** Response streaming: the stream did not end normally (handler failed, client gone). */
+  StreamAborted: 'stream_aborted',
   Error: 'error',
 } as const;
 

@@ -67,6 +67,12 @@ const METRICS = {
   Abstentions: UNIT.Count,
   /** Inputs that failed the handler's own validation (`rejectInput()`, a thrown `InvalidInputError`). */
   InvalidInputs: UNIT.Count,
+  /** Response streaming: invocation start → the first body byte written (`InferenceLatency` is to the end). */
+  TimeToFirstByte: UNIT.Milliseconds,
+  /** Response streaming: body bytes the handler wrote. */
+  BytesStreamed: UNIT.Bytes,
+  /** Response streaming: 1 when the stream did not end normally (handler failed, client gone), else 0. */
+  StreamsAborted: UNIT.Count,
 } as const satisfies Readonly<Record<string, MetricUnit>>;
 
 export type MetricName = keyof typeof METRICS;

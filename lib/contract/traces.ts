@@ -31,6 +31,12 @@ export const ATTR = {
   InvalidInputField: 'inference.invalid_input.field',
   /** Why it failed. */
   InvalidInputReason: 'inference.invalid_input.reason',
+  /** Response streaming: invocation start → the first body byte, in ms. */
+  StreamFirstByteMs: 'inference.stream.first_byte_ms',
+  /** Response streaming: body bytes written. */
+  StreamBytes: 'inference.stream.bytes',
+  /** Response streaming: the stream did not end normally (handler failed, client gone). */
+  StreamAborted: 'inference.stream.aborted',
 } as const;
 
 /** Span attributes that become indexed X-Ray annotations, by annotation key. */
