@@ -1,5 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { isAbsolute, join } from 'node:path';
+import { MAX_DRIFT_BODY_CHARS, MAX_PARSED_BODY_CHARS } from '../contract/limits.js';
 import type { Prediction } from '../types.js';
 import type { Baseline } from './baseline.js';
 import { parseBaseline } from './parse.js';
@@ -18,15 +19,34 @@ const BATCH_KEYS = [
 
 /**
  * The feature rows of a model input: an array's elements, the array under a
- * usual batch key (`instances`, `transactions`, …), else the input itself.
+ * usual batch key (`instances`, `transactions`, …), else the input itself. A
+ * big body left unparsed by `defaultInput` (text or bytes) is parsed here, up
+ * to {@link MAX_DRIFT_BODY_CHARS}: only drift pays for it, and only when on.
+ *
+ * @example
+ * defaultFeatureRows({ instances: [{ amount: 1 }, { amount: 2 }] }).length; // 2
  */
 export function defaultFeatureRows(input: unknown): readonly unknown[] {
-  if (Array.isArray(input)) return input;
-  if (typeof input === 'object' && input !== null) {
-    const record = input as Record<string, unknown>;
+  const value = unparsedBody(input) ?? input;
+  if (Array.isArray(value)) return value;
+  if (typeof value === 'object' && value !== null) {
+    const record = value as Record<string, unknown>;
     for (const key of BATCH_KEYS) if (Array.isArray(record[key])) return record[key] as unknown[];
   }
-  return [input];
+  return [value];
+}
+
+/** The JSON value of an unparsed big body, if it is one and small enough. */
+function unparsedBody(input: unknown): unknown {
+  const size = typeof input === 'string' || input instanceof Uint8Array ? input.length : 0;
+  if (size <= MAX_PARSED_BODY_CHARS || size > MAX_DRIFT_BODY_CHARS) return undefined;
+  const text =
+    typeof input === 'string' ? input : Buffer.from(input as Uint8Array).toString('utf8');
+  try {
+    return JSON.parse(text) as unknown;
+  } catch {
+    return undefined;
+  }
 }
 
 /** A window that closed with too few predictions to judge. */
