@@ -52,13 +52,21 @@ export const DEFAULT_REDACT_KEYS: readonly string[] = [
   'sessionid',
   'cookie',
   'setcookie',
-  'card',
+  // Whole keys only (`=`): `card_present` and `card_type` are fraud features, not secrets.
+  '=card',
+  '=pan',
+  '=pin',
+  'pincode',
+  'creditcard',
+  'debitcard',
   'cardnumber',
-  'pan',
+  'cardnum',
+  'cardno',
+  'ccnumber',
+  'ccnum',
   'cvv',
   'cvv2',
   'cvc',
-  'pin',
   'ssn',
   'socialsecurity',
   'iban',
@@ -223,17 +231,22 @@ function resolveLabels(
 /**
  * The defaults plus the configured keys: configuring `ssn` must not stop
  * `client_secret` being redacted. `!name` takes a default out (`!pin` for a
- * model whose `pin_code` feature is not a secret).
+ * model whose `pin` feature is not a secret); `=name` matches whole keys only.
  */
 function resolveRedact(env: Env, option: readonly string[] | undefined): ReadonlySet<string> {
   const configured = option ?? nonEmpty(env[ENV.Redact])?.split(LIST_SEPARATOR) ?? [];
   const keys = new Set(DEFAULT_REDACT_KEYS);
   for (const entry of configured) {
     const raw = String(entry).trim();
-    const key = normaliseKey(raw.startsWith('!') ? raw.slice(1) : raw);
+    const remove = raw.startsWith('!');
+    const name = remove ? raw.slice(1) : raw;
+    const key = normaliseKey(name);
     if (key === '') continue;
-    if (raw.startsWith('!')) keys.delete(key);
-    else keys.add(key);
+    const entryKey = name.startsWith('=') ? `=${key}` : key;
+    if (remove) {
+      keys.delete(key);
+      keys.delete(`=${key}`);
+    } else keys.add(entryKey);
   }
   return keys;
 }

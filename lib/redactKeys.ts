@@ -5,7 +5,8 @@
  * password), and is redacted when a run of consecutive words, joined, is a
  * configured key normalised the same way (`apikey` matches `x-api-key` and
  * `APIKey`; `password` matches `user_password` but `token` does not match
- * `max_tokens`, a different word).
+ * `max_tokens`, a different word). An entry written `=name` matches the
+ * whole key only (`=card` redacts `card` and `Card`, not `card_present`).
  */
 
 /** Keys whose answer is remembered: payload keys repeat across rows and invocations. */
@@ -50,14 +51,20 @@ export function keyWords(key: string): string[] {
  * match.redacts('passport'); // false
  */
 export class KeyMatcher {
-  readonly #keys: ReadonlySet<string>;
+  readonly #keys = new Set<string>();
+  readonly #whole = new Set<string>();
   readonly #longest: number;
   readonly #cache = new Map<string, boolean>();
 
   constructor(keys: ReadonlySet<string>) {
-    this.#keys = keys;
     let longest = 0;
-    for (const key of keys) longest = Math.max(longest, key.length);
+    for (const key of keys) {
+      if (key.startsWith('=')) this.#whole.add(key.slice(1));
+      else {
+        this.#keys.add(key);
+        longest = Math.max(longest, key.length);
+      }
+    }
     this.#longest = longest;
   }
 
@@ -70,6 +77,7 @@ export class KeyMatcher {
   }
 
   #match(key: string): boolean {
+    if (this.#whole.size > 0 && this.#whole.has(normaliseKey(key))) return true;
     const keys = this.#keys;
     if (keys.size === 0) return false;
     const words = keyWords(key);

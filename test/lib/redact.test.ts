@@ -107,3 +107,19 @@ describe('redact encoded bodies', () => {
     expect(visited).toBeLessThan(10_000);
   });
 });
+
+describe('redact whole-key entries', () => {
+  it('redacts card, pan and pin as whole keys but keeps card_present and card_type', () => {
+    const out = redact({ card: SECRET, PAN: SECRET, pin: SECRET, card_present: true }, defaults);
+    expect(out).toEqual({ card: REDACTED, PAN: REDACTED, pin: REDACTED, card_present: true });
+  });
+
+  it('lets a configured =name match whole keys only and !name drop a default', () => {
+    const keys = resolveConfig({}, { redact: ['=note', '!session'] }).config.redactKeys;
+    expect(redact({ note: SECRET, footnote: 'kept', session: 'kept' }, keys)).toEqual({
+      note: REDACTED,
+      footnote: 'kept',
+      session: 'kept',
+    });
+  });
+});
