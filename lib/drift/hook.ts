@@ -20,6 +20,7 @@ import {
   loadBaselineFromS3,
   TOO_SMALL,
 } from './monitor.js';
+import { parseBaseline } from './parse.js';
 import { DEFAULT_WINDOW, type DriftReport } from './window.js';
 
 /** What observe() needs from drift: count an invocation, and report a closed window into it. */
@@ -71,7 +72,8 @@ export function createDriftHook(
     });
   };
   try {
-    if (typeof source !== 'string') use(source);
+    // An object is as untrusted as a file: it may come from anywhere at runtime.
+    if (typeof source !== 'string') use(parseBaseline(source));
     else if (source.startsWith('s3://')) loadBaselineFromS3(source, variable).then(use, fail);
     else use(loadBaselineFile(source, process.env.LAMBDA_TASK_ROOT, variable));
   } catch (error) {
