@@ -102,6 +102,12 @@ function batchBody(bytes: number): string {
   return JSON.stringify({ instances: rows });
 }
 
+/** `a=1&b=2` of a record's fields. */
+const formOf = (record: Record<string, unknown>) =>
+  new URLSearchParams(
+    Object.entries(record).map(([k, v]): [string, string] => [k, String(v)]),
+  ).toString();
+
 const proxyEvent = (body: string, extra: Record<string, unknown> = {}) => ({
   resource: '/predict',
   httpMethod: 'POST',
@@ -306,7 +312,7 @@ describe('redaction table', () => {
     ],
     [
       'a form-encoded body',
-      proxyEvent(new URLSearchParams(fields as Record<string, string>).toString(), {
+      proxyEvent(formOf(fields), {
         headers: { 'content-type': 'application/x-www-form-urlencoded' },
       }),
     ],
@@ -319,12 +325,7 @@ describe('redaction table', () => {
     ],
     [
       'a base64 form body',
-      proxyEvent(
-        Buffer.from(new URLSearchParams(fields as Record<string, string>).toString()).toString(
-          'base64',
-        ),
-        { isBase64Encoded: true },
-      ),
+      proxyEvent(Buffer.from(formOf(fields)).toString('base64'), { isBase64Encoded: true }),
     ],
     ['a query string', proxyEvent('{}', { rawQueryString: `api_key=${SECRET}&page=2` })],
   ])('keeps the secret out of every output for %s', async (_, event) => {
