@@ -12,6 +12,13 @@ import { writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { DEFAULT_REDACT_KEYS } from '../lib/config.js';
+import {
+  MAX_BASELINE_BINS,
+  MAX_BASELINE_BYTES,
+  MAX_HASHED_INPUT_CHARS,
+  MAX_PARSED_BODY_CHARS,
+  MAX_REDACTED_BODY_CHARS,
+} from '../lib/contract/limits.js';
 import { REDACTED } from '../lib/payload.js';
 import {
   ANNOTATION_OF_ATTR,
@@ -233,8 +240,10 @@ ${table(['key', 'what'], rows)}
 Keys from \`annotate()\` and \`addMetadata()\` follow. A key whose value is
 empty is left out, as Powertools does. When payload logging samples an
 invocation, \`payload: { input, output }\` is added, with the values of
-redacted keys replaced by ${code(REDACTED)} and bounded to ${MAX_LOGGED_PAYLOAD_CHARS.toLocaleString('en')} characters. Keys
-redacted by default (matched ignoring case, \`-\` and \`_\`):
+redacted keys replaced by ${code(REDACTED)} and bounded to ${MAX_LOGGED_PAYLOAD_CHARS.toLocaleString('en')} characters;
+form, JSON and base64 bodies are decoded and redacted, never logged raw. Keys
+redacted by default, matched by words (\`token\` redacts \`X-Amz-Security-Token\`;
+\`=name\`: whole keys only; [the rule](library.md#big-inputs-baselines-and-redaction)):
 ${DEFAULT_REDACT_KEYS.map(code).join(', ')}.
 
 Other lines: \`outcome\` from \`recordOutcome()\`; a WARN when a model is
@@ -294,6 +303,19 @@ function limits(): string {
     ['baseline features', String(MAX_FEATURES)],
     ['categories per categorical baseline feature', `${MAX_CATEGORIES} plus \`other\``],
     ['first-invocation gap that makes a start proactive', `${PROACTIVE_INIT_GAP_MS / 1000} s`],
+    [
+      'model input hashed (`input_hash`)',
+      `a body over ${MAX_PARSED_BODY_CHARS.toLocaleString('en')} characters: its bytes, unparsed; other inputs: the first ${MAX_HASHED_INPUT_CHARS.toLocaleString('en')} characters of their sorted JSON`,
+    ],
+    [
+      'encoded string decoded to be redacted',
+      `${MAX_REDACTED_BODY_CHARS.toLocaleString('en')} characters (longer: not logged)`,
+    ],
+    [
+      'baseline file or S3 object',
+      `${MAX_BASELINE_BYTES.toLocaleString('en')} bytes, checked before reading`,
+    ],
+    ['bins or categories per baseline distribution', String(MAX_BASELINE_BINS)],
   ];
   return `## Limits
 
