@@ -2,6 +2,12 @@ import { MAX_REDACTED_BODY_CHARS } from './contract/limits.js';
 import { matcherFor } from './redactKeys.js';
 import { MAX_LOGGED_PAYLOAD_CHARS } from './telemetry.js';
 
+/**
+ * What a redacted value is logged as.
+ *
+ * @example
+ * redact({ password: 'x' }, new Set(['password'])); // { password: REDACTED }
+ */
 export const REDACTED = '[REDACTED]';
 
 /** Past this depth a payload is summarised, so hostile nesting cannot overflow the stack. */
