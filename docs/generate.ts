@@ -16,14 +16,19 @@ import { DEFAULT_REDACT_KEYS } from '../lib/config.js';
 import {
   DAEMON_RETRY_MAX_MS,
   DAEMON_RETRY_MIN_MS,
+  MAX_BASELINE_BINS,
+  MAX_BASELINE_BYTES,
   MAX_BUFFERED_SPANS,
   MAX_ERROR_MESSAGE_CHARS,
   MAX_ERROR_STACK_CHARS,
+  MAX_HASHED_INPUT_CHARS,
   MAX_INVALID_INPUT_CHARS,
   MAX_LATE_SPANS,
   MAX_METADATA_CHARS,
   MAX_METADATA_KEY_CHARS,
+  MAX_PARSED_BODY_CHARS,
   MAX_PREDICTIONS_READ,
+  MAX_REDACTED_BODY_CHARS,
   MAX_TEXT_FIELD_CHARS,
   MAX_TRACE_SPANS,
   MAX_UDP_PAYLOAD_BYTES,
@@ -249,8 +254,10 @@ ${table(['key', 'what'], rows)}
 Keys from \`annotate()\` and \`addMetadata()\` follow. A key whose value is
 empty is left out, as Powertools does. When payload logging samples an
 invocation, \`payload: { input, output }\` is added, with the values of
-redacted keys replaced by ${code(REDACTED)} and bounded to ${MAX_LOGGED_PAYLOAD_CHARS.toLocaleString('en')} characters. Keys
-redacted by default (matched ignoring case, \`-\` and \`_\`):
+redacted keys replaced by ${code(REDACTED)} and bounded to ${MAX_LOGGED_PAYLOAD_CHARS.toLocaleString('en')} characters;
+form, JSON and base64 bodies are decoded and redacted, never logged raw. Keys
+redacted by default, matched by words (\`token\` redacts \`X-Amz-Security-Token\`;
+\`=name\`: whole keys only; [the rule](library.md#big-inputs-baselines-and-redaction)):
 ${DEFAULT_REDACT_KEYS.map(code).join(', ')}.
 
 Other lines: \`outcome\` from \`recordOutcome()\`; a WARN when a model is
@@ -347,6 +354,19 @@ function limits(): string {
       'daemon address that does not resolve',
       `retried after ${DAEMON_RETRY_MIN_MS / 1000} s, doubling up to ${DAEMON_RETRY_MAX_MS / 1000} s; datagrams meanwhile counted as lost`,
     ],
+    [
+      'model input hashed (`input_hash`)',
+      `a body over ${MAX_PARSED_BODY_CHARS.toLocaleString('en')} characters: its bytes, unparsed; other inputs: the first ${MAX_HASHED_INPUT_CHARS.toLocaleString('en')} characters of their sorted JSON`,
+    ],
+    [
+      'encoded string decoded to be redacted',
+      `${MAX_REDACTED_BODY_CHARS.toLocaleString('en')} characters (longer: not logged)`,
+    ],
+    [
+      'baseline file or S3 object',
+      `${MAX_BASELINE_BYTES.toLocaleString('en')} bytes, checked before reading`,
+    ],
+    ['bins or categories per baseline distribution', String(MAX_BASELINE_BINS)],
   ];
   return `## Limits
 

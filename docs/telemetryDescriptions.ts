@@ -70,7 +70,8 @@ export const ATTR_DOC: Record<keyof typeof ATTR, string> = {
   BatchSize: 'predictions in the invocation',
   Prediction: 'the predicted label; for a batch the most frequent one',
   Confidence: 'its confidence (a single prediction only)',
-  InputHash: 'SHA-256 of the key-sorted JSON of the model input',
+  InputHash:
+    'SHA-256 of the key-sorted JSON of the model input (bounded for big inputs: docs/library.md)',
   ClientId: 'the caller, from the `clientId` option or its default',
   CorrelationId: 'the correlation id, from the `correlationId` option or its default',
   StartType: 'how the execution environment started (first invocation only; see below)',
@@ -153,7 +154,7 @@ export const LOG_KEY_DOC: Record<keyof typeof LOG_KEY, string> = {
   Prediction: `the label; for a batch a label → count map of at most ${MAX_LOGGED_LABELS} labels plus ${code(OTHER_LABEL)}`,
   Confidence: 'the confidence; for a batch `{ min, mean, max }`',
   InputHash:
-    'SHA-256 hex of the key-sorted JSON of the model input (the input itself is never logged unless payload logging is on)',
+    'SHA-256 hex of the key-sorted JSON of the model input, of its bytes for a body over 64 KiB, of the first 64 KiB for a bigger object (the input itself is never logged unless payload logging is on)',
   CorrelationId: 'the correlation id',
   ClientId: 'the caller',
   Warmup: '`true` on a warmup ping',

@@ -1,4 +1,5 @@
 import { ConfigError } from './errors.js';
+import { normaliseKey } from './redactKeys.js';
 import {
   DEFAULT_LOW_CONFIDENCE,
   DEFAULT_NAMESPACE,
@@ -21,27 +22,56 @@ import {
 } from './tracing/daemonAddress.js';
 import type { ModelSpec, ObserveOptions } from './types.js';
 
-/** Keys redacted by default wherever payloads are logged (matched case-insensitively, ignoring `-`/`_`). */
+/**
+ * Keys redacted by default wherever payloads are logged, as normalised words
+ * (`redactKeys.ts`: `apikey` also redacts `x-api-key`, `token` also
+ * `X-Amz-Security-Token` and `id_token`). Drawn from what Sentry's default
+ * scrubber, pino users' redact paths and Powertools' data masking examples
+ * cover: credentials, tokens, session cookies, card and bank numbers,
+ * national ids.
+ */
 export const DEFAULT_REDACT_KEYS: readonly string[] = [
   'password',
   'passwd',
+  'pwd',
+  'passphrase',
   'secret',
   'token',
-  'accesstoken',
-  'refreshtoken',
+  'auth',
   'authorization',
+  'bearer',
+  'credential',
+  'credentials',
   'apikey',
+  'accesskey',
+  'privatekey',
+  'signature',
+  'jwt',
+  'otp',
+  'session',
+  'sessionid',
   'cookie',
   'setcookie',
+  // Whole keys only (`=`): `card_present` and `card_type` are fraud features, not secrets.
+  '=card',
+  '=pan',
+  '=pin',
+  'pincode',
+  'creditcard',
+  'debitcard',
   'cardnumber',
-  'card',
-  'pan',
+  'cardnum',
+  'cardno',
+  'ccnumber',
+  'ccnum',
   'cvv',
+  'cvv2',
   'cvc',
   'ssn',
+  'socialsecurity',
   'iban',
   'accountnumber',
-  'privatekey',
+  'routingnumber',
 ];
 
 /** The resolved, immutable settings the hot path reads (never `process.env`). */
@@ -57,7 +87,7 @@ export interface ResolvedConfig {
   readonly lowConfidence: number;
   /** 0 when payload logging is off. */
   readonly logPayloadRate: number;
-  /** Normalised (lower case, no `-`/`_`). */
+  /** Normalised (`normaliseKey`): the defaults plus `redact`/`OBSERVED_REDACT`, less their `!name`s. */
   readonly redactKeys: ReadonlySet<string>;
   readonly traces: TracesMode;
   /** Where `xray-udp` sends segment documents (`AWS_XRAY_DAEMON_ADDRESS`). */
@@ -79,11 +109,6 @@ export interface ConfigResult {
 }
 
 type Env = Readonly<Record<string, string | undefined>>;
-
-/** Lower-case and drop separators, so `api_key`, `API-Key` and `apiKey` match one entry. */
-export function normaliseKey(key: string): string {
-  return key.toLowerCase().replace(/[-_\s]/g, '');
-}
 
 function nonEmpty(value: string | undefined): string | undefined {
   const trimmed = value?.trim();
@@ -203,10 +228,27 @@ function resolveLabels(
   return kept && kept.length > 0 ? kept : undefined;
 }
 
+/**
+ * The defaults plus the configured keys: configuring `ssn` must not stop
+ * `client_secret` being redacted. `!name` takes a default out (`!pin` for a
+ * model whose `pin` feature is not a secret); `=name` matches whole keys only.
+ */
 function resolveRedact(env: Env, option: readonly string[] | undefined): ReadonlySet<string> {
-  const fromEnv = nonEmpty(env[ENV.Redact])?.split(LIST_SEPARATOR);
-  const keys = option ?? fromEnv ?? DEFAULT_REDACT_KEYS;
-  return new Set(keys.map((k) => normaliseKey(k.trim())).filter(Boolean));
+  const configured = option ?? nonEmpty(env[ENV.Redact])?.split(LIST_SEPARATOR) ?? [];
+  const keys = new Set(DEFAULT_REDACT_KEYS);
+  for (const entry of configured) {
+    const raw = String(entry).trim();
+    const remove = raw.startsWith('!');
+    const name = remove ? raw.slice(1) : raw;
+    const key = normaliseKey(name);
+    if (key === '') continue;
+    const entryKey = name.startsWith('=') ? `=${key}` : key;
+    if (remove) {
+      keys.delete(key);
+      keys.delete(`=${key}`);
+    } else keys.add(entryKey);
+  }
+  return keys;
 }
 
 /**
@@ -273,3 +315,5 @@ export function resolveConfig(env: Env, options: ObserveOptions<never, never> = 
   };
   return { config, issues };
 }
+
+export { normaliseKey } from './redactKeys.js';

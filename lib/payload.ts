@@ -1,90 +1,148 @@
-import { normaliseKey } from './config.js';
+import { MAX_HASHED_INPUT_CHARS } from './contract/limits.js';
 import { jsonKey, scalarJson } from './logs/json.js';
 import { sha256Hex, sha256HexOfString } from './sha256.js';
-import { MAX_LOGGED_PAYLOAD_CHARS } from './telemetry.js';
+
+export { REDACTED, redact } from './redact.js';
+export { MAX_LOGGED_PAYLOAD_CHARS } from './telemetry.js';
 
 /** Past this depth a payload is summarised, so hostile nesting cannot overflow the stack. */
 const MAX_DEPTH = 200;
 
-export { MAX_LOGGED_PAYLOAD_CHARS } from './telemetry.js';
-export const REDACTED = '[REDACTED]';
-
 function hasToJSON(value: object): value is { toJSON(): unknown } {
   return typeof (value as { toJSON?: unknown }).toJSON === 'function';
+}
+
+/** The canonical JSON written so far, and where writing stops. */
+interface Writer {
+  out: string;
+  readonly budget: number;
+  readonly seen: Set<object>;
 }
 
 /**
  * JSON with object keys sorted at every level, so equal inputs hash equally
  * whatever their key order. Circular references become `"[Circular]"`,
  * bigints strings; `undefined` and functions are left out as JSON does.
+ * With `budget`, writing stops soon after that many characters (the caller
+ * cuts there), so a huge input costs no more than a small one.
  *
  * @example
  * canonicalJson({ b: 1, a: [2, { d: 3, c: 4 }] }); // '{"a":[2,{"c":4,"d":3}],"b":1}'
  */
-export function canonicalJson(value: unknown): string {
-  return write(value, new Set<object>(), 0);
+export function canonicalJson(value: unknown, budget = Number.POSITIVE_INFINITY): string {
+  const writer: Writer = { out: '', budget, seen: new Set<object>() };
+  write(writer, value, 0);
+  return writer.out;
 }
 
-function write(value: unknown, seen: Set<object>, depth: number): string {
-  if (typeof value === 'object') return value === null ? 'null' : writeObject(value, seen, depth);
-  return scalarJson(value) ?? 'null';
-}
-
-function writeObject(value: object, seen: Set<object>, depth: number): string {
-  if (seen.has(value)) return '"[Circular]"';
-  if (depth >= MAX_DEPTH) return '"[MaxDepth]"';
-  if (Buffer.isBuffer(value)) return JSON.stringify(value.toString('base64'));
-  if (hasToJSON(value)) return write(value.toJSON(), seen, depth + 1);
-  seen.add(value);
-  const json = Array.isArray(value)
-    ? writeArray(value, seen, depth)
-    : writeRecord(value as Record<string, unknown>, seen, depth);
-  seen.delete(value);
-  return json;
-}
-
-function writeArray(value: readonly unknown[], seen: Set<object>, depth: number): string {
-  let out = '[';
-  for (let i = 0; i < value.length; i++) {
-    const item: unknown = value[i];
-    if (i > 0) out += ',';
-    out += write(item === undefined || typeof item === 'function' ? null : item, seen, depth + 1);
+function write(w: Writer, value: unknown, depth: number): void {
+  if (w.out.length >= w.budget) return;
+  if (typeof value === 'object') {
+    if (value === null) w.out += 'null';
+    else writeObject(w, value, depth);
+  } else if (typeof value === 'string') {
+    w.out += quoted(w, value);
+  } else {
+    w.out += scalarJson(value) ?? 'null';
   }
-  return `${out}]`;
-}
-
-function writeRecord(record: Record<string, unknown>, seen: Set<object>, depth: number): string {
-  const keys = Object.keys(record).sort();
-  let out = '{';
-  let first = true;
-  for (const key of keys) {
-    const item = record[key];
-    if (item === undefined || typeof item === 'function' || typeof item === 'symbol') continue;
-    out += `${first ? '' : ','}${jsonKey(key)}${write(item, seen, depth + 1)}`;
-    first = false;
-  }
-  return `${out}}`;
 }
 
 /**
- * SHA-256 hex of the canonical JSON of the input: the `input_hash` that lets
- * an input be found again without logging it.
+ * A string's JSON, cut to what the budget can still take: each character
+ * writes at least one, so the cut is past the budget and the kept prefix is
+ * that of the whole string's JSON.
+ */
+function quoted(w: Writer, text: string): string {
+  const room = w.budget - w.out.length;
+  return JSON.stringify(text.length > room ? text.slice(0, room) : text);
+}
+
+function writeObject(w: Writer, value: object, depth: number): void {
+  if (w.seen.has(value)) w.out += '"[Circular]"';
+  else if (depth >= MAX_DEPTH) w.out += '"[MaxDepth]"';
+  else if (Buffer.isBuffer(value)) w.out += quoted(w, base64Prefix(w, value));
+  else if (hasToJSON(value)) write(w, value.toJSON(), depth + 1);
+  else {
+    w.seen.add(value);
+    if (Array.isArray(value)) writeArray(w, value, depth);
+    else writeRecord(w, value as Record<string, unknown>, depth);
+    w.seen.delete(value);
+  }
+}
+
+/** Base64 of as many leading bytes as the budget can show (whole 3-byte groups, so it is a prefix of the whole). */
+function base64Prefix(w: Writer, bytes: Buffer): string {
+  const room = w.budget - w.out.length;
+  const take = Math.min(bytes.length, (Math.ceil(room / 4) + 1) * 3);
+  return bytes.subarray(0, take).toString('base64');
+}
+
+function writeArray(w: Writer, value: readonly unknown[], depth: number): void {
+  w.out += '[';
+  for (let i = 0; i < value.length && w.out.length < w.budget; i++) {
+    const item: unknown = value[i];
+    if (i > 0) w.out += ',';
+    write(w, item === undefined || typeof item === 'function' ? null : item, depth + 1);
+  }
+  w.out += ']';
+}
+
+/**
+ * Own keys, sorted. Under a budget at most a key per 4 characters of it are
+ * taken (`"k":0,` is more), in insertion order: a hostile object with a
+ * million keys is not listed and sorted whole.
+ */
+function keysOf(w: Writer, record: Record<string, unknown>): string[] {
+  if (w.budget === Number.POSITIVE_INFINITY) return Object.keys(record).sort();
+  const max = Math.ceil(w.budget / 4);
+  const keys: string[] = [];
+  for (const key in record) {
+    if (!Object.hasOwn(record, key)) continue;
+    keys.push(key);
+    if (keys.length >= max) break;
+  }
+  return keys.sort();
+}
+
+function writeRecord(w: Writer, record: Record<string, unknown>, depth: number): void {
+  w.out += '{';
+  let first = true;
+  for (const key of keysOf(w, record)) {
+    if (w.out.length >= w.budget) break;
+    const item = record[key];
+    if (item === undefined || typeof item === 'function' || typeof item === 'symbol') continue;
+    if (!first) w.out += ',';
+    w.out += key.length > w.budget - w.out.length ? `${quoted(w, key)}:` : jsonKey(key);
+    write(w, item, depth + 1);
+    first = false;
+  }
+  w.out += '}';
+}
+
+/**
+ * SHA-256 hex of the input, the `input_hash` that lets an input be found
+ * again without logging it: of its canonical JSON (the first
+ * {@link MAX_HASHED_INPUT_CHARS} characters of it for a bigger input), of its
+ * bytes for a `Uint8Array`, of its UTF-8 for a string longer than that bound
+ * (an unparsed big body). docs/library.md ("Big inputs") states the rule.
  *
  * @example
  * inputHash({ amount: 12.5 }) === inputHash(JSON.parse('{"amount":12.5}')); // true
  */
 export function inputHash(input: unknown): string {
-  const bytes = input instanceof Uint8Array;
-  const text = bytes ? '' : canonicalJson(input);
-  const size = bytes ? input.length : text.length;
+  if (input instanceof Uint8Array) return hashOf(input, input.length);
+  if (typeof input === 'string' && input.length > MAX_HASHED_INPUT_CHARS)
+    return hashOf(input, input.length);
+  const json = canonicalJson(input, MAX_HASHED_INPUT_CHARS);
+  const text = json.length > MAX_HASHED_INPUT_CHARS ? json.slice(0, MAX_HASHED_INPUT_CHARS) : json;
+  return hashOf(text, text.length);
+}
+
+function hashOf(data: string | Uint8Array, size: number): string {
   // Past a few dozen KB the native hash wins; node:crypto is loaded only then.
   const crypto = size > NATIVE_HASH_FROM ? nativeCrypto() : undefined;
-  if (crypto)
-    return crypto
-      .createHash('sha256')
-      .update(bytes ? input : text)
-      .digest('hex');
-  return bytes ? sha256Hex(input) : sha256HexOfString(text);
+  if (crypto) return crypto.createHash('sha256').update(data).digest('hex');
+  return typeof data === 'string' ? sha256HexOfString(data) : sha256Hex(data);
 }
 
 /** Inputs (bytes, or UTF-16 units of canonical JSON) from which hashing uses node:crypto. */
@@ -94,46 +152,4 @@ function nativeCrypto(): typeof import('node:crypto') | undefined {
   // Node ≥ 20.16 loads a built-in synchronously on demand; older ones hash in JS.
   const load = (process as { getBuiltinModule?: (id: string) => unknown }).getBuiltinModule;
   return load?.('node:crypto') as typeof import('node:crypto') | undefined;
-}
-
-/**
- * A copy of a payload safe to log: values under redacted keys (normalised:
- * `api_key` matches `apiKey`) replaced at any depth, cycles cut, output
- * bounded. Returns the JSON-ready value.
- *
- * @example
- * redact({ user: 'a', password: 'x' }, new Set(['password'])); // { user: 'a', password: '[REDACTED]' }
- */
-export function redact(value: unknown, keys: ReadonlySet<string>): unknown {
-  const copy = redactValue(value, keys, new Set(), 0);
-  const json = JSON.stringify(copy) ?? 'null';
-  if (json.length <= MAX_LOGGED_PAYLOAD_CHARS) return copy;
-  return { truncated: true, length: json.length, preview: json.slice(0, MAX_LOGGED_PAYLOAD_CHARS) };
-}
-
-function redactValue(
-  value: unknown,
-  keys: ReadonlySet<string>,
-  seen: Set<object>,
-  depth: number,
-): unknown {
-  if (typeof value === 'bigint') return value.toString();
-  if (typeof value !== 'object' || value === null) return value;
-  if (seen.has(value)) return '[Circular]';
-  if (depth >= MAX_DEPTH) return '[MaxDepth]';
-  if (Buffer.isBuffer(value)) return `[${value.length} bytes]`;
-  if (hasToJSON(value)) return redactValue(value.toJSON(), keys, seen, depth + 1);
-  seen.add(value);
-  let copy: unknown;
-  if (Array.isArray(value)) {
-    copy = value.map((item: unknown) => redactValue(item, keys, seen, depth + 1));
-  } else {
-    const out: Record<string, unknown> = {};
-    for (const [key, item] of Object.entries(value)) {
-      out[key] = keys.has(normaliseKey(key)) ? REDACTED : redactValue(item, keys, seen, depth + 1);
-    }
-    copy = out;
-  }
-  seen.delete(value);
-  return copy;
 }

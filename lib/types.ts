@@ -68,7 +68,7 @@ export interface ObserveOptions<TEvent = unknown, TResult = unknown> {
   ) => Prediction | readonly Prediction[] | undefined | null;
   /** Default: the number of predictions, else 1. */
   readonly batchSize?: (event: TEvent, result: TResult | undefined) => number;
-  /** The model input, hashed into `input_hash`. Default: parsed JSON `body` of a proxy event, else the event. */
+  /** The model input, hashed into `input_hash`. Default: parsed JSON `body` of a proxy event (its text or bytes past 64 KiB), else the event. */
   readonly input?: (event: TEvent) => unknown;
   /** Default: `x-client-id` / `x-api-key-id` headers, API key id, JWT `client_id`/`azp` claims. */
   readonly clientId?: (event: TEvent, context: Context) => string | undefined;
@@ -95,7 +95,7 @@ export interface ObserveOptions<TEvent = unknown, TResult = unknown> {
   readonly lowConfidence?: number;
   /** `OBSERVED_LOG_PAYLOADS`: `'off'` or a sampling rate in [0, 1]; default off. */
   readonly logPayloads?: 'off' | number;
-  /** `OBSERVED_REDACT`: keys redacted wherever payloads are logged; default: a built-in list. */
+  /** `OBSERVED_REDACT`: keys redacted wherever payloads are logged, matched by words, added to a built-in list (`!name` removes one of it). */
   readonly redact?: readonly string[];
   /** `OBSERVED_TRACES`; default `xray-udp` in Lambda, `xray-api` elsewhere. */
   readonly traces?: TracesMode;

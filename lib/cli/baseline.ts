@@ -1,6 +1,7 @@
 import { createReadStream, mkdirSync, writeFileSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { createInterface } from 'node:readline';
+import { MAX_BASELINE_BYTES } from '../contract/limits.js';
 import type { BaselineSample } from '../drift/baseline.js';
 import { buildBaseline, MAX_FEATURES } from '../drift/build.js';
 import { CliError, EXIT, errorCode, fsReason } from './errors.js';
@@ -248,6 +249,16 @@ function writeOut(out: string, json: string): void {
   }
 }
 
+/** A baseline the runtime would refuse unread is not written (long category values make one). */
+function checkSize(json: string): void {
+  const bytes = Buffer.byteLength(json);
+  if (bytes <= MAX_BASELINE_BYTES) return;
+  throw new CliError(
+    `the baseline would be ${bytes} bytes, over the runtime's limit of ${MAX_BASELINE_BYTES}: ` +
+      'drop features with long text values from --features, or bucket them first',
+  );
+}
+
 /**
  * `observed-inference baseline …`: build a drift baseline from a JSONL sample.
  *
@@ -259,6 +270,7 @@ export async function baselineCommand(argv: readonly string[]): Promise<void> {
   const samples = await readSamples(args.file);
   checkFeatures(args.file, samples, args.features);
   const json = `${JSON.stringify(buildBaseline(samples, args), null, 2)}\n`;
+  checkSize(json);
   if (args.out) {
     writeOut(args.out, json);
     console.error(`wrote ${args.out}: ${samples.length} samples, ${args.features.length} features`);

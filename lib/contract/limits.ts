@@ -124,3 +124,21 @@ export const MAX_BUFFERED_SPANS = 10_000;
 export const MAX_LATE_SPANS = 1_000;
 /** Exported trace ids remembered to recognize such late spans (~100 KB). */
 export const MAX_EXPORTED_TRACE_IDS = 1_000;
+/* Inputs */
+
+/**
+ * Characters of an input's canonical JSON that `input_hash` covers; past it
+ * the hash is of this prefix (docs/library.md, "Big inputs"), so a 6 MB event
+ * costs a bounded few ms rather than a full canonicalisation.
+ */
+export const MAX_HASHED_INPUT_CHARS = 65_536;
+/** A proxy body longer than this is not parsed: the input is its text (or decoded bytes). */
+export const MAX_PARSED_BODY_CHARS = 65_536;
+/** An unparsed body up to this size is still parsed by drift's default feature rows (only when drift is on). */
+export const MAX_DRIFT_BODY_CHARS = 1_048_576;
+/** An encoded string in a logged payload (JSON, form, base64) is parsed to be redacted up to this size; a longer one is not logged. */
+export const MAX_REDACTED_BODY_CHARS = 65_536;
+/** A baseline file or object larger than this is refused before it is read (real ones are tens of KB). */
+export const MAX_BASELINE_BYTES = 1_048_576;
+/** Bins (edges + 1) or categories per baseline distribution: the builder makes at most 100. */
+export const MAX_BASELINE_BINS = 1000;

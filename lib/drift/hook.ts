@@ -1,5 +1,6 @@
 import type { Span } from '@opentelemetry/api';
 import type { ResolvedConfig } from '../config.js';
+import { ENV } from '../contract/environment.js';
 import type { Invocation } from '../invocation.js';
 import type { LogWriter } from '../logs/logger.js';
 import {
@@ -19,6 +20,7 @@ import {
   loadBaselineFromS3,
   TOO_SMALL,
 } from './monitor.js';
+import { parseBaseline } from './parse.js';
 import { DEFAULT_WINDOW, type DriftReport } from './window.js';
 
 /** What observe() needs from drift: count an invocation, and report a closed window into it. */
@@ -46,6 +48,7 @@ export function createDriftHook(
 ): DriftHook | undefined {
   const source = options.baseline ?? config.baseline;
   if (source === undefined) return undefined;
+  const variable = options.baseline !== undefined ? 'baseline' : ENV.Baseline;
   let monitor: DriftMonitor | undefined;
   let labels: readonly string[] | undefined;
   const fail = (error: unknown) =>
@@ -69,9 +72,10 @@ export function createDriftHook(
     });
   };
   try {
-    if (typeof source !== 'string') use(source);
-    else if (source.startsWith('s3://')) loadBaselineFromS3(source).then(use, fail);
-    else use(loadBaselineFile(source, process.env.LAMBDA_TASK_ROOT));
+    // An object is as untrusted as a file: it may come from anywhere at runtime.
+    if (typeof source !== 'string') use(parseBaseline(source));
+    else if (source.startsWith('s3://')) loadBaselineFromS3(source, variable).then(use, fail);
+    else use(loadBaselineFile(source, process.env.LAMBDA_TASK_ROOT, variable));
   } catch (error) {
     fail(error);
   }

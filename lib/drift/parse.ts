@@ -1,3 +1,4 @@
+import { MAX_BASELINE_BINS } from '../contract/limits.js';
 import { MAX_FEATURES } from '../telemetry.js';
 import type {
   Baseline,
@@ -10,6 +11,7 @@ type Obj = Record<string, unknown>;
 const isObj = (v: unknown): v is Obj => typeof v === 'object' && v !== null && !Array.isArray(v);
 const numbers = (v: unknown): v is number[] =>
   Array.isArray(v) && v.every((x) => typeof x === 'number' && Number.isFinite(x));
+const share = (x: number) => x >= 0 && x <= 1;
 
 function fail(where: string, why: string): never {
   throw new TypeError(`baseline ${where}: ${why}`);
@@ -21,6 +23,9 @@ function distribution(where: string, v: unknown): Distribution {
     const { edges, proportions } = v;
     if (!numbers(edges) || !numbers(proportions))
       fail(where, 'edges and proportions must be number arrays');
+    if (proportions.length > MAX_BASELINE_BINS)
+      fail(where, `${proportions.length} bins, at most ${MAX_BASELINE_BINS}`);
+    if (!proportions.every(share)) fail(where, 'proportions must be in [0, 1]');
     if (proportions.length !== edges.length + 1)
       fail(where, `${edges.length} edges need ${edges.length + 1} proportions`);
     if (edges.some((e, i) => i > 0 && e <= edges[i - 1]!)) fail(where, 'edges must increase');
@@ -28,11 +33,14 @@ function distribution(where: string, v: unknown): Distribution {
   }
   if (v.type === 'categorical') {
     const categories = v.categories;
-    if (!Array.isArray(categories) || !categories.every((c) => typeof c === 'string'))
-      fail(where, 'categories must be strings');
+    if (!Array.isArray(categories)) fail(where, 'categories must be strings');
+    if (categories.length > MAX_BASELINE_BINS)
+      fail(where, `${categories.length} categories, at most ${MAX_BASELINE_BINS}`);
+    if (!categories.every((c) => typeof c === 'string')) fail(where, 'categories must be strings');
     if (!numbers(v.proportions) || v.proportions.length !== categories.length)
       fail(where, 'one proportion per category');
     const other = typeof v.other === 'number' ? v.other : 0;
+    if (!v.proportions.every(share) || !share(other)) fail(where, 'proportions must be in [0, 1]');
     return {
       type: 'categorical',
       categories,

@@ -1,5 +1,5 @@
 import { execFile } from 'node:child_process';
-import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
@@ -81,6 +81,19 @@ describe('observed-inference baseline', () => {
     const baseline = parseBaseline(JSON.parse(readFileSync(out, 'utf8')));
     expect(baseline.sampleSize).toBe(500);
     expect(Object.keys(baseline.features)).toEqual(['amount', 'hour']);
+  });
+
+  it('refuses to write a baseline the runtime would refuse for its size', async () => {
+    const long = join(dir, 'long-categories.jsonl');
+    const lines = Array.from({ length: 40 }, (_, i) =>
+      JSON.stringify({ features: { note: `${i}-${'x'.repeat(60_000)}` }, label: 'legit' }),
+    );
+    writeFileSync(long, `${lines.join('\n')}\n`);
+    const out = join(dir, 'too-big', 'baseline.json');
+    const run = await cli('baseline', long, '--features', 'note', '--out', out);
+    expect(run.status).toBe(1);
+    expect(run.stderr).toMatch(/baseline would be \d+ bytes, over the runtime's limit of 1048576/);
+    expect(existsSync(out)).toBe(false);
   });
 
   it('writes the baseline to stdout without --out', async () => {

@@ -100,13 +100,16 @@ describe('resolveConfig', () => {
     expect(config.model.name).toBe('fraud-fn');
   });
 
-  it('reads payload sampling and redaction keys', () => {
+  it('reads payload sampling, and redaction keys added to the defaults', () => {
     const { config } = resolveConfig({
       OBSERVED_LOG_PAYLOADS: '0.25',
-      OBSERVED_REDACT: 'ssn, Card-Number',
+      OBSERVED_REDACT: 'ssn, Card-Number, Mother-Maiden-Name, !pin',
     });
     expect(config.logPayloadRate).toBe(0.25);
-    expect([...config.redactKeys]).toEqual(['ssn', 'cardnumber']);
+    expect(config.redactKeys).toContain('mothermaidenname');
+    expect(config.redactKeys).toContain('secret');
+    expect(config.redactKeys).not.toContain('pin');
+    expect(config.redactKeys.size).toBe(DEFAULT_REDACT_KEYS.length);
     expect(resolveConfig({ OBSERVED_LOG_PAYLOADS: 'off' }).config.logPayloadRate).toBe(0);
   });
 

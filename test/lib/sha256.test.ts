@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
+import { MAX_HASHED_INPUT_CHARS } from '../../lib/contract/limits.js';
 import { inputHash } from '../../lib/payload.js';
 import { sha256Hex, sha256HexOfString } from '../../lib/sha256.js';
 
@@ -39,10 +40,14 @@ describe('sha256Hex', () => {
   });
 
   it('gives inputHash the same result for large inputs (native path) and bytes', () => {
-    const big = { rows: Array.from({ length: 5000 }, (_, i) => ({ i, v: `value-${i}` })) };
+    const big = { rows: Array.from({ length: 2000 }, (_, i) => ({ i, v: `value-${i}` })) };
     const json = JSON.stringify(big);
     expect(json.length).toBeGreaterThan(32 * 1024);
+    expect(json.length).toBeLessThan(MAX_HASHED_INPUT_CHARS);
     expect(inputHash(big)).toBe(native(json));
+    // Past the bound only the first MAX_HASHED_INPUT_CHARS of the canonical JSON count.
+    const bigger = { rows: Array.from({ length: 5000 }, (_, i) => ({ i, v: `value-${i}` })) };
+    expect(inputHash(bigger)).toBe(native(JSON.stringify(bigger).slice(0, MAX_HASHED_INPUT_CHARS)));
     const bytes = new Uint8Array(70_000).map((_, i) => i & 0xff);
     expect(inputHash(bytes)).toBe(native(bytes));
     expect(inputHash(bytes.subarray(0, 1000))).toBe(native(bytes.subarray(0, 1000)));
