@@ -63,6 +63,13 @@ export interface InferenceDashboardModel extends InferenceTarget {
    * @default 1
    */
   readonly loadsPerColdStart?: number;
+  /**
+   * The function streams its responses (`awslambda.streamifyResponse`): adds
+   * the time to first byte, bytes streamed and aborted streams, which a
+   * buffered function never emits.
+   * @default false
+   */
+  readonly responseStreaming?: boolean;
 }
 
 /**
@@ -164,6 +171,7 @@ export class InferenceDashboard extends Construct {
       confidenceStdDevs,
       loadsPerColdStart,
       labels,
+      responseStreaming: model.responseStreaming ?? false,
     });
     for (const row of rows) this.dashboard.addWidgets(...row);
     return this;

@@ -103,6 +103,13 @@ export interface ObservedInferenceFunctionProps extends Omit<NodejsFunctionProps
    */
   readonly stages?: readonly string[];
   /**
+   * The handler streams its responses (`awslambda.streamifyResponse`, a
+   * function URL in `RESPONSE_STREAM` mode): the dashboard adds time to first
+   * byte, bytes streamed and aborted streams.
+   * @default false
+   */
+  readonly responseStreaming?: boolean;
+  /**
    * Per-alarm evaluation of the function's alarms (`threshold` of timeouts,
    * throttles and model reloads, `evaluationPeriods`, `datapointsToAlarm`,
    * `treatMissingData`), as `InferenceAlarms`' prop of the same name.
@@ -253,6 +260,7 @@ export class ObservedInferenceFunction extends NodejsFunction {
             driftThreshold,
             driftSignals: drift?.signals,
             labels,
+            responseStreaming: props.responseStreaming,
           },
         ],
         alarms: this.alarms ? [this.alarms] : [],

@@ -18,6 +18,8 @@ export interface ModelRowsOptions {
   readonly loadsPerColdStart: number;
   /** The labels whose share of predictions to graph; none: a note on how to get the graph. */
   readonly labels: readonly string[];
+  /** Whether to graph the response-streaming metrics (a buffered function has none). */
+  readonly responseStreaming: boolean;
 }
 
 const HEIGHT = 6;
@@ -203,6 +205,7 @@ function answersRow(m: InferenceMetrics, o: ModelRowsOptions): cloudwatch.IWidge
 
 /** Response streaming (empty for a buffered function): time to first byte, bytes, aborted streams. */
 function streamingRow(m: InferenceMetrics, o: ModelRowsOptions): cloudwatch.IWidget[] {
+  if (!o.responseStreaming) return [];
   const period = { period: o.period };
   return [
     graph('Response streaming', 24, [m.metricTimeToFirstByte(period)], {

@@ -30,6 +30,12 @@ interface Widget {
   };
 }
 
+const STREAMING_METRICS: readonly string[] = [
+  METRIC.TimeToFirstByte,
+  METRIC.BytesStreamed,
+  METRIC.StreamsAborted,
+];
+
 let full: ReturnType<typeof fullStack>;
 let bodies: Record<string, { widgets: Widget[] }>;
 let refs: TemplateMetricRef[];
@@ -55,18 +61,20 @@ const titles = (c: InferenceDashboard) =>
 
 describe('InferenceDashboard', () => {
   it('graphs every contract metric of each model with the exact dimension set', () => {
-    for (const [service, name, version] of [
-      ['fraud-api', 'fraud', '2026-11-01'],
-      ['churn-api', 'churn', '7'],
+    for (const [service, name, version, streams] of [
+      ['fraud-api', 'fraud', '2026-11-01', true],
+      ['churn-api', 'churn', '7', false],
     ] as const) {
       const ours = refs.filter(
         (r) => r.resource.startsWith('TeamDashboard') && r.dimensions.ModelName === name,
       );
-      for (const metricName of [...Object.values(METRIC), ...Object.values(OUTCOME_METRIC)])
-        expect(
-          ours.map((r) => r.metricName),
-          `${name} ${metricName}`,
-        ).toContain(metricName);
+      const graphed = ours.map((r) => r.metricName);
+      for (const metricName of [...Object.values(METRIC), ...Object.values(OUTCOME_METRIC)]) {
+        // A buffered function never emits the streaming metrics: graphed only with responseStreaming.
+        if (STREAMING_METRICS.includes(metricName) && !streams)
+          expect(graphed, `${name} ${metricName}`).not.toContain(metricName);
+        else expect(graphed, `${name} ${metricName}`).toContain(metricName);
+      }
       for (const ref of ours) {
         expect(ref.namespace).toBe(DEFAULT_NAMESPACE);
         expect(Object.keys(ref.dimensions).sort()).toEqual([...DIMENSION_SET].sort());

@@ -122,7 +122,9 @@ export function fullStack(app: App = testApp()) {
     dashboardName: 'ml-inference',
     alarms: [teamAlarms],
   });
-  teamDashboard.addModel({ ...fraud.target, stages: ['predict'] }).addModel(churn);
+  teamDashboard
+    .addModel({ ...fraud.target, stages: ['predict'], responseStreaming: true })
+    .addModel(churn);
   return { app, stack, layer, fraud, churnFn, churn, topic, teamAlarms, teamDashboard };
 }
 
