@@ -1,4 +1,5 @@
 import { Console } from 'node:console';
+import { describeError } from './errors.js';
 
 /**
  * Where failures inside observed-inference go: counted (the next metrics
@@ -26,13 +27,13 @@ export class Containment {
     if (this.#reported.has(area)) return;
     this.#reported.add(area);
     try {
-      const e = error instanceof Error ? error : new Error(String(error));
       this.#write(
         JSON.stringify({
           level: 'WARN',
           message: `observed-inference: ${area} failed; telemetry continues without it (reported once)`,
           timestamp: new Date().toISOString(),
-          error: { name: e.name, message: e.message, stack: e.stack },
+          // Never throws, whatever was thrown (a Proxy trapping everything, a throwing getter).
+          error: describeError(error),
         }),
       );
     } catch {

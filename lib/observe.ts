@@ -38,8 +38,14 @@ export type StreamingHandler<TEvent> = (
 type Run = (event: unknown, context: Context) => unknown;
 type AnyHandler = (...args: never[]) => unknown;
 
+/** Configuration errors already logged, so observe() called per request logs each once. */
+const reportedIssues = new Set<string>();
+const MAX_REPORTED_ISSUES = 100;
+
 function reportConfigIssues(sinks: Sinks, issues: readonly Error[]): void {
   for (const issue of issues) {
+    if (reportedIssues.has(issue.message)) continue;
+    if (reportedIssues.size < MAX_REPORTED_ISSUES) reportedIssues.add(issue.message);
     sinks.log.write(
       'error',
       `observed-inference configuration error: ${issue.message}; using the default`,

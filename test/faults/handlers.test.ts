@@ -399,4 +399,14 @@ describe('observe() called for every request', () => {
     expect(openFds() - fdsBefore).toBeLessThanOrEqual(2);
     expect(heapUsed() - heapBefore).toBeLessThan(8 * 1024 * 1024);
   }, 60_000);
+  it('logs an invalid option once, not once per call', async () => {
+    const handler = async () => ({ label: 'ok', confidence: 0.9 });
+    const mark = out.lines.length;
+    for (let i = 0; i < 50; i++)
+      await lib.observe(handler, { lowConfidence: 7 })({}, lambdaContext());
+    const errors = out
+      .since(mark)
+      .filter((line) => line.includes('configuration error') && line.includes('lowConfidence'));
+    expect(errors).toHaveLength(1);
+  });
 });
