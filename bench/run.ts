@@ -16,6 +16,8 @@ import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { cpus, loadavg, release, totalmem } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
+import { ensureRuntimes } from '../local-lambda/localTools.js';
+import { lambdaNodeRuntimes, type NodeRuntime } from '../local-lambda/runtimes.js';
 import { budgetCheck } from './harness/budget.js';
 import { BARE, CONTENDER_IDS, CONTENDERS, type Contender, FLOOR } from './harness/contenders.js';
 import { computeFigures, type Figures } from './harness/figures.js';
@@ -71,6 +73,7 @@ const { values: args } = parseArgs({
     only: { type: 'string' },
     scenarios: { type: 'string' },
     memory: { type: 'string', default: '1024' },
+    runtime: { type: 'string' },
     'cold-rounds': { type: 'string' },
     'no-hook-rounds': { type: 'string' },
     'warm-rounds': { type: 'string' },
@@ -162,6 +165,23 @@ function selectScenarios(): ScenarioId[] {
   return asked as ScenarioId[];
 }
 
+/**
+ * `--runtime=nodejs22.x|nodejs24.x`: run every function on that Lambda
+ * runtime's Node (installed into local-lambda/runtimes on first use), where
+ * AsyncLocalStorage and the JIT differ from this machine's Node.
+ */
+function selectRuntime(): NodeRuntime | undefined {
+  if (args.runtime === undefined) return undefined;
+  ensureRuntimes();
+  const runtime = lambdaNodeRuntimes().find((r) => r.name === args.runtime);
+  if (!runtime) throw new Error(`--runtime: '${args.runtime}' is not nodejs22.x or nodejs24.x`);
+  return runtime;
+}
+
+function nodeVersion(nodeBinary: string): string {
+  return execFileSync(nodeBinary, ['--version'], { encoding: 'utf8' }).trim();
+}
+
 function machine(): string {
   const cpu = cpus();
   return `${cpu[0]?.model ?? 'unknown CPU'}, ${cpu.length} cores, ${Math.round(totalmem() / 2 ** 30)} GB RAM, Linux ${release()}`;
@@ -198,7 +218,10 @@ async function main(): Promise<void> {
   const contenders = selectContenders(staged.adotInstalled, withAdot);
   const sinks = await startSinks();
   const scenarios = selectScenarios();
-  const specs = schedule(contenders, plan, memoryMb, scenarios);
+  const runtime = selectRuntime();
+  const specs = schedule(contenders, plan, memoryMb, scenarios).map((spec) =>
+    runtime ? { ...spec, nodeBinary: runtime.nodeBinary } : spec,
+  );
   console.log(
     `${specs.length} runs: ${contenders.map((c) => c.id).join(', ')} (work dir ${staged.root})`,
   );
@@ -270,7 +293,7 @@ async function main(): Promise<void> {
     date: now.toISOString(),
     command,
     machine: machine(),
-    node: process.version,
+    node: runtime ? `${runtime.name} (${nodeVersion(runtime.nodeBinary)})` : process.version,
     commit: commit(),
     plan: `${plan.coldRounds} cold rounds (+ ${plan.noHookColdRounds} without the resolve hook), ${plan.warmRounds} warm rounds × ${plan.warmInvocations} invocations (+ ${plan.scenarioRounds} per other scenario: ${scenarios.filter((s) => s !== 'default').join(', ') || 'none'}), ${plan.leakRounds} leak round × ${plan.leakInvocations} invocations; contenders interleaved round-robin`,
     memoryMb,

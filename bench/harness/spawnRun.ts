@@ -45,6 +45,8 @@ export interface RunSpec {
   readonly memoryMb: number;
   /** Node flags added before the entry script (e.g. --cpu-prof). */
   readonly nodeArgs?: readonly string[];
+  /** The Node.js binary of the Lambda runtime imitated. @default this process's */
+  readonly nodeBinary?: string;
   /** Extra function environment variables (profiling). */
   readonly env?: Readonly<Record<string, string>>;
   /** @default 'hook' */
@@ -162,6 +164,7 @@ function childCommand(spec: RunSpec, staged: Staged, sinks: Sinks, out: string) 
       functionName: 'bench-fn',
       memoryMb: spec.memoryMb,
       xrayDaemonAddress: sinks.udpAddress,
+      ...(spec.nodeBinary ? { nodeBinary: spec.nodeBinary } : {}),
     },
     RUNTIME_API,
   );
