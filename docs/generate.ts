@@ -29,6 +29,8 @@ import {
   MAX_PARSED_BODY_CHARS,
   MAX_PREDICTIONS_READ,
   MAX_REDACTED_BODY_CHARS,
+  MAX_STAGE_METRICS,
+  MAX_STAGE_NAME_CHARS,
   MAX_TEXT_FIELD_CHARS,
   MAX_TRACE_SPANS,
   MAX_UDP_PAYLOAD_BYTES,
@@ -186,7 +188,7 @@ function metrics(): string {
     [
       code('<Stage>Duration'),
       UNIT.Milliseconds,
-      `each \`stage()\` run: \`preprocess\` → ${code(stage)}`,
+      `each \`stage()\` run: \`preprocess\` → ${code(stage)}; names beyond the first ${MAX_STAGE_METRICS} of an environment count as ${code(stageMetricName(OTHER_LABEL))}`,
     ],
     [
       code(`${PREDICTED_LABEL_PREFIX}.<label>`),
@@ -302,6 +304,10 @@ function limits(): string {
       `\`OBSERVED_LABELS\`, else the baseline's, else ${MAX_LABEL_METRICS}`,
     ],
     ['label length in a metric name', `${MAX_LABEL_NAME} characters (longer ones are cut)`],
+    [
+      'stage names with a metric and a log key of their own',
+      `${MAX_STAGE_METRICS} per environment, the rest as ${code(OTHER_LABEL)}; each name cut to ${MAX_STAGE_NAME_CHARS} characters`,
+    ],
     ['labels in the log line of a batch', `${MAX_LOGGED_LABELS} plus ${code(OTHER_LABEL)}`],
     [
       'dimension values (model name and version, service name)',

@@ -49,7 +49,9 @@ export const observe: Api['observe'] = api.observe;
  * Run `fn` (sync or async) as a named stage of the current inference: a child
  * span, a `<Stage>Duration` metric value and an entry in the log's `stages`.
  * Its result or error passes through unchanged. Outside an observed
- * invocation it only runs `fn`.
+ * invocation it only runs `fn`. Use a few fixed names: the first 20 of an
+ * environment get a metric and a log key of their own, later ones are timed
+ * as `other` (their spans keep their names), and names are cut to 64 characters.
  *
  * @example
  * const features = await stage('preprocess', () => toFeatures(body));

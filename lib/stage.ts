@@ -1,20 +1,33 @@
 import { context, SpanStatusCode, trace } from '@opentelemetry/api';
 import { roundMs } from './clock.js';
+import { MAX_STAGE_METRICS, MAX_STAGE_NAME_CHARS } from './contract/limits.js';
 import { asException, describeError } from './errors.js';
 import { currentInvocation } from './invocation.js';
-import { stageMetricName, UNIT } from './telemetry.js';
+import { OTHER_LABEL, stageMetricName, UNIT } from './telemetry.js';
 
-/** Metric names by stage name; stage names are few, so the map stays small. */
-const metricNames = new Map<string, string>();
-const MAX_CACHED_NAMES = 256;
+/**
+ * What each stage name is recorded as: its own `<Stage>Duration` metric and
+ * log key for the first MAX_STAGE_METRICS names of this environment, `other`
+ * after that, so names built from data cannot make a metric per value.
+ */
+const recorded = new Map<string, { readonly key: string; readonly metric: string }>();
+const OTHER = { key: OTHER_LABEL, metric: stageMetricName(OTHER_LABEL) };
 
-function metricNameOf(stage: string): string {
-  let name = metricNames.get(stage);
-  if (name === undefined) {
-    name = stageMetricName(stage);
-    if (metricNames.size < MAX_CACHED_NAMES) metricNames.set(stage, name);
+function recordedAs(name: string): { readonly key: string; readonly metric: string } {
+  let as = recorded.get(name);
+  if (as === undefined) {
+    as = recorded.size < MAX_STAGE_METRICS ? { key: name, metric: stageMetricName(name) } : OTHER;
+    // Past the cap the map stops growing: every later new name is `other` anyway.
+    if (as !== OTHER) recorded.set(name, as);
   }
-  return name;
+  return as;
+}
+
+/** A stage name cut to MAX_STAGE_NAME_CHARS (span names, metric names and log keys). */
+function bounded(name: unknown): string {
+  // From JavaScript a name may be anything: a number reads as itself, the rest as `stage`.
+  const text = typeof name === 'string' ? name : typeof name === 'number' ? String(name) : 'stage';
+  return text.length > MAX_STAGE_NAME_CHARS ? text.slice(0, MAX_STAGE_NAME_CHARS) : text;
 }
 
 /**
@@ -25,7 +38,8 @@ function metricNameOf(stage: string): string {
 export async function stage<T>(name: string, fn: () => T | Promise<T>): Promise<T> {
   const invocation = currentInvocation();
   if (!invocation) return fn();
-  const span = invocation.sinks.tracer.startSpan(name);
+  const stageName = bounded(name);
+  const span = invocation.sinks.tracer.startSpan(stageName);
   const startPerf = performance.now();
   try {
     return await context.with(trace.setSpan(context.active(), span), fn);
@@ -37,8 +51,9 @@ export async function stage<T>(name: string, fn: () => T | Promise<T>): Promise<
     const ms = performance.now() - startPerf;
     span.end();
     if (!invocation.finished) {
-      invocation.addStage(name, ms);
-      invocation.addMetric(metricNameOf(name), UNIT.Milliseconds, roundMs(ms));
+      const as = recordedAs(stageName);
+      invocation.addStage(as.key, ms);
+      invocation.addMetric(as.metric, UNIT.Milliseconds, roundMs(ms));
     }
   }
 }

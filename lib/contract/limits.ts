@@ -142,3 +142,16 @@ export const MAX_REDACTED_BODY_CHARS = 65_536;
 export const MAX_BASELINE_BYTES = 1_048_576;
 /** Bins (edges + 1) or categories per baseline distribution: the builder makes at most 100. */
 export const MAX_BASELINE_BINS = 1000;
+
+/* Stages */
+
+/**
+ * Distinct `stage()` names an execution environment gives a `<Stage>Duration`
+ * metric and a key in the log's `stages` of their own. Each is a billed
+ * CloudWatch custom metric; a name built from data (`stage(\`item-${id}\`)`)
+ * would otherwise make one per value. Later new names are timed as the stage
+ * `other` (their spans keep their own names).
+ */
+export const MAX_STAGE_METRICS = 20;
+/** Characters of a stage name kept in its span name, metric name and log key. */
+export const MAX_STAGE_NAME_CHARS = 64;

@@ -14,6 +14,8 @@ import {
   MAX_ERROR_MESSAGE_CHARS,
   MAX_METADATA_CHARS,
   MAX_PREDICTIONS_READ,
+  MAX_STAGE_METRICS,
+  MAX_STAGE_NAME_CHARS,
   MAX_TEXT_FIELD_CHARS,
 } from '../../lib/contract/limits.js';
 import type { ObserveOptions } from '../../lib/types.js';
@@ -525,4 +527,41 @@ describe('malformed trace headers', () => {
       expect(r.segment.trace_id).toMatch(/^1-[0-9a-f]{8}-[0-9a-f]{24}$/);
     },
   );
+});
+
+describe('stage names', () => {
+  const ok = { label: 'ok', confidence: 0.9 };
+  const subsegmentNames = (segment: SegmentDoc) =>
+    ((segment.subsegments ?? []) as SegmentDoc[]).map((s) => String(s.name));
+
+  it('cuts a stage name to MAX_STAGE_NAME_CHARS in its span, its metric and its log key', async () => {
+    const long = `score${'x'.repeat(5_000)}`;
+    const handler = lib.observe(async () => lib.stage(long, () => ok));
+    const r = await invoke(handler);
+    expect(r.value).toBe(ok);
+    const cut = long.slice(0, MAX_STAGE_NAME_CHARS);
+    expect(Object.keys(r.log.stages as object)).toEqual([cut]);
+    expect(subsegmentNames(r.segment)).toContain(cut);
+    const metric = Object.keys(r.emf).find((k) => k.startsWith('Score'));
+    expect(metric?.length).toBeLessThanOrEqual(MAX_STAGE_NAME_CHARS + 'Duration'.length);
+  });
+
+  it('gives the first MAX_STAGE_METRICS names a metric and a log key of their own, the rest `other`', async () => {
+    const names = Array.from({ length: 3 * MAX_STAGE_METRICS }, (_, i) => `item-${i}`);
+    const handler = lib.observe(async () => {
+      for (const name of names) await lib.stage(name, () => name);
+      return ok;
+    });
+    const r = await invoke(handler);
+    expect(r.value).toBe(ok);
+    const stages = r.log.stages as Record<string, number>;
+    expect(Object.keys(stages).length).toBeLessThanOrEqual(MAX_STAGE_METRICS + 1);
+    expect(stages.other).toEqual(expect.any(Number));
+    const own = Object.keys(r.emf).filter((k) => /^Item\d+Duration$/.test(k));
+    expect(own.length).toBeGreaterThan(0);
+    expect(own.length).toBeLessThanOrEqual(MAX_STAGE_METRICS);
+    expect(r.emf.OtherDuration).toBeDefined();
+    // The spans keep their own names: the trace still shows every step.
+    expect(subsegmentNames(r.segment)).toEqual(expect.arrayContaining(names));
+  });
 });
