@@ -29,11 +29,11 @@ import { emfRecords, logRecords } from '../../local-lambda/outputRecords.js';
 import { captureOutput } from '../support/captureOutput.js';
 import { repoRoot } from '../support/paths.js';
 import { type SegmentDoc, segmentNodes } from '../support/segmentTree.js';
+import { closedUdpPort, DOCUMENT_SIZE_EDGES, MAX_DOCUMENT } from '../support/udpCollector.js';
 
 type Lib = typeof import('../../lib/index.js');
 
 /** The largest document a datagram carries with the daemon header. */
-const MAX_DOCUMENT = MAX_UDP_PAYLOAD_BYTES - Buffer.byteLength(XRAY_DAEMON_HEADER);
 
 /**
  * A stand-in X-Ray daemon: a real UDP socket with a receive buffer big enough
@@ -121,15 +121,6 @@ async function invoke<T>(handler: (e: never, c: Context) => Promise<T>, event: u
   return { result, error, root: header.root, ctx, emf: emfRecords(lines), logs: logRecords(lines) };
 }
 
-/** A closed loopback UDP port: bound, noted, released. */
-async function closedPort(): Promise<number> {
-  const socket = createSocket('udp4');
-  await new Promise<void>((resolve) => socket.bind(0, '127.0.0.1', () => resolve()));
-  const { port } = socket.address();
-  await new Promise<void>((resolve) => socket.close(() => resolve()));
-  return port;
-}
-
 describe('a daemon that is down or has a bad address', () => {
   it.each([
     ['down (port closed)', 'closed'],
@@ -138,7 +129,7 @@ describe('a daemon that is down or has a bad address', () => {
     ['garbage IPv6', ':::'],
     ['empty', ''],
   ])('leaves the handler, its records and the fd count as they were: %s', async (_name, given) => {
-    const address = given === 'closed' ? `127.0.0.1:${await closedPort()}` : given;
+    const address = given === 'closed' ? `127.0.0.1:${await closedUdpPort()}` : given;
     const handler = observedWith(address);
     const fdsBefore = openFds();
     for (let n = 0; n < 30; n++) {
@@ -194,15 +185,7 @@ describe('documents at the datagram size edges', () => {
     return doc;
   }
 
-  it.each([
-    MAX_DOCUMENT - 1,
-    MAX_DOCUMENT,
-    MAX_DOCUMENT + 1,
-    65_503,
-    65_504,
-    MAX_UDP_PAYLOAD_BYTES,
-    65_536,
-  ])(
+  it.each(DOCUMENT_SIZE_EDGES)(
     'sends a %i-byte document whole when it fits a datagram, else counts it lost',
     async (size) => {
       const errors: Error[] = [];

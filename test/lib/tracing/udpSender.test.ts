@@ -7,6 +7,7 @@ import {
   DEFAULT_MAX_SEGMENT_BYTES,
   XRAY_DAEMON_HEADER,
 } from '../../../lib/tracing/xraySegments.js';
+import { closedUdpPort } from '../../support/udpCollector.js';
 
 /** A stand-in daemon: a real UDP socket collecting datagrams. */
 async function daemon(type: 'udp4' | 'udp6' = 'udp4') {
@@ -31,15 +32,6 @@ async function daemon(type: 'udp4' | 'udp6' = 'udp4') {
       return received;
     },
   };
-}
-
-/** A loopback port with nothing listening: bind, note it, close. */
-async function closedPort(): Promise<number> {
-  const socket = createSocket('udp4');
-  await new Promise<void>((resolve) => socket.bind(0, '127.0.0.1', () => resolve()));
-  const { port } = socket.address();
-  await new Promise<void>((resolve) => socket.close(() => resolve()));
-  return port;
 }
 
 const opened: Array<Socket | UdpSegmentSender> = [];
@@ -100,7 +92,7 @@ describe('UdpSegmentSender', () => {
   it('resolves without rejecting when nothing listens on the port', async () => {
     const sender = new UdpSegmentSender({
       host: '127.0.0.1',
-      port: await closedPort(),
+      port: await closedUdpPort(),
       onError: () => {},
     });
     opened.push(sender);
@@ -162,7 +154,7 @@ describe('UdpSegmentSender', () => {
   it('keeps a throwing error hook away from the caller', async () => {
     const sender = new UdpSegmentSender({
       host: '127.0.0.1',
-      port: await closedPort(),
+      port: await closedUdpPort(),
       onError: () => {
         throw new Error('hook failed');
       },

@@ -9,6 +9,7 @@ import {
   toSegmentDocuments,
   XRAY_DAEMON_HEADER,
 } from '../../../lib/tracing/xraySegments.js';
+import { DOCUMENT_SIZE_EDGES, MAX_DOCUMENT } from '../../support/udpCollector.js';
 import { createTracing, flatten, LAMBDA_SEGMENT_ID, lambdaContext, parseValid } from './spans.js';
 
 function expectWithin(docs: readonly string[], maxBytes: number): void {
@@ -148,7 +149,6 @@ describe('document size', () => {
 
 describe('datagram size', () => {
   /** The daemon header and a document share one UDP payload: 65,507 bytes over IPv4. */
-  const MAX_DOCUMENT = MAX_UDP_PAYLOAD_BYTES - Buffer.byteLength(XRAY_DAEMON_HEADER);
   /** Fixed times, so the same spans always serialize to the same number of bytes. */
   const START_MS = 1_700_000_000_000;
 
@@ -196,30 +196,25 @@ describe('datagram size', () => {
     expectEverySpanOnce(docs, parents);
   });
 
-  it.each([
-    MAX_DOCUMENT - 1,
-    MAX_DOCUMENT,
-    MAX_DOCUMENT + 1,
-    65_503,
-    65_504,
-    MAX_UDP_PAYLOAD_BYTES,
-    65_536,
-  ])('fits a trace whose whole document would be %i bytes, in multi-byte UTF-8 too', (size) => {
-    const perStage = whole(stages(2).spans) - whole(stages(1).spans);
-    const count = Math.floor((size - 700 - whole(stages(0).spans)) / perStage);
-    const missing = size - whole(stages(count).spans);
-    for (const char of ['r', 'é', '€', '😀']) {
-      const wide = Buffer.byteLength(char);
-      // Annotation values keep 1,000 UTF-16 units: at most ~900 bytes are missing.
-      const note = char.repeat(Math.floor(missing / wide)) + 'r'.repeat(missing % wide);
-      const { spans, parents } = stages(count, note);
-      expect(whole(spans)).toBe(size);
-      const docs = toSegmentDocuments(spans);
-      expect(docs.length === 1).toBe(size <= MAX_DOCUMENT);
-      for (const doc of docs) expect(bytes(doc)).toBeLessThanOrEqual(MAX_DOCUMENT);
-      expectEverySpanOnce(docs, parents);
-    }
-  });
+  it.each(DOCUMENT_SIZE_EDGES)(
+    'fits a trace whose whole document would be %i bytes, in multi-byte UTF-8 too',
+    (size) => {
+      const perStage = whole(stages(2).spans) - whole(stages(1).spans);
+      const count = Math.floor((size - 700 - whole(stages(0).spans)) / perStage);
+      const missing = size - whole(stages(count).spans);
+      for (const char of ['r', 'é', '€', '😀']) {
+        const wide = Buffer.byteLength(char);
+        // Annotation values keep 1,000 UTF-16 units: at most ~900 bytes are missing.
+        const note = char.repeat(Math.floor(missing / wide)) + 'r'.repeat(missing % wide);
+        const { spans, parents } = stages(count, note);
+        expect(whole(spans)).toBe(size);
+        const docs = toSegmentDocuments(spans);
+        expect(docs.length === 1).toBe(size <= MAX_DOCUMENT);
+        for (const doc of docs) expect(bytes(doc)).toBeLessThanOrEqual(MAX_DOCUMENT);
+        expectEverySpanOnce(docs, parents);
+      }
+    },
+  );
 });
 
 describe('unusual input', () => {
