@@ -315,5 +315,3 @@ export function resolveConfig(env: Env, options: ObserveOptions<never, never> = 
   };
   return { config, issues };
 }
-
-export { normaliseKey } from './redactKeys.js';

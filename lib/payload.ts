@@ -1,16 +1,9 @@
-import { MAX_HASHED_INPUT_CHARS } from './contract/limits.js';
-import { jsonKey, scalarJson } from './logs/json.js';
+import { MAX_HASHED_INPUT_CHARS, MAX_PAYLOAD_DEPTH } from './contract/limits.js';
+import { hasToJSON, jsonKey, scalarJson } from './logs/json.js';
 import { sha256Hex, sha256HexOfString } from './sha256.js';
 
 export { REDACTED, redact } from './redact.js';
 export { MAX_LOGGED_PAYLOAD_CHARS } from './telemetry.js';
-
-/** Past this depth a payload is summarised, so hostile nesting cannot overflow the stack. */
-const MAX_DEPTH = 200;
-
-function hasToJSON(value: object): value is { toJSON(): unknown } {
-  return typeof (value as { toJSON?: unknown }).toJSON === 'function';
-}
 
 /** The canonical JSON written so far, and where writing stops. */
 interface Writer {
@@ -59,7 +52,7 @@ function quoted(w: Writer, text: string): string {
 
 function writeObject(w: Writer, value: object, depth: number): void {
   if (w.seen.has(value)) w.out += '"[Circular]"';
-  else if (depth >= MAX_DEPTH) w.out += '"[MaxDepth]"';
+  else if (depth >= MAX_PAYLOAD_DEPTH) w.out += '"[MaxDepth]"';
   else if (Buffer.isBuffer(value)) w.out += quoted(w, base64Prefix(w, value));
   else if (hasToJSON(value)) write(w, value.toJSON(), depth + 1);
   else {

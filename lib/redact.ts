@@ -1,4 +1,5 @@
-import { MAX_REDACTED_BODY_CHARS } from './contract/limits.js';
+import { MAX_PAYLOAD_DEPTH, MAX_REDACTED_BODY_CHARS } from './contract/limits.js';
+import { hasToJSON } from './logs/json.js';
 import { matcherFor } from './redactKeys.js';
 import { MAX_LOGGED_PAYLOAD_CHARS } from './telemetry.js';
 
@@ -10,9 +11,6 @@ import { MAX_LOGGED_PAYLOAD_CHARS } from './telemetry.js';
  */
 export const REDACTED = '[REDACTED]';
 
-/** Past this depth a payload is summarised, so hostile nesting cannot overflow the stack. */
-const MAX_DEPTH = 200;
-
 /** `a=1&b=2`: a form-encoded body or query string (keys of URL-safe characters). */
 const FORM = /^[\w.~%+*[\]-]+=[^&=]*(?:&[\w.~%+*[\]-]+(?:=[^&]*)?)*$/;
 
@@ -22,10 +20,6 @@ interface Walk {
   /** Characters of output so far, roughly: the walk stops past the logged bound. */
   size: number;
   cut: boolean;
-}
-
-function hasToJSON(value: object): value is { toJSON(): unknown } {
-  return typeof (value as { toJSON?: unknown }).toJSON === 'function';
 }
 
 /**
@@ -70,7 +64,7 @@ function redactValue(walk: Walk, value: unknown, depth: number): unknown {
   if (typeof value === 'bigint') return value.toString();
   if (typeof value !== 'object' || value === null) return value;
   if (walk.seen.has(value)) return '[Circular]';
-  if (depth >= MAX_DEPTH) return '[MaxDepth]';
+  if (depth >= MAX_PAYLOAD_DEPTH) return '[MaxDepth]';
   if (Buffer.isBuffer(value)) return `[${value.length} bytes]`;
   if (hasToJSON(value)) return redactValue(walk, value.toJSON(), depth + 1);
   walk.seen.add(value);

@@ -126,6 +126,9 @@ export const MAX_LATE_SPANS = 1_000;
 export const MAX_EXPORTED_TRACE_IDS = 1_000;
 /* Inputs */
 
+/** Past this depth a payload is summarised (hashing, redaction), so hostile nesting cannot overflow the stack. */
+export const MAX_PAYLOAD_DEPTH = 200;
+
 /**
  * Characters of an input's canonical JSON that `input_hash` covers; past it
  * the hash is of this prefix (docs/library.md, "Big inputs"), so a 6 MB event

@@ -88,6 +88,16 @@ export function scalarJson(value: unknown): string | undefined {
   }
 }
 
+/**
+ * Whether a value serializes through its own `toJSON` (a Date, a Buffer, a user class).
+ *
+ * @example
+ * hasToJSON(new Date()); // true
+ */
+export function hasToJSON(value: object): value is { toJSON(): unknown } {
+  return typeof (value as { toJSON?: unknown }).toJSON === 'function';
+}
+
 /** Keys seen so far, quoted: the hot path's keys are few and always the same. */
 const quotedKeys = new Map<string, string>();
 const MAX_CACHED_KEYS = 1024;

@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
-import { normaliseKey } from '../../lib/config.js';
 import { canonicalJson, inputHash, MAX_LOGGED_PAYLOAD_CHARS, redact } from '../../lib/payload.js';
+import { normaliseKey } from '../../lib/redactKeys.js';
 
 describe('canonicalJson and inputHash', () => {
   it('sorts keys at every level so key order does not change the hash', () => {
