@@ -111,18 +111,10 @@ export function observe(
     const context = second as Context;
     const invocation = observation.begin(event, context);
     if (!invocation) return buffered(event, context);
-    let result: unknown;
-    try {
+    return run(observation, invocation, () => {
       const warm = invocation.warmup ? observation.warmupResponse(event) : undefined;
-      result = warm
-        ? warm.value
-        : await runInContext(invocation.context, () => buffered(event, context));
-    } catch (error) {
-      await observation.end(invocation, EXIT.Threw, error);
-      throw error;
-    }
-    await observation.end(invocation, EXIT.Returned, result);
-    return result;
+      return warm ? warm.value : buffered(event, context);
+    });
   };
   copyStreamingMarkers(handler, observed);
   return observed;
@@ -143,7 +135,21 @@ async function observeStream(
   const call = () => (handler as unknown as StreamingHandler<unknown>)(event, stream, context);
   const invocation = observation.begin(event, context);
   if (!invocation) return call();
-  const ended = watch(invocation, stream);
+  return run(observation, invocation, call, watch(invocation, stream));
+}
+
+/**
+ * The handler's run inside its record, for both shapes: `call` in the
+ * invocation's context, then the record ended once with what it returned or
+ * threw (rethrown unchanged). A streamed response's record also waits for
+ * the stream's end, and a throw marks the stream aborted.
+ */
+async function run(
+  observation: Observation<unknown, unknown>,
+  invocation: Invocation,
+  call: () => unknown,
+  streamEnded?: Promise<void>,
+): Promise<unknown> {
   let result: unknown;
   try {
     result = await runInContext(invocation.context, call);
@@ -152,7 +158,7 @@ async function observeStream(
     await observation.end(invocation, EXIT.Threw, error);
     throw error;
   }
-  await ended;
+  if (streamEnded) await streamEnded;
   await observation.end(invocation, EXIT.Returned, result);
   return result;
 }
