@@ -1,5 +1,4 @@
 import {
-  context,
   createContextKey,
   type Context as OtelContext,
   type Span,
@@ -14,6 +13,7 @@ import type { Sinks } from './sinks.js';
 import { STATUS, type Status } from './status.js';
 import type { StreamRecord } from './streaming.js';
 import type { MetricUnit } from './telemetry.js';
+import { activeContext } from './tracer.js';
 
 /** X-Ray annotation values. */
 export type AnnotationValue = string | number | boolean;
@@ -100,7 +100,9 @@ export class Invocation {
     this.start = start;
     this.warmup = warmup;
     this.span = span;
-    this.context = trace.setSpan(parent, span).setValue(INVOCATION, this);
+    // An unsampled invocation runs under its parent's span (see InvocationSpan.start): one context copy, not two.
+    const withSpan = trace.getSpan(parent) === span ? parent : trace.setSpan(parent, span);
+    this.context = withSpan.setValue(INVOCATION, this);
     this.predictionId = lambda.awsRequestId ?? crypto.randomUUID();
   }
 
@@ -119,6 +121,6 @@ export class Invocation {
  * timeout the handler may still run).
  */
 export function currentInvocation(): Invocation | undefined {
-  const invocation = context.active().getValue(INVOCATION) as Invocation | undefined;
+  const invocation = activeContext().getValue(INVOCATION) as Invocation | undefined;
   return invocation?.finished === false ? invocation : undefined;
 }

@@ -6,7 +6,9 @@ import {
   type Span,
   SpanKind,
   SpanStatusCode,
+  TraceFlags,
   type Tracer,
+  trace,
 } from '@opentelemetry/api';
 import { W3CTraceContextPropagator } from '@opentelemetry/core';
 import { AWSXRayPropagator } from '@opentelemetry/propagator-aws-xray';
@@ -58,6 +60,11 @@ export class InvocationSpan {
   }
 
   start(parent: OtelContext, lambda: Context, start: StartInfo, warmup: boolean): Span {
+    // A trace header that says Sampled=0: nothing under it is recorded, so the
+    // parent's own (non-recording) span stands for the invocation's, and
+    // calls made from the handler pass the same header on.
+    const remote = trace.getSpan(parent);
+    if (remote && !(remote.spanContext().traceFlags & TraceFlags.SAMPLED)) return remote;
     const span = this.#tracer.startSpan(
       warmup ? SPAN.warmup : this.#name,
       { kind: SpanKind.SERVER, attributes: this.#attributes },

@@ -1,9 +1,10 @@
-import { context, SpanStatusCode, trace } from '@opentelemetry/api';
+import { SpanStatusCode, trace } from '@opentelemetry/api';
 import { roundMs } from './clock.js';
 import { MAX_STAGE_METRICS, MAX_STAGE_NAME_CHARS } from './contract/limits.js';
 import { asException, describeError } from './errors.js';
-import { currentInvocation } from './invocation.js';
+import { currentInvocation, type Invocation } from './invocation.js';
 import { OTHER_LABEL, stageMetricName, UNIT } from './telemetry.js';
+import { activeContext, runInContext } from './tracer.js';
 
 /**
  * What each stage name is recorded as: its own `<Stage>Duration` metric and
@@ -39,10 +40,12 @@ export async function stage<T>(name: string, fn: () => T | Promise<T>): Promise<
   const invocation = currentInvocation();
   if (!invocation) return fn();
   const stageName = bounded(name);
+  // An invocation that is not recorded records nothing under it: no span, and no context to switch to.
+  if (!invocation.span.isRecording()) return timed(invocation, stageName, fn);
   const span = invocation.sinks.tracer.startSpan(stageName);
   const startPerf = performance.now();
   try {
-    return await context.with(trace.setSpan(context.active(), span), fn);
+    return await runInContext(trace.setSpan(activeContext(), span), fn);
   } catch (error) {
     span.recordException(asException(error));
     span.setStatus({ code: SpanStatusCode.ERROR, message: describeError(error).message });
@@ -50,10 +53,28 @@ export async function stage<T>(name: string, fn: () => T | Promise<T>): Promise<
   } finally {
     const ms = performance.now() - startPerf;
     span.end();
-    if (!invocation.finished) {
-      const as = recordedAs(stageName);
-      invocation.addStage(as.key, ms);
-      invocation.addMetric(as.metric, UNIT.Milliseconds, roundMs(ms));
-    }
+    addStage(invocation, stageName, ms);
   }
+}
+
+/** A stage of an invocation that is not traced: its duration only. */
+async function timed<T>(
+  invocation: Invocation,
+  stageName: string,
+  fn: () => T | Promise<T>,
+): Promise<T> {
+  const startPerf = performance.now();
+  try {
+    return await fn();
+  } finally {
+    addStage(invocation, stageName, performance.now() - startPerf);
+  }
+}
+
+/** The stage's duration in the log's `stages` and as its metric, unless the record was written already. */
+function addStage(invocation: Invocation, stageName: string, ms: number): void {
+  if (invocation.finished) return;
+  const as = recordedAs(stageName);
+  invocation.addStage(as.key, ms);
+  invocation.addMetric(as.metric, UNIT.Milliseconds, roundMs(ms));
 }

@@ -42,6 +42,12 @@ export interface ProcessTracer {
 }
 
 let processTracer: ProcessTracer | undefined;
+/**
+ * Our context manager once it is the global one: the hot path calls it
+ * directly (the API's `context.with` copies its arguments through a
+ * down-levelled spread, and `active()` looks the global up, each time).
+ */
+let ownManager: AlsContextManager | undefined;
 
 /**
  * The process's tracers, made by the first observe(): X-Ray ids, one span
@@ -80,7 +86,8 @@ export function getProcessTracer(config: ResolvedConfig, containment: Containmen
   // global provider, an async-local-storage context manager and the X-Ray
   // propagator. Each is a no-op if the user registered one first: theirs stays.
   trace.setGlobalTracerProvider(inside);
-  contextApi.setGlobalContextManager(new AlsContextManager().enable());
+  const manager = new AlsContextManager().enable();
+  if (contextApi.setGlobalContextManager(manager)) ownManager = manager;
   propagation.setGlobalPropagator(new AWSXRayPropagator());
   processTracer = {
     tracer: inside.getTracer(TRACER_NAME),
@@ -96,5 +103,10 @@ export function getProcessTracer(config: ResolvedConfig, containment: Containmen
 
 /** Run `fn` inside `ctx` (the OpenTelemetry context manager is ours or the user's). */
 export function runInContext<T>(ctx: OtelContext, fn: () => T): T {
-  return contextApi.with(ctx, fn);
+  return ownManager ? ownManager.with(ctx, fn) : contextApi.with(ctx, fn);
+}
+
+/** The active OpenTelemetry context (the context manager is ours or the user's). */
+export function activeContext(): OtelContext {
+  return ownManager ? ownManager.active() : contextApi.active();
 }

@@ -1,5 +1,6 @@
+import { isoTimestamp } from '../clock.js';
 import { ECOSYSTEM_ENV, POWERTOOLS_LOG_KEY as KEY } from '../telemetry.js';
-import { jsonKey, jsonValue } from './json.js';
+import { jsonKey, jsonValue, stringJson } from './json.js';
 import { LOG_THRESHOLD, type LogLevel, type LogSettings } from './logLevel.js';
 import { type LineOutput, processOutput } from './output.js';
 
@@ -90,7 +91,7 @@ export class JsonLogWriter implements LogWriter {
       this.#announceSampling = false;
       this.write('debug', 'Setting log level to DEBUG due to sampling rate', {});
     }
-    let line = `${prefix}${JSON.stringify(String(message))},"timestamp":"${new Date().toISOString()}"${this.#service}`;
+    let line = `${prefix}${stringJson(String(message))},"timestamp":"${isoTimestamp()}"${this.#service}`;
     for (const key of CONTEXT_KEYS) line += this.#member(key, fields[key]);
     line += this.#samplingRate;
     line += this.#member(

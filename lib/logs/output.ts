@@ -91,7 +91,8 @@ const afterStderr = (error?: Error | null) => {
 function writeLine(stream: NodeJS.WriteStream, text: string): void {
   // A synchronous failure throws; an asynchronous one (a pipe, a file) reaches the write's callback.
   const guard = stream.listenerCount('error') === 0;
-  if (guard) stream.once('error', noop);
+  // on(), not once(): once() builds a wrapper per call, and the listener leaves below either way.
+  if (guard) stream.on('error', noop);
   try {
     stream.write(`${text}\n`, stream === process.stdout ? afterStdout : afterStderr);
   } catch (error) {

@@ -5,6 +5,7 @@
  * test/support/lambdaContext.ts (the real runtime client runs in test/e2e);
  * nothing of ours is mocked.
  */
+import { context, propagation } from '@opentelemetry/api';
 import type { Context } from 'aws-lambda';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildBaseline } from '../../lib/drift/build.js';
@@ -270,6 +271,27 @@ describe('observe() in a Lambda environment', () => {
     expect(r.logs.some((l) => l.message === 'inference')).toBe(true);
     await new Promise((res) => setTimeout(res, 100));
     expect(udp.documents.filter((d) => d.trace_id === r.trace.root)).toEqual([]);
+  });
+
+  it('times the stages of an unsampled invocation, and passes its Sampled=0 header on', async () => {
+    let seen: Record<string, string> = {};
+    const unsampled = lib.observe(
+      async (event: { amount: number }) => {
+        const x = await lib.stage('preprocess', () => event.amount * 2);
+        const headers: Record<string, string> = {};
+        propagation.inject(context.active(), headers);
+        seen = headers;
+        return lib.stage('predict', () => ({ label: x > 5 ? 'fraud' : 'legit', confidence: 0.9 }));
+      },
+      { model: 'fraud' },
+    );
+    const r = await invoke(unsampled, { amount: 5 }, false);
+    const log = r.logs.find((l) => l.message === 'inference')!;
+    expect(Object.keys(log.stages as object)).toEqual(['preprocess', 'predict']);
+    expect(r.emf[0]).toHaveProperty('PreprocessDuration');
+    expect(log.xray_trace_id).toBe(r.trace.root);
+    // Calls made from the handler carry the invocation's own trace, still unsampled.
+    expect(seen['x-amzn-trace-id']).toBe(`Root=${r.trace.root};Parent=${r.trace.parent};Sampled=0`);
   });
 });
 
