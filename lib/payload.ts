@@ -23,9 +23,53 @@ interface Writer {
  * canonicalJson({ b: 1, a: [2, { d: 3, c: 4 }] }); // '{"a":[2,{"c":4,"d":3}],"b":1}'
  */
 export function canonicalJson(value: unknown, budget = Number.POSITIVE_INFINITY): string {
+  const native = nativeCanonical(value);
+  if (native !== undefined) return native;
   const writer: Writer = { out: '', budget, seen: new Set<object>() };
   write(writer, value, 0);
   return writer.out;
+}
+
+/** Values (objects, array items, scalars) an input may have for {@link nativeCanonical} to try it. */
+const MAX_NATIVE_NODES = 4096;
+let nodesLeft = 0;
+
+/**
+ * The canonical JSON in one `JSON.stringify` call, for the common input that
+ * is canonical as it is: plain JSON values whose object keys are already in
+ * sorted order (a parsed body usually is: `{"features":[…]}`). Undefined
+ * when it is not, or has more than {@link MAX_NATIVE_NODES} values (a big
+ * input is cheaper through the writer, which stops at its budget). Writing
+ * the same text as the writer: JSON.stringify leaves out and nulls what the
+ * writer does, and what it would write differently (bigints, `toJSON`,
+ * Buffers, unsorted keys, cycles and depth) sends the input to the writer.
+ */
+function nativeCanonical(value: unknown): string | undefined {
+  nodesLeft = MAX_NATIVE_NODES;
+  try {
+    if (!canonicalAsIs(value, 0)) return undefined;
+    return JSON.stringify(value) ?? 'null';
+  } catch {
+    // A getter or proxy that throws, or answers differently the second time: the writer decides.
+    return undefined;
+  }
+}
+
+function canonicalAsIs(value: unknown, depth: number): boolean {
+  if (--nodesLeft < 0) return false;
+  if (typeof value !== 'object' || value === null) return typeof value !== 'bigint';
+  if (depth >= MAX_PAYLOAD_DEPTH || hasToJSON(value)) return false;
+  if (Array.isArray(value)) {
+    for (let i = 0; i < value.length; i++) if (!canonicalAsIs(value[i], depth + 1)) return false;
+    return true;
+  }
+  const keys = Object.keys(value);
+  for (let i = 0; i < keys.length; i++) {
+    const key = keys[i]!;
+    if (i > 0 && !(keys[i - 1]! < key)) return false;
+    if (!canonicalAsIs((value as Record<string, unknown>)[key], depth + 1)) return false;
+  }
+  return true;
 }
 
 function write(w: Writer, value: unknown, depth: number): void {
