@@ -11,7 +11,6 @@ import {
   trace,
 } from '@opentelemetry/api';
 import { W3CTraceContextPropagator } from '@opentelemetry/core';
-import { AWSXRayPropagator } from '@opentelemetry/propagator-aws-xray';
 import type { Context } from 'aws-lambda';
 import { roundMs } from './clock.js';
 import type { ResolvedConfig } from './config.js';
@@ -23,6 +22,7 @@ import type { PredictionSummary } from './predictions.js';
 import { STATUS } from './status.js';
 import type { StreamRecord } from './streaming.js';
 import { ATTR, ECOSYSTEM_ENV, SPAN } from './telemetry.js';
+import { xrayParentContext } from './tracing/traceHeader.js';
 import { XRAY_ANNOTATIONS_ATTR } from './tracing/xrayDocument.js';
 
 /**
@@ -118,7 +118,6 @@ function setStreamAttributes(span: Span, stream: StreamRecord): void {
   span.setAttribute(ATTR.StreamAborted, stream.aborted);
 }
 
-const xrayPropagator = new AWSXRayPropagator();
 const w3cPropagator = new W3CTraceContextPropagator();
 const XRAY_HEADER = 'x-amzn-trace-id';
 
@@ -136,13 +135,7 @@ function createParentContext(
     const lambdaHeader =
       (lambdaContext as { xRayTraceId?: string }).xRayTraceId ??
       (config.inLambda ? process.env[ECOSYSTEM_ENV.TraceHeader] : undefined);
-    if (lambdaHeader) {
-      return xrayPropagator.extract(
-        ROOT_CONTEXT,
-        { [XRAY_HEADER]: lambdaHeader },
-        defaultTextMapGetter,
-      );
-    }
+    if (lambdaHeader) return xrayParentContext(lambdaHeader);
     const traceparent = header(event, 'traceparent');
     if (traceparent) {
       return w3cPropagator.extract(
@@ -152,8 +145,7 @@ function createParentContext(
       );
     }
     const xray = header(event, XRAY_HEADER);
-    if (xray)
-      return xrayPropagator.extract(ROOT_CONTEXT, { [XRAY_HEADER]: xray }, defaultTextMapGetter);
+    if (xray) return xrayParentContext(xray);
     return ROOT_CONTEXT;
   };
 }

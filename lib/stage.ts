@@ -36,12 +36,35 @@ function bounded(name: unknown): string {
  * invocation (at init, or after a timeout wrote the record) it only runs
  * `fn`: a span there would belong to no trace anyone exports.
  */
-export async function stage<T>(name: string, fn: () => T | Promise<T>): Promise<T> {
-  const invocation = currentInvocation();
-  if (!invocation) return fn();
+export function stage<T>(name: string, fn: () => T | Promise<T>): Promise<T> {
+  let invocation: Invocation | undefined;
+  try {
+    invocation = currentInvocation();
+  } catch {
+    // Never the user's problem: the stage still runs, unrecorded.
+  }
+  if (!invocation) return settle(fn);
   const stageName = bounded(name);
   // An invocation that is not recorded records nothing under it: no span, and no context to switch to.
-  if (!invocation.span.isRecording()) return timed(invocation, stageName, fn);
+  return invocation.span.isRecording()
+    ? traced(invocation, stageName, fn)
+    : timed(invocation, stageName, fn);
+}
+
+/** `fn`'s value or throw as a promise, as an async function would give it. */
+function settle<T>(fn: () => T | Promise<T>): Promise<T> {
+  try {
+    return Promise.resolve(fn());
+  } catch (error) {
+    return Promise.reject(error);
+  }
+}
+
+async function traced<T>(
+  invocation: Invocation,
+  stageName: string,
+  fn: () => T | Promise<T>,
+): Promise<T> {
   const span = invocation.sinks.tracer.startSpan(stageName);
   const startPerf = performance.now();
   try {
@@ -57,18 +80,42 @@ export async function stage<T>(name: string, fn: () => T | Promise<T>): Promise<
   }
 }
 
-/** A stage of an invocation that is not traced: its duration only. */
-async function timed<T>(
-  invocation: Invocation,
-  stageName: string,
-  fn: () => T | Promise<T>,
-): Promise<T> {
+/**
+ * A stage of an invocation that is not traced: its duration only. Not an
+ * async function: a synchronous `fn` (most stages) costs no await.
+ */
+function timed<T>(invocation: Invocation, stageName: string, fn: () => T | Promise<T>): Promise<T> {
   const startPerf = performance.now();
+  let result: T | Promise<T>;
   try {
-    return await fn();
-  } finally {
+    result = fn();
+  } catch (error) {
     addStage(invocation, stageName, performance.now() - startPerf);
+    return Promise.reject(error);
   }
+  if (!isThenable(result)) {
+    addStage(invocation, stageName, performance.now() - startPerf);
+    return Promise.resolve(result);
+  }
+  const done = () => addStage(invocation, stageName, performance.now() - startPerf);
+  return Promise.resolve(result).then(
+    (value) => {
+      done();
+      return value;
+    },
+    (error: unknown) => {
+      done();
+      throw error;
+    },
+  );
+}
+
+function isThenable(value: unknown): value is PromiseLike<unknown> {
+  return (
+    (typeof value === 'object' || typeof value === 'function') &&
+    value !== null &&
+    typeof (value as { then?: unknown }).then === 'function'
+  );
 }
 
 /** The stage's duration in the log's `stages` and as its metric, unless the record was written already. */

@@ -275,9 +275,15 @@ describe('observe() in a Lambda environment', () => {
 
   it('times the stages of an unsampled invocation, and passes its Sampled=0 header on', async () => {
     let seen: Record<string, string> = {};
+    let caught: unknown;
     const unsampled = lib.observe(
       async (event: { amount: number }) => {
         const x = await lib.stage('preprocess', () => event.amount * 2);
+        const thrown = lib.stage('check', () => {
+          throw new RangeError('amount out of range');
+        });
+        caught = await thrown.catch((error: unknown) => error);
+        await lib.stage('fetch', () => new Promise((done) => setTimeout(done, 20)));
         const headers: Record<string, string> = {};
         propagation.inject(context.active(), headers);
         seen = headers;
@@ -287,7 +293,10 @@ describe('observe() in a Lambda environment', () => {
     );
     const r = await invoke(unsampled, { amount: 5 }, false);
     const log = r.logs.find((l) => l.message === 'inference')!;
-    expect(Object.keys(log.stages as object)).toEqual(['preprocess', 'predict']);
+    const stages = log.stages as Record<string, number>;
+    expect(Object.keys(stages)).toEqual(['preprocess', 'check', 'fetch', 'predict']);
+    expect(stages.fetch).toBeGreaterThanOrEqual(15);
+    expect(caught).toBeInstanceOf(RangeError);
     expect(r.emf[0]).toHaveProperty('PreprocessDuration');
     expect(log.xray_trace_id).toBe(r.trace.root);
     // Calls made from the handler carry the invocation's own trace, still unsampled.
