@@ -53,6 +53,8 @@ export function createTraceExporter(
   if (!sender) return undefined;
   return {
     async exportTrace(traceId) {
+      // An unsampled invocation buffers nothing: no work, not even remembering its id.
+      if (spans.size === 0) return;
       try {
         const taken = spans.takeTrace(traceId);
         if (taken.length > 0) await sender.send(toSegmentDocuments(taken));
