@@ -50,4 +50,32 @@ describe('RecentPredictions', () => {
     expect(recent.byId('r4')?.label).toBe(4);
     expect(recent.byId('batch#1')?.label).toBe('q');
   });
+
+  it('finds the usual shapes (UUID ids, SHA-256 hex hashes) as it finds any other', () => {
+    const recent = new RecentPredictions(8);
+    const id = (n: number) => `c0ffee00-0000-4000-8000-${n.toString(16).padStart(12, '0')}`;
+    const hash = (n: number) => n.toString(16).padStart(64, 'a');
+    for (let n = 0; n < 12; n++)
+      recent.remember(id(n), hash(n), [{ label: `l${n % 3}`, confidence: n / 100 }]);
+    expect(recent.byId(id(11))).toEqual({ label: 'l2', confidence: 0.11 });
+    expect(recent.byInputHash(hash(4))).toEqual({ label: 'l1', confidence: 0.04 });
+    expect(recent.byId(id(3))).toBeUndefined();
+    expect(recent.byInputHash(hash(3))).toBeUndefined();
+    // Same bytes, other spelling: not the same key.
+    expect(recent.byId(id(11).toUpperCase())).toBeUndefined();
+    expect(recent.byInputHash(hash(4).toUpperCase())).toBeUndefined();
+    recent.remember(id(11).toUpperCase(), hash(4).toUpperCase(), [{ label: 'upper' }]);
+    expect(recent.byId(id(11).toUpperCase())).toEqual({ label: 'upper', confidence: undefined });
+    expect(recent.byInputHash(hash(4).toUpperCase())?.label).toBe('upper');
+    expect(recent.byId(id(11))?.label).toBe('l2');
+    recent.remember(id(20), undefined, [{ label: 'a' }, { label: 'b', confidence: 0 }]);
+    expect(recent.byId(`${id(20)}#1`)).toEqual({ label: 'b', confidence: 0 });
+    expect(recent.byId(id(20))).toBeUndefined();
+  });
+
+  it('answers nothing before its first prediction', () => {
+    const recent = new RecentPredictions(4);
+    expect(recent.byId('x')).toBeUndefined();
+    expect(recent.byInputHash('x')).toBeUndefined();
+  });
 });
