@@ -6,90 +6,65 @@ export interface RememberedPrediction {
   readonly confidence?: number;
 }
 
-/** Bytes of a UUID (Lambda's request ids, our prediction ids) and of a SHA-256 (our input hashes). */
-const UUID_BYTES = 16;
-const HASH_BYTES = 32;
+/** Longest prediction id and input hash kept as bytes: a UUID request id is 36, a SHA-256 hex 64. */
+const ID_BYTES = 48;
+const HASH_BYTES = 64;
 /** Distinct labels kept as one shared string each; past that, labels are kept as they come. */
 const MAX_INTERNED_LABELS = 256;
 
-const HEX_VALUE = new Int8Array(128).fill(-1);
-for (let c = 0; c < 16; c++) HEX_VALUE['0123456789abcdef'.charCodeAt(c)] = c;
-
-/** Lowercase hex digit pairs of `text` from `from` into `out` at `at`; false at the first other character. */
-function hexInto(text: string, from: number, pairs: number, out: Uint8Array, at: number): boolean {
-  for (let i = 0; i < pairs; i++) {
-    const hi = HEX_VALUE[text.charCodeAt(from + 2 * i)] ?? -1;
-    const lo = HEX_VALUE[text.charCodeAt(from + 2 * i + 1)] ?? -1;
-    if (hi < 0 || lo < 0) return false;
-    out[at + i] = (hi << 4) | lo;
-  }
-  return true;
-}
-
-/** A lowercase UUID (`8-4-4-4-12` hex) as 16 bytes into `out` at `at`; false for any other id. */
-function uuidInto(id: string, out: Uint8Array, at: number): boolean {
-  if (id.length !== 36) return false;
-  if (id[8] !== '-' || id[13] !== '-' || id[18] !== '-' || id[23] !== '-') return false;
-  return (
-    hexInto(id, 0, 4, out, at) &&
-    hexInto(id, 9, 2, out, at + 4) &&
-    hexInto(id, 14, 2, out, at + 6) &&
-    hexInto(id, 19, 2, out, at + 8) &&
-    hexInto(id, 24, 6, out, at + 10)
-  );
-}
-
-function sameBytes(a: Uint8Array, at: number, b: Uint8Array, length: number): boolean {
-  for (let i = 0; i < length; i++) if (a[at + i] !== b[i]) return false;
-  return true;
-}
-
-/** How a slot keeps a key: packed in the slot's bytes, as a string beside, or not at all. */
+/** How a slot keeps a key: as bytes in the slot, as a string beside, or not at all. */
 const KEY = { None: 0, Packed: 1, Text: 2 } as const;
 
 /**
- * One key per slot (a prediction id, an input hash): packed into preallocated
- * bytes when it has the usual shape (a UUID, a SHA-256 hex), else kept as a
- * string in a map by slot. A ring full of packed keys holds no string.
+ * One key per slot (a prediction id, an input hash): an ASCII key that fits
+ * is written into preallocated bytes (one native copy, no string kept), any
+ * other kept as a string in a map by slot. A ring full of request ids and
+ * hashes holds no string.
  */
 class KeyColumn {
   readonly #width: number;
-  readonly #pack: (key: string, out: Uint8Array, at: number) => boolean;
-  readonly #bytes: Uint8Array;
+  readonly #bytes: Buffer;
+  readonly #lengths: Uint8Array;
   readonly #kind: Uint8Array;
   readonly #texts = new Map<number, string>();
 
-  constructor(
-    capacity: number,
-    width: number,
-    pack: (key: string, out: Uint8Array, at: number) => boolean,
-  ) {
+  constructor(capacity: number, width: number) {
     this.#width = width;
-    this.#pack = pack;
-    this.#bytes = new Uint8Array(capacity * width);
+    this.#bytes = Buffer.alloc(capacity * width);
+    this.#lengths = new Uint8Array(capacity);
     this.#kind = new Uint8Array(capacity);
+  }
+
+  /** Whether `key` is kept as bytes: ASCII (one byte a character), and short enough. */
+  #fits(key: string): boolean {
+    return key.length <= this.#width && Buffer.byteLength(key, 'utf8') === key.length;
   }
 
   set(slot: number, key: string | undefined): void {
     if (this.#kind[slot] === KEY.Text) this.#texts.delete(slot);
     if (key === undefined) this.#kind[slot] = KEY.None;
-    else if (this.#pack(key, this.#bytes, slot * this.#width)) this.#kind[slot] = KEY.Packed;
-    else {
+    else if (this.#fits(key)) {
+      this.#bytes.write(key, slot * this.#width, 'latin1');
+      this.#lengths[slot] = key.length;
+      this.#kind[slot] = KEY.Packed;
+    } else {
       this.#kind[slot] = KEY.Text;
       this.#texts.set(slot, key);
     }
   }
 
-  /** A test for "slot holds `key`", with `key` packed once for the whole scan. */
+  /** A test for "slot holds `key`", with `key` written out once for the whole scan. */
   matcher(key: string): (slot: number) => boolean {
-    const probe = new Uint8Array(this.#width);
-    if (this.#pack(key, probe, 0)) {
-      const bytes = this.#bytes;
-      const width = this.#width;
-      return (slot) =>
-        this.#kind[slot] === KEY.Packed && sameBytes(bytes, slot * width, probe, width);
-    }
-    return (slot) => this.#kind[slot] === KEY.Text && this.#texts.get(slot) === key;
+    if (!this.#fits(key))
+      return (slot) => this.#kind[slot] === KEY.Text && this.#texts.get(slot) === key;
+    const probe = Buffer.from(key, 'latin1');
+    const bytes = this.#bytes;
+    const width = this.#width;
+    const length = key.length;
+    return (slot) =>
+      this.#kind[slot] === KEY.Packed &&
+      this.#lengths[slot] === length &&
+      bytes.compare(probe, 0, length, slot * width, slot * width + length) === 0;
   }
 }
 
@@ -104,10 +79,8 @@ class Slots {
   readonly labels: (Label | undefined)[];
 
   constructor(capacity: number) {
-    this.ids = new KeyColumn(capacity, UUID_BYTES, uuidInto);
-    this.hashes = new KeyColumn(capacity, HASH_BYTES, (hash, out, at) =>
-      hash.length === 2 * HASH_BYTES ? hexInto(hash, 0, HASH_BYTES, out, at) : false,
-    );
+    this.ids = new KeyColumn(capacity, ID_BYTES);
+    this.hashes = new KeyColumn(capacity, HASH_BYTES);
     this.indexes = new Int32Array(capacity);
     this.confidences = new Float64Array(capacity);
     this.labels = new Array<Label | undefined>(capacity).fill(undefined);
@@ -118,7 +91,7 @@ class Slots {
  * The last `capacity` predictions of this environment, for `recordOutcome()`
  * lookups. Remembering runs on every invocation and lookups are rare, so it
  * is a ring of slots preallocated at the first prediction: ids and input
- * hashes of the usual shape are packed into bytes, confidences into a
+ * hashes (ASCII, as request ids and hex hashes are) are kept as bytes, confidences into a
  * Float64Array and labels shared, so the heap does not grow as the ring
  * fills (it grew by 1.4 MB over 10,000 invocations keeping the strings) and
  * remembering allocates nothing. A lookup scans newest to oldest (tens of

@@ -51,7 +51,7 @@ describe('RecentPredictions', () => {
     expect(recent.byId('batch#1')?.label).toBe('q');
   });
 
-  it('finds the usual shapes (UUID ids, SHA-256 hex hashes) as it finds any other', () => {
+  it('finds ids and hashes kept as bytes as it finds any other, by their exact spelling', () => {
     const recent = new RecentPredictions(8);
     const id = (n: number) => `c0ffee00-0000-4000-8000-${n.toString(16).padStart(12, '0')}`;
     const hash = (n: number) => n.toString(16).padStart(64, 'a');
@@ -61,7 +61,7 @@ describe('RecentPredictions', () => {
     expect(recent.byInputHash(hash(4))).toEqual({ label: 'l1', confidence: 0.04 });
     expect(recent.byId(id(3))).toBeUndefined();
     expect(recent.byInputHash(hash(3))).toBeUndefined();
-    // Same bytes, other spelling: not the same key.
+    // Kept as bytes, compared as strings: another spelling is another key.
     expect(recent.byId(id(11).toUpperCase())).toBeUndefined();
     expect(recent.byInputHash(hash(4).toUpperCase())).toBeUndefined();
     recent.remember(id(11).toUpperCase(), hash(4).toUpperCase(), [{ label: 'upper' }]);
@@ -71,6 +71,21 @@ describe('RecentPredictions', () => {
     recent.remember(id(20), undefined, [{ label: 'a' }, { label: 'b', confidence: 0 }]);
     expect(recent.byId(`${id(20)}#1`)).toEqual({ label: 'b', confidence: 0 });
     expect(recent.byId(id(20))).toBeUndefined();
+  });
+
+  it('keeps keys that are not ASCII, or too long for their bytes, as they are', () => {
+    const recent = new RecentPredictions(4);
+    const long = 'x'.repeat(200);
+    recent.remember('réq-1', long, [{ label: 'a' }]);
+    recent.remember('req-\u0101', `${long}y`, [{ label: 'b' }]);
+    expect(recent.byId('réq-1')?.label).toBe('a');
+    expect(recent.byInputHash(long)?.label).toBe('a');
+    expect(recent.byId('req-\u0101')?.label).toBe('b');
+    // 'ā' (U+0101) would be byte 0x01 if written as Latin-1: it must not match.
+    expect(recent.byId('req-\u0001')).toBeUndefined();
+    for (let i = 0; i < 4; i++) recent.remember(`r${i}`, undefined, [{ label: i }]);
+    expect(recent.byId('réq-1')).toBeUndefined();
+    expect(recent.byInputHash(long)).toBeUndefined();
   });
 
   it('answers nothing before its first prediction', () => {
