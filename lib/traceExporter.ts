@@ -44,21 +44,32 @@ function xraySender(sender: UdpSegmentSender | ApiSegmentSender): SpanSender {
   };
 }
 
+/** The OTLP exporters' module: one file of the layer, which an `xray-udp` function never loads. */
+const loadOtlp = () => import('./tracing/otlpExporters.js');
+type OtlpModule = Awaited<ReturnType<typeof loadOtlp>>;
+
 /**
- * The OTLP exporters' code (and `@opentelemetry/otlp-transformer`) is loaded
- * on the first export: an `xray-udp` function never loads it.
+ * A sender made from the OTLP module once it has loaded. Loading starts now,
+ * at init (observe() is called at module load), so the first invocation does
+ * not wait for it; a load that failed is tried again by the next export.
  */
-function lazySender(load: () => Promise<SpanSender>, containment: Containment): SpanSender {
+function otlpSender(make: (otlp: OtlpModule) => SpanSender, containment: Containment): SpanSender {
   let loaded: SpanSender | undefined;
   let loading: Promise<SpanSender> | undefined;
+  const load = () => {
+    loading ??= loadOtlp().then(make);
+    return loading;
+  };
+  load().catch(() => {
+    // Reported by the export that needs it.
+  });
   return {
     async send(spans) {
       if (!loaded) {
-        loading ??= load();
         try {
-          loaded = await loading;
+          loaded = await load();
         } catch (error) {
-          loading = undefined; // the next export tries again
+          loading = undefined;
           containment.report(AREA, error, spans.length);
           return;
         }
@@ -73,8 +84,7 @@ function lazySender(load: () => Promise<SpanSender>, containment: Containment): 
 }
 
 function otlpUdpSender(config: ResolvedConfig, containment: Containment): SpanSender {
-  return lazySender(async () => {
-    const { OTLP_DAEMON_HEADER, toOtlpDatagrams } = await import('./tracing/otlpUdp.js');
+  return otlpSender(({ OTLP_DAEMON_HEADER, toOtlpDatagrams }) => {
     const udp = new UdpSender({
       ...config.daemon,
       prefix: OTLP_DAEMON_HEADER,
@@ -88,13 +98,14 @@ function otlpUdpSender(config: ResolvedConfig, containment: Containment): SpanSe
 function otlpHttpSender(config: ResolvedConfig, containment: Containment): SpanSender {
   const otlp = config.otlp;
   if (!otlp) throw new Error('otlp-http without its resolved endpoint');
-  return lazySender(async () => {
-    const { OtlpHttpSender } = await import('./tracing/otlpHttp.js');
-    return new OtlpHttpSender({
-      ...otlp,
-      onError: (error, lost) => containment.report(AREA, error, lost),
-    });
-  }, containment);
+  return otlpSender(
+    ({ OtlpHttpSender }) =>
+      new OtlpHttpSender({
+        ...otlp,
+        onError: (error, lost) => containment.report(AREA, error, lost),
+      }),
+    containment,
+  );
 }
 
 function createSender(config: ResolvedConfig, containment: Containment): SpanSender | undefined {
