@@ -64,6 +64,7 @@ import {
   METRIC,
   METRIC_UNIT,
   MIN_DRIFT_WINDOW,
+  OTEL_ENV,
   OTHER_LABEL,
   OUTCOME_METRIC,
   POWERTOOLS_LOG_KEY,
@@ -85,6 +86,7 @@ import {
   ENV_DOC,
   LOG_KEY_DOC,
   METRIC_DOC,
+  OTEL_ENV_DOC,
   OUTCOME_METRIC_DOC,
   SPAN_DOC,
   START_TYPE_DOC,
@@ -139,7 +141,8 @@ function spans(): string {
   ]);
   return `## Spans
 
-X-Ray subsegments carry the same names.
+X-Ray subsegments carry the same names; the OTLP exporters send the same
+spans (the invocation span has kind SERVER).
 
 ${table(['span', 'when', 'parent'], rows)}
 
@@ -280,6 +283,10 @@ function environment(): string {
   const ecosystem = described('ECOSYSTEM_ENV', ECOSYSTEM_ENV, ECOSYSTEM_ENV_DOC).map(
     ([key, what]) => [code(ECOSYSTEM_ENV[key]), what],
   );
+  const otel = described('OTEL_ENV', OTEL_ENV, OTEL_ENV_DOC).map(([key, what]) => [
+    code(OTEL_ENV[key]),
+    what,
+  ]);
   return `## Environment variables
 
 Precedence: the options of \`observe()\` > environment > default. An invalid
@@ -292,6 +299,11 @@ ${table(['variable', 'default', 'what'], rows)}
 Read as Lambda and Powertools define them:
 
 ${table(['variable', 'what'], ecosystem)}
+
+Read as OpenTelemetry's SDK specification defines them (the OTLP exporters,
+[docs/library.md](library.md#trace-exporters)):
+
+${table(['variable', 'what'], otel)}
 `;
 }
 
@@ -343,6 +355,14 @@ function limits(): string {
     [
       'X-Ray datagram to the daemon',
       `${MAX_UDP_PAYLOAD_BYTES.toLocaleString('en')} bytes with the daemon header (IPv4's largest UDP payload); a bigger trace is split, no span dropped`,
+    ],
+    [
+      'OTLP datagram to the daemon (`otlp-udp`)',
+      `${MAX_UDP_PAYLOAD_BYTES.toLocaleString('en')} bytes with the header; a bigger trace is split across datagrams; a span too big alone is trimmed (strings cut to ${MAX_TEXT_FIELD_CHARS.toLocaleString('en')} characters, then its identity and timing only) or dropped, and counted in \`TelemetryErrors\``,
+    ],
+    [
+      'OTLP/HTTP request (`otlp-http`)',
+      'awaited before the response, up to the timeout; after a refused, timed-out, 429 or 5xx request none is tried for 1 s, doubling to 60 s, and spans meanwhile are counted as lost',
     ],
     [
       'spans of one trace waiting for export',

@@ -9,6 +9,8 @@ import {
   DEFAULT_DRIFT_WINDOW,
   DEFAULT_LOW_CONFIDENCE,
   DEFAULT_NAMESPACE,
+  DEFAULT_OTLP_ENDPOINT,
+  DEFAULT_OTLP_TIMEOUT_MS,
   type DIMENSION,
   type DRIFT_LOG_KEY,
   DRIFT_MOVED_PSI,
@@ -22,7 +24,9 @@ import {
   METRIC,
   METRICS_MODE,
   MIN_DRIFT_WINDOW,
+  type OTEL_ENV,
   OTHER_LABEL,
+  OTLP_TRACES_PATH,
   type OUTCOME_METRIC,
   PREDICTED_LABEL_PREFIX,
   PROACTIVE_INIT_GAP_MS,
@@ -195,8 +199,8 @@ export const ENV_DOC: Record<keyof typeof ENV, { default: string; what: string }
     what: `keys separated by ${code(LIST_SEPARATOR)}, redacted wherever payloads are logged`,
   },
   Traces: {
-    default: `${code(TRACES_MODE.XrayUdp)} in Lambda, ${code(TRACES_MODE.XrayApi)} elsewhere`,
-    what: `${Object.values(TRACES_MODE).map(code).join(', ')}`,
+    default: `${code(TRACES_MODE.XrayUdp)} in Lambda, ${code(TRACES_MODE.XrayApi)} elsewhere (or what \`OTEL_TRACES_EXPORTER\` says)`,
+    what: `${Object.values(TRACES_MODE).map(code).join(', ')} ([which to pick](library.md#trace-exporters)); wins over \`OTEL_TRACES_EXPORTER\``,
   },
   Metrics: {
     default: `${code(METRICS_MODE.Emf)} in Lambda, ${code(METRICS_MODE.Api)} elsewhere`,
@@ -224,9 +228,28 @@ export const ECOSYSTEM_ENV_DOC: Record<keyof typeof ECOSYSTEM_ENV, string> = {
   LogLevel: 'the log level when neither of the above is set; default INFO',
   LogSampleRate: 'the share of invocations logged at DEBUG, `sampling_rate` in the log',
   TraceHeader: 'the parent of the inference span (set by Lambda)',
-  DaemonAddress: 'where `xray-udp` sends segments (set by Lambda)',
+  DaemonAddress: 'where `xray-udp` and `otlp-udp` send their datagrams (set by Lambda)',
   InitializationType: 'the start type (set by Lambda)',
   ExecWrapper: `zero-code mode: ${code(WRAPPER_PATH)}`,
+};
+
+export const OTEL_ENV_DOC: Record<keyof typeof OTEL_ENV, string> = {
+  TracesExporter: `\`otlp\` selects ${code(TRACES_MODE.OtlpHttp)}, \`none\` ${code(TRACES_MODE.Off)}; any other exporter is a configuration error (the default stays); \`OBSERVED_TRACES\` wins`,
+  ServiceName:
+    '`service.name` of the OTLP resource (after the `serviceName` option; before `POWERTOOLS_SERVICE_NAME`)',
+  ResourceAttributes:
+    '`key=value,…` (values percent-encoded) added to the OTLP resource, winning over the attributes derived from Lambda; a malformed value is ignored whole',
+  Endpoint: `${code(TRACES_MODE.OtlpHttp)}: the collector's base URL, ${code(OTLP_TRACES_PATH)} appended; default ${code(DEFAULT_OTLP_ENDPOINT)}`,
+  TracesEndpoint: `${code(TRACES_MODE.OtlpHttp)}: the traces URL, used as it is; wins over the one above. On \`https://xray.<region>.amazonaws.com\` requests are signed with SigV4`,
+  Headers: '`key=value,…` sent with every OTLP request',
+  TracesHeaders: 'the same, for traces; wins key by key',
+  Compression:
+    '`gzip` or `none`; default `gzip` for a remote endpoint, `none` for localhost; requests under 1 KiB are sent as they are',
+  TracesCompression: 'the same, for traces; wins',
+  Timeout: `ms an OTLP request may take before it counts as lost; default ${DEFAULT_OTLP_TIMEOUT_MS}`,
+  TracesTimeout: 'the same, for traces; wins',
+  Protocol: '`http/protobuf`, the only one `otlp-http` speaks; another is a configuration error',
+  TracesProtocol: 'the same, for traces; wins',
 };
 
 export const DRIFT_LOG_KEY_DOC: Record<keyof typeof DRIFT_LOG_KEY, string> = {

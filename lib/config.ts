@@ -1,3 +1,4 @@
+import type { Attributes } from '@opentelemetry/api';
 import { ConfigError } from './errors.js';
 import { normaliseKey } from './redactKeys.js';
 import {
@@ -20,6 +21,12 @@ import {
   type HostPort,
   parseDaemonAddress,
 } from './tracing/daemonAddress.js';
+import {
+  type OtlpHttpConfig,
+  resolveOtlpHttp,
+  resolveResource,
+  resolveTracesMode,
+} from './tracing/traceConfig.js';
 import type { ModelSpec, ObserveOptions } from './types.js';
 
 /**
@@ -90,8 +97,12 @@ export interface ResolvedConfig {
   /** Normalised (`normaliseKey`): the defaults plus `redact`/`OBSERVED_REDACT`, less their `!name`s. */
   readonly redactKeys: ReadonlySet<string>;
   readonly traces: TracesMode;
-  /** Where `xray-udp` sends segment documents (`AWS_XRAY_DAEMON_ADDRESS`). */
+  /** Where `xray-udp` and `otlp-udp` send their datagrams (`AWS_XRAY_DAEMON_ADDRESS`). */
   readonly daemon: HostPort;
+  /** Where and how `otlp-http` sends; undefined in the other modes. */
+  readonly otlp: OtlpHttpConfig | undefined;
+  /** The OpenTelemetry resource attributes (`traceConfig.ts`, `resolveResource`). */
+  readonly resource: Attributes;
   readonly metrics: MetricsMode;
   readonly initType: StartType;
   readonly timeoutMarginMs: number;
@@ -253,7 +264,8 @@ function resolveRedact(env: Env, option: readonly string[] | undefined): Readonl
 
 /**
  * Resolve options, environment and defaults into one immutable config, once
- * at init. Pure: it reads only its arguments. Precedence: options > env > default.
+ * at init. Pure: it reads only its arguments. Precedence: options > env > default
+ * (for traces: `OBSERVED_TRACES` > `OTEL_TRACES_EXPORTER`).
  *
  * @example
  * const { config, issues } = resolveConfig(process.env, { model: 'fraud' });
@@ -263,10 +275,7 @@ export function resolveConfig(env: Env, options: ObserveOptions<never, never> = 
   const inLambda =
     env.AWS_LAMBDA_FUNCTION_NAME !== undefined && env.AWS_LAMBDA_RUNTIME_API !== undefined;
   const functionName = nonEmpty(env.AWS_LAMBDA_FUNCTION_NAME) ?? 'local';
-  const traces =
-    oneOf('traces', options.traces, Object.values(TRACES_MODE), issues) ??
-    oneOf(ENV.Traces, env[ENV.Traces], Object.values(TRACES_MODE), issues) ??
-    (inLambda ? TRACES_MODE.XrayUdp : TRACES_MODE.XrayApi);
+  const traces = resolveTracesMode(env, options.traces, inLambda, issues);
   const metrics =
     oneOf('metrics', options.metrics, Object.values(METRICS_MODE), issues) ??
     oneOf(ENV.Metrics, env[ENV.Metrics], Object.values(METRICS_MODE), issues) ??
@@ -289,6 +298,10 @@ export function resolveConfig(env: Env, options: ObserveOptions<never, never> = 
       );
     }
   }
+  const functionVersion = nonEmpty(env.AWS_LAMBDA_FUNCTION_VERSION) ?? '$LATEST';
+  const region = nonEmpty(env.AWS_REGION) ?? nonEmpty(env.AWS_DEFAULT_REGION);
+  const memoryMb = Number.isFinite(memory) && memory > 0 ? memory : undefined;
+  const udp = traces === TRACES_MODE.XrayUdp || traces === TRACES_MODE.OtlpUdp;
   const config: ResolvedConfig = {
     inLambda,
     serviceName:
@@ -297,15 +310,27 @@ export function resolveConfig(env: Env, options: ObserveOptions<never, never> = 
       nonEmpty(options.namespace) ?? nonEmpty(env[ECOSYSTEM_ENV.Namespace]) ?? DEFAULT_NAMESPACE,
     model: resolveModel(env, options.model, functionName, issues),
     functionName,
-    functionVersion: nonEmpty(env.AWS_LAMBDA_FUNCTION_VERSION) ?? '$LATEST',
-    region: nonEmpty(env.AWS_REGION) ?? nonEmpty(env.AWS_DEFAULT_REGION),
-    memoryMb: Number.isFinite(memory) && memory > 0 ? memory : undefined,
+    functionVersion,
+    region,
+    memoryMb,
     lowConfidence,
     logPayloadRate: resolveLogPayloads(env, options.logPayloads, issues),
     redactKeys: resolveRedact(env, options.redact),
     traces,
-    daemon:
-      traces === TRACES_MODE.XrayUdp ? resolveDaemon(env, issues) : DEFAULT_DAEMON_ADDRESS.udp,
+    daemon: udp ? resolveDaemon(env, issues) : DEFAULT_DAEMON_ADDRESS.udp,
+    otlp: traces === TRACES_MODE.OtlpHttp ? resolveOtlpHttp(env, issues) : undefined,
+    resource: resolveResource(
+      env,
+      {
+        inLambda,
+        serviceName: options.serviceName,
+        functionName,
+        functionVersion,
+        region,
+        memoryMb,
+      },
+      issues,
+    ),
     metrics,
     initType: resolveInitType(env),
     timeoutMarginMs,

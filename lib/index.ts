@@ -190,12 +190,15 @@ export {
   METRIC,
   METRIC_UNIT,
   type MetricName,
+  OTEL_ENV,
   OTHER_LABEL,
   OUTCOME_METRIC,
   PREDICTED_LABEL_PREFIX,
   predictedLabelMetricName,
   SPAN,
   stageMetricName,
+  TRACES_MODE,
+  type TracesMode,
 } from './telemetry.js';
 export type {
   AsyncHandler,

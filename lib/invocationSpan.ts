@@ -16,12 +16,13 @@ import { roundMs } from './clock.js';
 import type { ResolvedConfig } from './config.js';
 import { describeError } from './errors.js';
 import { header } from './events.js';
+import { faasTrigger } from './faasTrigger.js';
 import type { Invocation } from './invocation.js';
 import type { StartInfo } from './lifecycle.js';
 import type { PredictionSummary } from './predictions.js';
 import { STATUS } from './status.js';
 import type { StreamRecord } from './streaming.js';
-import { ATTR, ECOSYSTEM_ENV, SPAN } from './telemetry.js';
+import { ATTR, ECOSYSTEM_ENV, SPAN, TRACES_MODE } from './telemetry.js';
 import { xrayParentContext } from './tracing/traceHeader.js';
 import { XRAY_ANNOTATIONS_ATTR } from './tracing/xrayDocument.js';
 
@@ -33,7 +34,7 @@ import { XRAY_ANNOTATIONS_ATTR } from './tracing/xrayDocument.js';
  * @example
  * const spans = new InvocationSpan(config, sinks.rootTracer);
  * const parent = spans.parentOf(event, lambdaContext);
- * const span = spans.start(parent, lambdaContext, start, false);
+ * const span = spans.start(parent, event, lambdaContext, start, false);
  * // … at the end, once the record is complete:
  * spans.end(invocation);
  */
@@ -41,6 +42,11 @@ export class InvocationSpan {
   readonly #tracer: Tracer;
   readonly #name: string;
   readonly #attributes: Attributes;
+  /** OTLP exporters: the FaaS attributes X-Ray has no place for, set per invocation. */
+  readonly #otlp: boolean;
+  /** The last invoked ARN and its account: the same for every invocation of an environment but aliases. */
+  #arn = '';
+  #account = '';
   /** Where each invocation's span hangs (see {@link createParentContext}). */
   readonly parentOf: (event: unknown, lambdaContext: Context) => OtelContext;
 
@@ -57,9 +63,16 @@ export class InvocationSpan {
       ...(config.region ? { 'cloud.region': config.region } : {}),
       ...(config.memoryMb ? { 'faas.max_memory': config.memoryMb * 1024 * 1024 } : {}),
     };
+    this.#otlp = config.traces === TRACES_MODE.OtlpUdp || config.traces === TRACES_MODE.OtlpHttp;
   }
 
-  start(parent: OtelContext, lambda: Context, start: StartInfo, warmup: boolean): Span {
+  start(
+    parent: OtelContext,
+    event: unknown,
+    lambda: Context,
+    start: StartInfo,
+    warmup: boolean,
+  ): Span {
     // A trace header that says Sampled=0: nothing under it is recorded, so the
     // parent's own (non-recording) span stands for the invocation's, and
     // calls made from the handler pass the same header on.
@@ -74,7 +87,28 @@ export class InvocationSpan {
     span.setAttribute('faas.coldstart', start.coldStart);
     if (start.first) span.setAttribute(ATTR.StartType, start.type);
     if (warmup) span.setAttribute(ATTR.Warmup, true);
+    if (this.#otlp && span.isRecording()) this.#setOtlpAttributes(span, event, lambda);
     return span;
+  }
+
+  /**
+   * What OTLP backends (Application Signals, Grafana, Datadog) read from a
+   * Lambda server span besides the resource: the trigger, the invoked ARN and
+   * the account it belongs to (the resource is built at init, before any ARN
+   * is known). Only for the OTLP exporters: X-Ray's converter has no field for
+   * them, and the default path pays nothing for them.
+   */
+  #setOtlpAttributes(span: Span, event: unknown, lambda: Context): void {
+    span.setAttribute('faas.trigger', faasTrigger(event));
+    const arn = lambda.invokedFunctionArn;
+    if (typeof arn !== 'string' || arn === '') return;
+    if (arn !== this.#arn) {
+      this.#arn = arn;
+      // arn:aws:lambda:<region>:<account>:function:<name>[:<alias>]
+      this.#account = arn.split(':')[4] ?? '';
+    }
+    span.setAttribute('aws.lambda.invoked_arn', arn);
+    if (this.#account) span.setAttribute('cloud.account.id', this.#account);
   }
 
   /**

@@ -69,7 +69,7 @@ export class Observation<TEvent, TResult> {
     const start = lifecycle.begin(this.#sinks.config, nowMs);
     const warmup = read.isWarmup(event);
     const parent = this.#span.parentOf(event, lambda);
-    const span = this.#span.start(parent, lambda, start, warmup);
+    const span = this.#span.start(parent, event, lambda, start, warmup);
     const inv = new Invocation(this.#sinks, event, lambda, startPerf, start, warmup, span, parent);
     recordBeforeInvocation(inv, parent, nowMs);
     inv.input = read.input(event);

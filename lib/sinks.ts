@@ -95,8 +95,8 @@ export function createSinks(config: ResolvedConfig): Sinks {
 
 /** Everything the outputs are made from (the config's other fields only shape records). */
 function outputsKey(config: ResolvedConfig): string {
-  const { traces, daemon, region, metrics, namespace, serviceName } = config;
-  return JSON.stringify([traces, daemon, region, metrics, namespace, serviceName]);
+  const { traces, daemon, otlp, region, metrics, namespace, serviceName } = config;
+  return JSON.stringify([traces, daemon, otlp, region, metrics, namespace, serviceName]);
 }
 
 function outputsOf(config: ResolvedConfig, spans: XRaySpanProcessor): Outputs {

@@ -1,40 +1,127 @@
+import type { ReadableSpan } from '@opentelemetry/sdk-trace-base';
 import type { ResolvedConfig } from './config.js';
 import type { Containment } from './containment.js';
 import { TRACES_MODE } from './telemetry.js';
 import { ApiSegmentSender } from './tracing/apiSender.js';
-import { UdpSegmentSender } from './tracing/udpSender.js';
+import { UdpSegmentSender, UdpSender } from './tracing/udpSender.js';
 import type { XRaySpanProcessor } from './tracing/xrayProcessor.js';
 import { toSegmentDocuments } from './tracing/xraySegments.js';
 
-/** Where one observe() sends its invocations' traces (`xray-udp` or `xray-api`). */
+/** Where one observe() sends its invocations' traces: one of the exporters of `TRACES_MODE`. */
 export interface TraceExporter {
   /**
-   * Send the finished spans of `traceId` (one document per trace where it
-   * fits), and any span that ended after its own trace was sent; never rejects.
+   * Send the finished spans of `traceId`, and any span that ended after its
+   * own trace was sent; never rejects.
    */
   exportTrace(traceId: string): Promise<void>;
   /** Send every span still buffered, and whatever the sender batches; never rejects. */
   flush(): Promise<void>;
-  /** Documents the sender holds for a later call: what an exit now would lose. */
+  /** Documents or spans the sender holds for a later call or an answer: what an exit now would lose. */
   readonly pending: number;
 }
 
-interface Sender {
-  send(docs: string[]): Promise<void>;
+/**
+ * How one exporter turns spans into what it sends, and sends it: the span
+ * model is the same for all (the buffer's `ReadableSpan`s); only this differs.
+ */
+interface SpanSender {
+  send(spans: ReadableSpan[]): Promise<void>;
   flush?(): Promise<void>;
-  /** Documents held for a later call (the API sender batches; UDP sends at once). */
+  /** Held for a later call (the API sender batches; UDP sends at once). */
   readonly pending?: number;
 }
 
-function createSender(config: ResolvedConfig, containment: Containment): Sender | undefined {
-  const onError = (error: unknown) => containment.report('trace export', error);
-  if (config.traces === TRACES_MODE.XrayUdp) {
-    return new UdpSegmentSender({ ...config.daemon, onError });
+const AREA = 'trace export';
+
+/** X-Ray segment documents, by UDP to the daemon or by PutTraceSegments. */
+function xraySender(sender: UdpSegmentSender | ApiSegmentSender): SpanSender {
+  return {
+    send: (spans) => sender.send(toSegmentDocuments(spans)),
+    flush: () => ('flush' in sender ? sender.flush() : Promise.resolve()),
+    get pending() {
+      return 'pending' in sender ? sender.pending : 0;
+    },
+  };
+}
+
+/** The OTLP exporters' module: one file of the layer, which an `xray-udp` function never loads. */
+const loadOtlp = () => import('./tracing/otlpExporters.js');
+type OtlpModule = Awaited<ReturnType<typeof loadOtlp>>;
+
+/**
+ * A sender made from the OTLP module once it has loaded. Loading starts now,
+ * at init (observe() is called at module load), so the first invocation does
+ * not wait for it; a load that failed is tried again by the next export.
+ */
+function otlpSender(make: (otlp: OtlpModule) => SpanSender, containment: Containment): SpanSender {
+  let loaded: SpanSender | undefined;
+  let loading: Promise<SpanSender> | undefined;
+  const load = () => {
+    loading ??= loadOtlp().then(make);
+    return loading;
+  };
+  load().catch(() => {
+    // Reported by the export that needs it.
+  });
+  return {
+    async send(spans) {
+      if (!loaded) {
+        try {
+          loaded = await load();
+        } catch (error) {
+          loading = undefined;
+          containment.report(AREA, error, spans.length);
+          return;
+        }
+      }
+      await loaded.send(spans);
+    },
+    flush: () => loaded?.flush?.() ?? Promise.resolve(),
+    get pending() {
+      return loaded?.pending ?? 0;
+    },
+  };
+}
+
+function otlpUdpSender(config: ResolvedConfig, containment: Containment): SpanSender {
+  return otlpSender(({ OTLP_DAEMON_HEADER, toOtlpDatagrams }) => {
+    const udp = new UdpSender({
+      ...config.daemon,
+      prefix: OTLP_DAEMON_HEADER,
+      onError: (error) => containment.report(AREA, error),
+    });
+    const onOversize = (error: Error) => containment.report('otlp datagram', error);
+    return { send: (spans) => udp.send(toOtlpDatagrams(spans, { onOversize })) };
+  }, containment);
+}
+
+function otlpHttpSender(config: ResolvedConfig, containment: Containment): SpanSender {
+  const otlp = config.otlp;
+  if (!otlp) throw new Error('otlp-http without its resolved endpoint');
+  return otlpSender(
+    ({ OtlpHttpSender }) =>
+      new OtlpHttpSender({
+        ...otlp,
+        onError: (error, lost) => containment.report(AREA, error, lost),
+      }),
+    containment,
+  );
+}
+
+function createSender(config: ResolvedConfig, containment: Containment): SpanSender | undefined {
+  const onError = (error: unknown) => containment.report(AREA, error);
+  switch (config.traces) {
+    case TRACES_MODE.XrayUdp:
+      return xraySender(new UdpSegmentSender({ ...config.daemon, onError }));
+    case TRACES_MODE.XrayApi:
+      return xraySender(new ApiSegmentSender({ region: config.region, onError }));
+    case TRACES_MODE.OtlpUdp:
+      return otlpUdpSender(config, containment);
+    case TRACES_MODE.OtlpHttp:
+      return otlpHttpSender(config, containment);
+    default:
+      return undefined;
   }
-  if (config.traces === TRACES_MODE.XrayApi) {
-    return new ApiSegmentSender({ region: config.region, onError });
-  }
-  return undefined;
 }
 
 /**
@@ -57,18 +144,18 @@ export function createTraceExporter(
       if (spans.size === 0) return;
       try {
         const taken = spans.takeTrace(traceId);
-        if (taken.length > 0) await sender.send(toSegmentDocuments(taken));
+        if (taken.length > 0) await sender.send(taken);
       } catch (error) {
-        containment.report('trace export', error);
+        containment.report(AREA, error);
       }
     },
     async flush() {
       try {
         const taken = spans.takeAll();
-        if (taken.length > 0) await sender.send(toSegmentDocuments(taken));
+        if (taken.length > 0) await sender.send(taken);
         await sender.flush?.();
       } catch (error) {
-        containment.report('trace export', error);
+        containment.report(AREA, error);
       }
     },
     get pending() {

@@ -65,14 +65,8 @@ export function getProcessTracer(config: ResolvedConfig, containment: Containmen
   const spans = new XRaySpanProcessor({
     onError: (e, dropped) => containment.report('span buffer', e, dropped),
   });
-  const resource = resourceFromAttributes({
-    'service.name': config.serviceName,
-    'cloud.provider': 'aws',
-    'cloud.platform': 'aws_lambda',
-    ...(config.region ? { 'cloud.region': config.region } : {}),
-    'faas.name': config.functionName,
-    'faas.version': config.functionVersion,
-  });
+  // Built once from the config (no detectors): every exporter's spans share this one object.
+  const resource = resourceFromAttributes(config.resource);
   const idGenerator = new AWSXRayIdGenerator();
   const provider = (root: Sampler) =>
     new BasicTracerProvider({

@@ -19,6 +19,8 @@ export const CONTENDER_IDS = [
   'oi-library',
   'oi-library-cjs',
   'oi-zero-code',
+  'oi-otlp-udp',
+  'oi-otlp-http',
   'powertools',
   'otel',
   'emf',
@@ -39,6 +41,8 @@ export interface Contender {
   readonly execWrapper?: string;
   /** Function environment variables of this contender. */
   readonly env?: Readonly<Record<string, string>>;
+  /** Sends OTLP/HTTP to the harness's collector stand-in (`OTEL_EXPORTER_OTLP_ENDPOINT`). */
+  readonly collector?: boolean;
   /** Skipped unless its packages are installed (bench/adot). */
   readonly optional?: boolean;
   /**
@@ -110,6 +114,27 @@ export const CONTENDERS: readonly Contender[] = [
     expect: OURS_EXPECTED,
   },
   {
+    id: 'oi-otlp-udp',
+    label: 'observed-inference (library, OTLP over UDP)',
+    signals: 'traces + metrics + logs',
+    handler: 'observed.mjs',
+    layer: LAYER.Ours,
+    // The same spans as OTLP protobuf in AWS's T1S framing to the daemon's UDP endpoint.
+    env: { OBSERVED_TRACES: 'otlp-udp' },
+    expect: OURS_EXPECTED,
+  },
+  {
+    id: 'oi-otlp-http',
+    label: 'observed-inference (library, OTLP/HTTP to a collector)',
+    signals: 'traces + metrics + logs',
+    handler: 'observed.mjs',
+    layer: LAYER.Ours,
+    // One request per invocation to a collector extension on localhost, awaited before the response.
+    env: { OBSERVED_TRACES: 'otlp-http' },
+    collector: true,
+    expect: { stdoutLines: 2, udpDatagrams: 0, otlpRequests: 1, quietStderr: true },
+  },
+  {
     id: 'powertools',
     label: 'Powertools Logger + Metrics + Tracer',
     signals: 'traces + metrics + logs',
@@ -125,6 +150,7 @@ export const CONTENDERS: readonly Contender[] = [
     handler: 'otel.mjs',
     layer: LAYER.Otel,
     execWrapper: 'otel-handler',
+    collector: true,
     // The Lambda instrumentation force-flushes the batch processor: one export per invocation.
     expect: { stdoutLines: 0, udpDatagrams: 0, otlpRequests: 1, quietStderr: false },
   },

@@ -128,6 +128,8 @@ export function layerSizes(
       case 'oi-library':
       case 'oi-library-cjs':
       case 'oi-zero-code':
+      case 'oi-otlp-udp':
+      case 'oi-otlp-http':
         sizes.set(c.id, ourLayer(staged.ourZip));
         break;
       case 'powertools':

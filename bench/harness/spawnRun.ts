@@ -153,7 +153,7 @@ function childCommand(spec: RunSpec, staged: Staged, sinks: Sinks, out: string) 
   }
   // The OTLP endpoint is the layer's collector extension in Lambda. ADOT must not
   // see one: without it, it sends to the X-Ray daemon over UDP as it does in Lambda.
-  if (contender.id === 'otel') env.OTEL_EXPORTER_OTLP_ENDPOINT = sinks.otlpEndpoint;
+  if (contender.collector) env.OTEL_EXPORTER_OTLP_ENDPOINT = sinks.otlpEndpoint;
   const resolution = spec.resolution ?? 'hook';
   const plan = bootstrapPlan(
     {

@@ -13,8 +13,20 @@ export const ENV = {
   Labels: 'OBSERVED_LABELS',
 } as const;
 
-/** `OBSERVED_TRACES` values. */
-export const TRACES_MODE = { XrayUdp: 'xray-udp', XrayApi: 'xray-api', Off: 'off' } as const;
+/**
+ * `OBSERVED_TRACES` values: where traces go. One span model, several
+ * exporters: X-Ray segment documents to the daemon (`xray-udp`) or to
+ * `PutTraceSegments` (`xray-api`); OTLP protobuf to the daemon's UDP endpoint
+ * in AWS's own framing (`otlp-udp`) or over HTTP to a collector or X-Ray's
+ * OTLP endpoint (`otlp-http`).
+ */
+export const TRACES_MODE = {
+  XrayUdp: 'xray-udp',
+  XrayApi: 'xray-api',
+  OtlpUdp: 'otlp-udp',
+  OtlpHttp: 'otlp-http',
+  Off: 'off',
+} as const;
 export type TracesMode = (typeof TRACES_MODE)[keyof typeof TRACES_MODE];
 
 /** `OBSERVED_METRICS` values. */
@@ -40,6 +52,50 @@ export const ECOSYSTEM_ENV = {
   InitializationType: 'AWS_LAMBDA_INITIALIZATION_TYPE',
   ExecWrapper: 'AWS_LAMBDA_EXEC_WRAPPER',
 } as const;
+
+/**
+ * OpenTelemetry's own variables, read as its SDK specification defines them
+ * (the constructs may set them): which exporter, where `otlp-http` sends, and
+ * the resource. `OBSERVED_TRACES` wins over `OTEL_TRACES_EXPORTER`.
+ *
+ * @example
+ * fn.addEnvironment(OTEL_ENV.TracesExporter, OTEL_TRACES_EXPORTER_VALUE.Otlp);
+ */
+export const OTEL_ENV = {
+  TracesExporter: 'OTEL_TRACES_EXPORTER',
+  ServiceName: 'OTEL_SERVICE_NAME',
+  ResourceAttributes: 'OTEL_RESOURCE_ATTRIBUTES',
+  Endpoint: 'OTEL_EXPORTER_OTLP_ENDPOINT',
+  TracesEndpoint: 'OTEL_EXPORTER_OTLP_TRACES_ENDPOINT',
+  Headers: 'OTEL_EXPORTER_OTLP_HEADERS',
+  TracesHeaders: 'OTEL_EXPORTER_OTLP_TRACES_HEADERS',
+  Compression: 'OTEL_EXPORTER_OTLP_COMPRESSION',
+  TracesCompression: 'OTEL_EXPORTER_OTLP_TRACES_COMPRESSION',
+  Timeout: 'OTEL_EXPORTER_OTLP_TIMEOUT',
+  TracesTimeout: 'OTEL_EXPORTER_OTLP_TRACES_TIMEOUT',
+  Protocol: 'OTEL_EXPORTER_OTLP_PROTOCOL',
+  TracesProtocol: 'OTEL_EXPORTER_OTLP_TRACES_PROTOCOL',
+} as const;
+
+/** `OTEL_TRACES_EXPORTER` values understood, and the traces mode each selects. */
+export const OTEL_TRACES_EXPORTER_VALUE = { Otlp: 'otlp', None: 'none' } as const;
+
+/** `OTEL_EXPORTER_OTLP_*COMPRESSION` values. */
+export const OTLP_COMPRESSION = { Gzip: 'gzip', None: 'none' } as const;
+export type OtlpCompression = (typeof OTLP_COMPRESSION)[keyof typeof OTLP_COMPRESSION];
+
+/** The only OTLP protocol `otlp-http` speaks (`OTEL_EXPORTER_OTLP_*PROTOCOL`). */
+export const OTLP_PROTOCOL = 'http/protobuf';
+
+/**
+ * Where `otlp-http` sends without `OTEL_EXPORTER_OTLP_*ENDPOINT`: an
+ * OpenTelemetry or ADOT collector Lambda extension in the same environment.
+ */
+export const DEFAULT_OTLP_ENDPOINT = 'http://localhost:4318';
+/** The path `OTEL_EXPORTER_OTLP_ENDPOINT` gets for traces (a traces endpoint is used as it is). */
+export const OTLP_TRACES_PATH = '/v1/traces';
+/** `OTEL_EXPORTER_OTLP_*TIMEOUT` unless set, in ms: the specification's default. */
+export const DEFAULT_OTLP_TIMEOUT_MS = 10_000;
 
 /** `AWS_LAMBDA_EXEC_WRAPPER` in zero-code mode: the layer's wrapper script (layers are extracted to /opt). */
 export const WRAPPER_PATH = '/opt/observed-inference-wrapper';

@@ -21,6 +21,12 @@ export interface UdpSegmentSenderOptions {
   readonly timeoutMs?: number;
 }
 
+/** Options of {@link UdpSender}: the daemon's, and what precedes every payload. */
+export interface UdpSenderOptions extends UdpSegmentSenderOptions {
+  /** Sent before each payload in the same datagram: the daemon protocol's header line. */
+  readonly prefix: string;
+}
+
 const DEFAULT_TIMEOUT_MS = 50;
 
 function asError(value: unknown): Error {
@@ -28,8 +34,10 @@ function asError(value: unknown): Error {
 }
 
 /**
- * Sends segment documents to the X-Ray daemon over UDP, one datagram each
- * with the daemon's header: the export path inside Lambda. The socket is
+ * Sends payloads to the X-Ray daemon's UDP endpoint, one datagram each after
+ * the `prefix` (the daemon protocol's header line): X-Ray segment documents
+ * ({@link UdpSegmentSender}) and OTLP spans (`otlpUdp.ts`) alike. The
+ * caller keeps each datagram within `MAX_UDP_PAYLOAD_BYTES`. The socket is
  * created on first use, connected once (one DNS lookup, not one per
  * datagram) and never keeps the process alive. When the host does not
  * resolve, the socket is closed and no new one is tried for a while (see
@@ -37,11 +45,11 @@ function asError(value: unknown): Error {
  * bad address costs neither a file descriptor nor a lookup per invocation.
  *
  * @example
- * const sender = new UdpSegmentSender({ host: '127.0.0.1', port: 2000, onError: console.error });
+ * const sender = new UdpSender({ host: '127.0.0.1', port: 2000, prefix: XRAY_DAEMON_HEADER, onError: console.error });
  * await sender.send(toSegmentDocuments(processor.takeTrace(traceId)));
  */
-export class UdpSegmentSender {
-  readonly #options: UdpSegmentSenderOptions;
+export class UdpSender {
+  readonly #options: UdpSenderOptions;
   #socket: Socket | undefined;
   /** `true` once connected, or the pending connection. */
   #connected: true | Promise<Socket> | undefined;
@@ -54,12 +62,12 @@ export class UdpSegmentSender {
   #retryAt = 0;
   #retryMs = 0;
 
-  constructor(options: UdpSegmentSenderOptions) {
+  constructor(options: UdpSenderOptions) {
     this.#options = options;
   }
 
   /**
-   * Send each document as one datagram. Resolves when every send has
+   * Send each payload, after the prefix, as one datagram. Resolves when every send has
    * completed or, when the socket had to connect (a DNS lookup), after
    * `timeoutMs`, whichever is first; never rejects.
    */
@@ -115,7 +123,7 @@ export class UdpSegmentSender {
     const send = (socket: Socket) => {
       try {
         // Connected: no address (and no lookup) per datagram.
-        socket.send(XRAY_DAEMON_HEADER + doc, done);
+        socket.send(this.#options.prefix + doc, done);
       } catch (error) {
         // e.g. a socket closed under us: release it, report, and let the next send open a fresh one.
         if (this.#socket === socket) this.close();
@@ -215,5 +223,19 @@ export class UdpSegmentSender {
     } catch {
       // The error hook is the caller's code; its failure must not reach the handler either.
     }
+  }
+}
+
+/**
+ * Sends X-Ray segment documents to the daemon, each after the daemon
+ * protocol's header: the `xray-udp` export path inside Lambda.
+ *
+ * @example
+ * const sender = new UdpSegmentSender({ host: '127.0.0.1', port: 2000, onError: console.error });
+ * await sender.send(toSegmentDocuments(processor.takeTrace(traceId)));
+ */
+export class UdpSegmentSender extends UdpSender {
+  constructor(options: UdpSegmentSenderOptions) {
+    super({ ...options, prefix: XRAY_DAEMON_HEADER });
   }
 }
