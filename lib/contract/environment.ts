@@ -14,7 +14,13 @@ export const ENV = {
 } as const;
 
 /** `OBSERVED_TRACES` values. */
-export const TRACES_MODE = { XrayUdp: 'xray-udp', XrayApi: 'xray-api', Off: 'off' } as const;
+export const TRACES_MODE = {
+  XrayUdp: 'xray-udp',
+  XrayApi: 'xray-api',
+  OtlpUdp: 'otlp-udp',
+  OtlpHttp: 'otlp-http',
+  Off: 'off',
+} as const;
 export type TracesMode = (typeof TRACES_MODE)[keyof typeof TRACES_MODE];
 
 /** `OBSERVED_METRICS` values. */
@@ -49,3 +55,22 @@ export const DEFAULT_LOW_CONFIDENCE = 0.5;
 
 /** What separates the items of a list variable (`OBSERVED_LABELS`, `OBSERVED_REDACT`): no item can contain it. */
 export const LIST_SEPARATOR = ',';
+
+/**
+ * The OpenTelemetry SDK's standard variables the `otlp-http` exporter reads
+ * (OTLP exporter specification), named here so the constructs that set them
+ * and the runtime that reads them spell them once.
+ *
+ * @example
+ * fn.addEnvironment(OTLP_ENV.TracesEndpoint, 'http://localhost:4318/v1/traces');
+ */
+export const OTLP_ENV = {
+  TracesEndpoint: 'OTEL_EXPORTER_OTLP_TRACES_ENDPOINT',
+  Endpoint: 'OTEL_EXPORTER_OTLP_ENDPOINT',
+  TracesHeaders: 'OTEL_EXPORTER_OTLP_TRACES_HEADERS',
+  TracesTimeout: 'OTEL_EXPORTER_OTLP_TRACES_TIMEOUT',
+  TracesCompression: 'OTEL_EXPORTER_OTLP_TRACES_COMPRESSION',
+} as const;
+
+/** Where `otlp-http` sends spans unless told: a collector Lambda extension's OTLP/HTTP receiver. */
+export const DEFAULT_OTLP_TRACES_ENDPOINT = 'http://localhost:4318/v1/traces';

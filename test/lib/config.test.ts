@@ -78,7 +78,9 @@ describe('resolveConfig', () => {
     const messages = issues.map((i) => i.message);
     expect(messages).toEqual(
       expect.arrayContaining([
-        expect.stringMatching(/^OBSERVED_TRACES: 'jaeger' is not one of xray-udp, xray-api, off/),
+        expect.stringMatching(
+          /^OBSERVED_TRACES: 'jaeger' is not one of xray-udp, xray-api, otlp-udp, otlp-http, off/,
+        ),
         expect.stringMatching(/^OBSERVED_METRICS: 'statsd' is not one of emf, api, off/),
         expect.stringMatching(/^OBSERVED_LOW_CONFIDENCE: '1.5' is not a number in \[0, 1\]/),
         expect.stringMatching(/^OBSERVED_LOG_PAYLOADS: 'sometimes'/),
