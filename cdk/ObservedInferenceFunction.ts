@@ -18,6 +18,7 @@ import type {
   InferenceObjective,
   InferenceTarget,
 } from './target.js';
+import { TRACE_EXPORT, type TraceExport } from './traceExport.js';
 
 /** Function props the construct sets itself (tracing, log format and log group are what it is for). */
 type OwnedProps =
@@ -61,6 +62,16 @@ export interface ObservedInferenceFunctionProps extends Omit<NodejsFunctionProps
    * @default - the model name
    */
   readonly serviceName?: string;
+  /**
+   * Where traces go: `xray-segments` (X-Ray segment documents to Lambda's
+   * X-Ray daemon), `xray-udp-otlp` (OTLP to the same UDP endpoint),
+   * `xray-otlp-endpoint` (OTLP/HTTP to X-Ray's OTLP endpoint; needs
+   * Transaction Search), `otlp-collector` (OTLP/HTTP to a collector, with
+   * its extension layer if given) or `off`. Each sets its variables, active
+   * tracing and X-Ray permissions, and nothing the others need.
+   * @default { kind: 'xray-segments' }
+   */
+  readonly traces?: TraceExport;
   /**
    * `POWERTOOLS_METRICS_NAMESPACE`.
    * @default 'ObservedInference'
@@ -199,6 +210,7 @@ export class ObservedInferenceFunction extends NodejsFunction {
       lowConfidenceThreshold,
       drift,
       labels,
+      traces,
       accuracyFloor,
       stages,
       alarmOverrides,
@@ -236,6 +248,7 @@ export class ObservedInferenceFunction extends NodejsFunction {
       baseline: drift?.baseline,
       driftWindow: drift?.window,
       labels,
+      traces,
     });
     this.target = { ...target, logGroup };
     this.metrics = new InferenceMetrics(this.target);
@@ -288,8 +301,17 @@ function logGroupAndRole(
     props.role ??
     new iam.Role(scope, `${id}ServiceRole`, {
       assumedBy: new iam.ServicePrincipal('lambda.amazonaws.com'),
-      description: `${id}: writes its own log group and X-Ray traces only`,
+      description: writesXray(props.traces)
+        ? `${id}: writes its own log group and X-Ray traces only`
+        : `${id}: writes its own log group only`,
     });
   logGroup.grantWrite(role);
   return { logGroup, role };
+}
+
+/** Whether the trace export writes to X-Ray (what the role's description says). */
+function writesXray(traces: TraceExport | undefined): boolean {
+  if (traces?.kind === TRACE_EXPORT.Off) return false;
+  if (traces?.kind === TRACE_EXPORT.Collector) return traces.activeTracing !== false;
+  return true;
 }

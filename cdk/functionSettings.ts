@@ -15,6 +15,8 @@ import {
   type ResolvedObjective,
   resolveObjective,
 } from './target.js';
+import { TRACE_EXPORT, type TraceExport } from './traceExport.js';
+import { TRACE_EXPORT_ENV } from './traceExportSettings.js';
 import { checkDriftWindow, checkPositive } from './validate.js';
 
 /** The Lambda runtimes the layer is built for (`nodejs20.x` is deprecated). */
@@ -86,7 +88,10 @@ export function checkLogLevel(prop: string, level: lambda.ApplicationLogLevel): 
 
 /**
  * Refuse a function environment that sets a variable the instrumentation
- * owns: the dashboard and alarms would look for dimension values never emitted.
+ * owns: the dashboard and alarms would look for dimension values never
+ * emitted, and a trace export would go where its permissions do not reach.
+ * With a collector extension, `AWS_LAMBDA_EXEC_WRAPPER` stays ours: an
+ * extension's wrapper would start a second OpenTelemetry SDK.
  *
  * @example
  * checkEnvironment({ LOG_LEVEL: 'debug' }, 'library');
@@ -94,6 +99,7 @@ export function checkLogLevel(prop: string, level: lambda.ApplicationLogLevel): 
 export function checkEnvironment(
   environment: Readonly<Record<string, string>> | undefined,
   mode: InstrumentationMode,
+  traces?: TraceExport,
 ): void {
   const owned = instrumentationEnvironment({
     mode,
@@ -115,7 +121,22 @@ export function checkEnvironment(
     [ENV.Labels]: 'labels',
     [ECOSYSTEM_ENV.ExecWrapper]: "mode: 'library'",
   };
-  for (const key of Object.keys(environment ?? {})) {
+  for (const key of TRACE_EXPORT_ENV) {
+    owned[key] = '';
+    hint[key] = 'traces';
+  }
+  const keys = Object.keys(environment ?? {});
+  if (
+    keys.includes(ECOSYSTEM_ENV.ExecWrapper) &&
+    traces?.kind === TRACE_EXPORT.Collector &&
+    traces.extension !== undefined
+  )
+    throw new InvalidPropError(
+      `environment.${ECOSYSTEM_ENV.ExecWrapper}`,
+      'would run the collector extension’s wrapper, a second OpenTelemetry SDK beside ours: ' +
+        'the extension only needs to receive the spans observed-inference exports',
+    );
+  for (const key of keys) {
     if (key in owned)
       throw new InvalidPropError(
         `environment.${key}`,
@@ -162,6 +183,7 @@ export interface FunctionSettingsProps {
   readonly logRetention?: unknown;
   readonly createAlarms?: boolean;
   readonly alarmOverrides?: unknown;
+  readonly traces?: TraceExport;
 }
 
 /** An `ObservedInferenceFunction`'s props, checked and with defaults filled in. */
@@ -185,7 +207,7 @@ export function resolveFunctionSettings(props: FunctionSettingsProps): FunctionS
   const mode = resolveMode(props.mode);
   const logLevel = props.logLevel ?? lambda.ApplicationLogLevel.INFO;
   checkLogLevel('logLevel', logLevel);
-  checkEnvironment(props.environment, mode);
+  checkEnvironment(props.environment, mode, props.traces);
   const objective = resolveObjective('objective', props.objective);
   checkObjectiveFitsTimeout(objective, props.timeout ?? Duration.seconds(3));
   const driftThreshold = props.drift?.threshold ?? DEFAULTS.driftThreshold;

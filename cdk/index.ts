@@ -36,3 +36,13 @@ export type {
   InferenceObjective,
   InferenceTarget,
 } from './target.js';
+export {
+  OTLP_COMPRESSION,
+  type OtlpCollectorExport,
+  type OtlpCompression,
+  type OtlpHttpOptions,
+  TRACE_EXPORT,
+  type TraceExport,
+  type TraceExportKind,
+  type XrayOtlpEndpointExport,
+} from './traceExport.js';

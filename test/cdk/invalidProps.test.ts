@@ -1,4 +1,4 @@
-import { Duration, Stack } from 'aws-cdk-lib';
+import { Duration, SecretValue, Stack } from 'aws-cdk-lib';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
 import { describe, expect, it } from 'vitest';
 import {
@@ -120,6 +120,75 @@ describe('invalid props fail at synth time, naming the prop', () => {
           models: [{ ...target, labels: [''] }],
         }),
     ],
+    ['traces.kind', fn({ traces: { kind: 'jaeger' } as never })],
+    [
+      'traces.endpoint',
+      fn({
+        traces: {
+          kind: 'otlp-collector',
+          endpoint: 'https://xray.eu-west-1.amazonaws.com/v1/traces',
+        },
+      }),
+    ],
+    ['traces.endpoint', fn({ traces: { kind: 'otlp-collector', endpoint: 'localhost:4318' } })],
+    [
+      'traces.endpoint',
+      fn({
+        traces: { kind: 'otlp-collector', endpoint: 'https://user:pw@otlp.example.com/v1/traces' },
+      }),
+    ],
+    [
+      'traces.extension',
+      fn({
+        traces: {
+          kind: 'otlp-collector',
+          endpoint: 'https://otlp.example.com/v1/traces',
+          extension: 'arn:aws:lambda:eu-west-1:123456789012:layer:otel-collector:3',
+        },
+      }),
+    ],
+    ['traces.extension', fn({ traces: { kind: 'otlp-collector', extension: 'otel-collector' } })],
+    [
+      'traces.headers.Authorization',
+      fn({ traces: { kind: 'otlp-collector', headers: { Authorization: 'Basic abc' } } }),
+    ],
+    [
+      'traces.headers.x-honeycomb-team',
+      fn({
+        traces: {
+          kind: 'otlp-collector',
+          headers: { 'x-honeycomb-team': SecretValue.secretsManager('otlp').unsafeUnwrap() },
+        },
+      }),
+    ],
+    [
+      'traces.headers.x-tenant',
+      fn({ traces: { kind: 'otlp-collector', headers: { 'x-tenant': 'Bearer abc' } } }),
+    ],
+    [
+      'traces.headers.bad name',
+      fn({ traces: { kind: 'otlp-collector', headers: { 'bad name': 'x' } } }),
+    ],
+    [
+      'traces.timeout',
+      fn({ traces: { kind: 'xray-otlp-endpoint', timeout: Duration.seconds(3) } }),
+    ],
+    ['traces.compression', fn({ traces: { kind: 'otlp-collector', compression: 'br' as never } })],
+    ['environment.OBSERVED_TRACES', fn({ environment: { OBSERVED_TRACES: 'off' } })],
+    [
+      'environment.OTEL_EXPORTER_OTLP_ENDPOINT',
+      fn({ environment: { OTEL_EXPORTER_OTLP_ENDPOINT: 'http://localhost:4318' } }),
+    ],
+    [
+      'environment.AWS_LAMBDA_EXEC_WRAPPER',
+      fn({
+        environment: { AWS_LAMBDA_EXEC_WRAPPER: '/opt/otel-handler' },
+        traces: {
+          kind: 'otlp-collector',
+          extension: 'arn:aws:lambda:eu-west-1:123456789012:layer:otel-collector:3',
+        },
+      }),
+    ],
     [
       'zipPath',
       () =>
@@ -142,6 +211,26 @@ describe('invalid props fail at synth time, naming the prop', () => {
   it('says which prop sets a threshold that alarmOverrides may not', () => {
     const error = errorOf(alarms({ alarmOverrides: { errorRate: { threshold: 0.1 } } }));
     expect(error.message).toMatch(/is set by objective\.errorRate/);
+  });
+
+  it('says why credential headers are refused and where they go instead', () => {
+    const error = errorOf(
+      fn({ traces: { kind: 'otlp-collector', headers: { 'x-api-key': 'abc' } } }),
+    );
+    expect(error.message).toMatch(/plain text in the function configuration/);
+    expect(error.message).toMatch(/collector extension/);
+  });
+
+  it('points X-Ray’s own OTLP endpoint to the export that signs for it', () => {
+    const error = errorOf(
+      fn({
+        traces: {
+          kind: 'otlp-collector',
+          endpoint: 'https://xray.us-east-1.amazonaws.com/v1/traces',
+        },
+      }),
+    );
+    expect(error.message).toMatch(/xray-otlp-endpoint/);
   });
 
   it('says why a log level above INFO is refused', () => {
