@@ -10,6 +10,10 @@ import { bundlingOptions, resolveFunctionSettings } from './functionSettings.js'
 import { InferenceAlarms } from './InferenceAlarms.js';
 import { InferenceDashboard } from './InferenceDashboard.js';
 import { InferenceObservabilityLayer } from './InferenceObservabilityLayer.js';
+import {
+  type FunctionServiceLevelObjectives,
+  InferenceServiceLevelObjectives,
+} from './InferenceServiceLevelObjectives.js';
 import { InferenceMetrics } from './metrics.js';
 import { acknowledge, NAG_REASON } from './nag.js';
 import type {
@@ -121,6 +125,14 @@ export interface ObservedInferenceFunctionProps extends Omit<NodejsFunctionProps
    */
   readonly responseStreaming?: boolean;
   /**
+   * Application Signals SLOs on the `objective`, judged over a rolling
+   * interval: 99% of inferences within `latencyP99`, and inferences without
+   * an error within the `errorRate` budget. Beside the alarms, or in place
+   * of the two they restate (`replaceAlarms`).
+   * @default - no SLO
+   */
+  readonly serviceLevelObjectives?: FunctionServiceLevelObjectives;
+  /**
    * Per-alarm evaluation of the function's alarms (`threshold` of timeouts,
    * throttles and model reloads, `evaluationPeriods`, `datapointsToAlarm`,
    * `treatMissingData`), as `InferenceAlarms`' prop of the same name.
@@ -192,6 +204,8 @@ export interface ObservedInferenceFunctionProps extends Omit<NodejsFunctionProps
 export class ObservedInferenceFunction extends NodejsFunction {
   /** The alarms, unless `createAlarms: false`. */
   readonly alarms?: InferenceAlarms;
+  /** The SLOs, with `serviceLevelObjectives`. */
+  readonly serviceLevelObjectives?: InferenceServiceLevelObjectives;
   /** The dashboard, unless `createDashboard: false`. */
   readonly dashboard?: InferenceDashboard;
   readonly layer: InferenceObservabilityLayer;
@@ -213,6 +227,7 @@ export class ObservedInferenceFunction extends NodejsFunction {
       traces,
       accuracyFloor,
       stages,
+      serviceLevelObjectives,
       alarmOverrides,
       alarmTopic,
       createAlarms = true,
@@ -253,6 +268,14 @@ export class ObservedInferenceFunction extends NodejsFunction {
     this.target = { ...target, logGroup };
     this.metrics = new InferenceMetrics(this.target);
     const { objective, driftThreshold } = settings;
+    if (serviceLevelObjectives) {
+      const { replaceAlarms: _replace, ...sloProps } = serviceLevelObjectives;
+      this.serviceLevelObjectives = new InferenceServiceLevelObjectives(this, 'Slos', {
+        ...sloProps,
+        target: this.target,
+        objective,
+      });
+    }
     if (createAlarms)
       this.alarms = new InferenceAlarms(this, 'Alarms', {
         models: [this.target],
@@ -261,6 +284,7 @@ export class ObservedInferenceFunction extends NodejsFunction {
         accuracyFloor,
         alarmOverrides,
         alarmTopic,
+        exclude: settings.replacedAlarms,
       });
     if (createDashboard)
       this.dashboard = new InferenceDashboard(this, 'Dashboard', {

@@ -2,12 +2,15 @@ import { Duration } from 'aws-cdk-lib';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
 import { type BundlingOptions, OutputFormat } from 'aws-cdk-lib/aws-lambda-nodejs';
 import { ECOSYSTEM_ENV, ENV } from '../lib/telemetry.js';
+import { ALARM_KIND, type AlarmKind } from './alarmSpecs.js';
 import {
   INSTRUMENTATION_MODE,
   type InstrumentationMode,
   instrumentationEnvironment,
 } from './environment.js';
 import { InvalidPropError } from './errors.js';
+import type { FunctionServiceLevelObjectives } from './InferenceServiceLevelObjectives.js';
+import { SLO_KIND, type SloKind } from './sloSpecs.js';
 import {
   DEFAULTS,
   type DriftSettings,
@@ -182,8 +185,9 @@ export interface FunctionSettingsProps {
   readonly logGroup?: unknown;
   readonly logRetention?: unknown;
   readonly createAlarms?: boolean;
-  readonly alarmOverrides?: unknown;
+  readonly alarmOverrides?: Readonly<Record<string, unknown>>;
   readonly traces?: TraceExport;
+  readonly serviceLevelObjectives?: FunctionServiceLevelObjectives;
 }
 
 /** An `ObservedInferenceFunction`'s props, checked and with defaults filled in. */
@@ -193,6 +197,8 @@ export interface FunctionSettings {
   readonly logLevel: lambda.ApplicationLogLevel;
   readonly objective: ResolvedObjective;
   readonly driftThreshold: number;
+  /** Alarms left out because an SLO restates them (`serviceLevelObjectives.replaceAlarms`). */
+  readonly replacedAlarms: readonly AlarmKind[];
 }
 
 /**
@@ -223,5 +229,31 @@ export function resolveFunctionSettings(props: FunctionSettingsProps): FunctionS
       'alarmOverrides',
       'applies to the alarms the function creates; with createAlarms: false, give it to your InferenceAlarms',
     );
-  return { runtime, mode, logLevel, objective, driftThreshold };
+  const replacedAlarms = resolveReplacedAlarms(props);
+  return { runtime, mode, logLevel, objective, driftThreshold, replacedAlarms };
+}
+
+/** The alarm each SLO restates. */
+const ALARM_OF_SLO: Readonly<Record<SloKind, AlarmKind>> = {
+  [SLO_KIND.Latency]: ALARM_KIND.LatencyP99,
+  [SLO_KIND.Availability]: ALARM_KIND.ErrorRate,
+};
+
+function resolveReplacedAlarms(props: FunctionSettingsProps): readonly AlarmKind[] {
+  const slos = props.serviceLevelObjectives;
+  if (!slos?.replaceAlarms) return [];
+  if (props.createAlarms === false)
+    throw new InvalidPropError(
+      'serviceLevelObjectives.replaceAlarms',
+      'replaces alarms the function creates; with createAlarms: false there are none',
+    );
+  const kinds = Object.values(SLO_KIND).filter((kind) => !slos.exclude?.includes(kind));
+  const replaced = kinds.map((kind) => ALARM_OF_SLO[kind]);
+  for (const kind of replaced)
+    if (props.alarmOverrides?.[kind] !== undefined)
+      throw new InvalidPropError(
+        `alarmOverrides.${kind}`,
+        'overrides an alarm that serviceLevelObjectives.replaceAlarms leaves out',
+      );
+  return replaced;
 }

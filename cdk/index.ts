@@ -19,6 +19,11 @@ export {
   type InstrumentOptions,
 } from './InferenceObservabilityLayer.js';
 export {
+  type FunctionServiceLevelObjectives,
+  InferenceServiceLevelObjectives,
+  type InferenceServiceLevelObjectivesProps,
+} from './InferenceServiceLevelObjectives.js';
+export {
   DEFAULT_PERIOD,
   type InferenceMathOptions,
   type InferenceMetricOptions,
@@ -30,6 +35,7 @@ export {
   ObservedInferenceFunction,
   type ObservedInferenceFunctionProps,
 } from './ObservedInferenceFunction.js';
+export { SLO_KIND, type SloKind } from './sloSpecs.js';
 export type {
   DriftSettings,
   InferenceModel,

@@ -6,6 +6,8 @@ import {
   type InferenceAlarmsProps,
   InferenceDashboard,
   InferenceObservabilityLayer,
+  InferenceServiceLevelObjectives,
+  type InferenceServiceLevelObjectivesProps,
   InvalidPropError,
   ObservedInferenceFunction,
   type ObservedInferenceFunctionProps,
@@ -39,6 +41,11 @@ function fn(overrides: Partial<ObservedInferenceFunctionProps>) {
 function alarms(overrides: Partial<InferenceAlarmsProps>) {
   return () =>
     new InferenceAlarms(new Stack(testApp(), 'A'), 'A', { models: [target], ...overrides });
+}
+
+function slos(overrides: Partial<InferenceServiceLevelObjectivesProps>) {
+  return () =>
+    new InferenceServiceLevelObjectives(new Stack(testApp(), 'S'), 'S', { target, ...overrides });
 }
 
 describe('invalid props fail at synth time, naming the prop', () => {
@@ -187,6 +194,36 @@ describe('invalid props fail at synth time, naming the prop', () => {
           kind: 'otlp-collector',
           extension: 'arn:aws:lambda:eu-west-1:123456789012:layer:otel-collector:3',
         },
+      }),
+    ],
+    ['interval', slos({ interval: Duration.seconds(90) })],
+    ['burnRateWindows[1]', slos({ burnRateWindows: [Duration.hours(1), Duration.days(8)] })],
+    [
+      'burnRateWindows[0]',
+      slos({ interval: Duration.hours(1), burnRateWindows: [Duration.hours(2)] }),
+    ],
+    ['exclude', slos({ exclude: ['latency', 'availability'] })],
+    ['exclude', slos({ exclude: ['throughput' as never] })],
+    ['objective.errorRate', slos({ objective: { errorRate: 0 } })],
+    ['sloNamePrefix', slos({ sloNamePrefix: '-team' })],
+    ['target.model.name', slos({ target: { ...target, model: { name: ':x', version: '1' } } })],
+    [
+      'sloNamePrefix',
+      () => {
+        const stack = new Stack(testApp(), 'S');
+        new InferenceServiceLevelObjectives(stack, 'A', { target });
+        new InferenceServiceLevelObjectives(stack, 'B', { target });
+      },
+    ],
+    [
+      'serviceLevelObjectives.replaceAlarms',
+      fn({ createAlarms: false, serviceLevelObjectives: { replaceAlarms: true } }),
+    ],
+    [
+      'alarmOverrides.latencyP99',
+      fn({
+        serviceLevelObjectives: { replaceAlarms: true },
+        alarmOverrides: { latencyP99: { evaluationPeriods: 5 } },
       }),
     ],
     [
