@@ -18,7 +18,12 @@ import type { ResolvedObjective } from './target.js';
  * - availability: bad requests are the Errors sum, the goal 1 − errorRate.
  */
 
-/** The SLOs of one model. */
+/**
+ * The SLOs of one model.
+ *
+ * @example
+ * new InferenceServiceLevelObjectives(this, 'Slos', { target, exclude: [SLO_KIND.Availability] });
+ */
 export const SLO_KIND = { Latency: 'latency', Availability: 'availability' } as const;
 export type SloKind = (typeof SLO_KIND)[keyof typeof SLO_KIND];
 

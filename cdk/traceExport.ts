@@ -1,7 +1,12 @@
 import type { Duration } from 'aws-cdk-lib';
 import type * as lambda from 'aws-cdk-lib/aws-lambda';
 
-/** Where an instrumented function's traces go: the `kind` of a {@link TraceExport}. */
+/**
+ * Where an instrumented function's traces go: the `kind` of a {@link TraceExport}.
+ *
+ * @example
+ * const traces: TraceExport = { kind: TRACE_EXPORT.XrayOtlpEndpoint };
+ */
 export const TRACE_EXPORT = {
   /** X-Ray segment documents to Lambda's X-Ray daemon over UDP (`OBSERVED_TRACES=xray-udp`): the default. */
   XraySegments: 'xray-segments',
@@ -16,7 +21,12 @@ export const TRACE_EXPORT = {
 } as const;
 export type TraceExportKind = (typeof TRACE_EXPORT)[keyof typeof TRACE_EXPORT];
 
-/** `OTEL_EXPORTER_OTLP_TRACES_COMPRESSION` values. */
+/**
+ * `OTEL_EXPORTER_OTLP_TRACES_COMPRESSION` values.
+ *
+ * @example
+ * const traces: TraceExport = { kind: 'xray-otlp-endpoint', compression: OTLP_COMPRESSION.Gzip };
+ */
 export const OTLP_COMPRESSION = { Gzip: 'gzip', None: 'none' } as const;
 export type OtlpCompression = (typeof OTLP_COMPRESSION)[keyof typeof OTLP_COMPRESSION];
 
