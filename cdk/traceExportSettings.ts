@@ -14,14 +14,17 @@ import {
 } from './traceExport.js';
 
 /*
- * IAM, from the stored AWS documentation:
+ * IAM, from the AWS documentation:
  * - Active tracing: Lambda's X-Ray daemon writes with xray:PutTraceSegments
  *   and xray:PutTelemetryRecords (managed policy AWSXRayDaemonWriteAccess).
  * - X-Ray's OTLP endpoint "is authorized as xray:PutTraceSegments" (X-Ray
  *   developer guide, "Setting up bearer token authentication for traces";
- *   CloudWatchLambdaApplicationSignalsExecutionRolePolicy grants exactly that),
- *   while OTLP exporters deployed against it are also granted xray:PutSpans;
- *   both are granted, neither has resource-level permissions.
+ *   the managed CloudWatchLambdaApplicationSignalsExecutionRolePolicy grants
+ *   that action alone). Roles that export OTLP to it in public infrastructure
+ *   code are also granted xray:PutSpans, which the AWS pages found do not
+ *   describe; both are granted, on "*" (neither is resource-scoped there).
+ *   xray:PutSpansForIndexing, seen beside it in such code, is not granted:
+ *   no AWS page found says an exporter needs it.
  * - Spans reach the OTLP endpoint only once Transaction Search is enabled
  *   (CloudWatch "Collector-less trace export with the ADOT SDKs": prerequisite),
  *   an account-level setting: AWS::XRay::TransactionSearchConfig's primary
@@ -73,13 +76,18 @@ export function resolveTraceExport(
   const choice = traces ?? { kind: TRACE_EXPORT.XraySegments };
   switch (choice.kind) {
     case TRACE_EXPORT.XraySegments:
-      return { kind: choice.kind, environment: {}, activeTracing: true, xrayActions: ACTIVE };
+      return {
+        kind: choice.kind,
+        environment: {},
+        activeTracing: true,
+        xrayActions: ACTIVE_TRACING_ACTIONS,
+      };
     case TRACE_EXPORT.XrayUdpOtlp:
       return {
         kind: choice.kind,
         environment: { [ENV.Traces]: TRACES_MODE.OtlpUdp },
         activeTracing: true,
-        xrayActions: ACTIVE,
+        xrayActions: ACTIVE_TRACING_ACTIONS,
       };
     case TRACE_EXPORT.XrayOtlpEndpoint: {
       const http = otlpHttp(prop, choice, context);
@@ -91,7 +99,7 @@ export function resolveTraceExport(
           [OTLP_ENV.TracesEndpoint]: `https://xray.${region}.${urlSuffix}/v1/traces`,
         },
         activeTracing: http.activeTracing,
-        xrayActions: union(http.activeTracing ? ACTIVE : [], XRAY_OTLP_ACTIONS),
+        xrayActions: union(http.activeTracing ? ACTIVE_TRACING_ACTIONS : [], XRAY_OTLP_ACTIONS),
       };
     }
     case TRACE_EXPORT.Collector:
@@ -110,8 +118,6 @@ export function resolveTraceExport(
     }
   }
 }
-
-const ACTIVE = ACTIVE_TRACING_ACTIONS;
 
 const union = (...lists: ReadonlyArray<readonly string[]>) => [...new Set(lists.flat())];
 
@@ -177,7 +183,7 @@ function collector(
     kind: choice.kind,
     environment,
     activeTracing: http.activeTracing,
-    xrayActions: http.activeTracing ? ACTIVE : [],
+    xrayActions: http.activeTracing ? ACTIVE_TRACING_ACTIONS : [],
     extension,
   };
 }
