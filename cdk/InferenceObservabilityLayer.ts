@@ -1,4 +1,4 @@
-import { RemovalPolicy, Stack, Token } from 'aws-cdk-lib';
+import { Duration, RemovalPolicy, Stack, Token } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
 import type { Construct } from 'constructs';
@@ -8,6 +8,8 @@ import { checkRuntime, resolveMode, SUPPORTED_RUNTIMES } from './functionSetting
 import { checkLayerZip, defaultLayerZipPath, packageVersion } from './layerAsset.js';
 import { acknowledge, NAG_REASON } from './nag.js';
 import { checkTarget, DEFAULTS, type InferenceModel, type InferenceTarget } from './target.js';
+import type { TraceExport } from './traceExport.js';
+import { type ResolvedTraceExport, resolveTraceExport } from './traceExportSettings.js';
 import { checkDriftWindow, checkLabels, checkUnitInterval } from './validate.js';
 
 /**
@@ -82,6 +84,14 @@ export interface InstrumentOptions {
    * @default - the baseline's labels, else the first 10 each environment sees
    */
   readonly labels?: readonly string[];
+  /**
+   * Where traces go: X-Ray segments over UDP (today's), OTLP over UDP to
+   * Lambda's X-Ray endpoint, OTLP/HTTP to X-Ray's OTLP endpoint or to a
+   * collector, or off. Sets `OBSERVED_TRACES` and the OTLP variables, active
+   * tracing, the X-Ray permissions and a collector extension layer accordingly.
+   * @default { kind: 'xray-segments' }
+   */
+  readonly traces?: TraceExport;
 }
 
 const instrumented = new WeakSet<lambda.Function>();
@@ -150,8 +160,13 @@ export class InferenceObservabilityLayer extends lambda.LayerVersion {
     checkTarget('', target);
     if (options.driftWindow !== undefined) checkDriftWindow('driftWindow', options.driftWindow);
     checkLabels('labels', options.labels);
+    const traces = resolveTraceExport('traces', options.traces, {
+      scope: fn,
+      timeout: fn.timeout ?? LAMBDA_DEFAULT_TIMEOUT,
+    });
     instrumented.add(fn);
     fn.addLayers(this);
+    if (traces.extension !== undefined) fn.addLayers(extensionLayer(fn, traces.extension));
     const env = instrumentationEnvironment({
       ...target,
       mode,
@@ -160,24 +175,41 @@ export class InferenceObservabilityLayer extends lambda.LayerVersion {
       driftWindow: options.driftWindow,
       labels: options.labels,
     });
-    for (const [key, value] of Object.entries(env)) fn.addEnvironment(key, value);
-    (fn.node.defaultChild as lambda.CfnFunction).tracingConfig = { mode: lambda.Tracing.ACTIVE };
-    grantTelemetry(fn, options.baseline);
+    for (const [key, value] of Object.entries({ ...env, ...traces.environment }))
+      fn.addEnvironment(key, value);
+    if (traces.activeTracing)
+      (fn.node.defaultChild as lambda.CfnFunction).tracingConfig = { mode: lambda.Tracing.ACTIVE };
+    grantTelemetry(fn, traces, options.baseline);
     return target;
   }
 }
 
 const SHARED_ID = 'ObservedInferenceLayer';
 
-/** X-Ray writes, and the baseline read when it is on S3, in a policy of their own (acknowledged for cdk-nag). */
-function grantTelemetry(fn: lambda.Function, baseline: string | undefined): void {
+/** Lambda's timeout when a function sets none. */
+const LAMBDA_DEFAULT_TIMEOUT = Duration.seconds(3);
+
+/** The collector extension: a layer, or one imported from its ARN. */
+function extensionLayer(fn: lambda.Function, extension: lambda.ILayerVersion | string) {
+  if (typeof extension !== 'string') return extension;
+  return lambda.LayerVersion.fromLayerVersionArn(fn, 'OtlpCollectorExtension', extension);
+}
+
+/**
+ * The X-Ray writes the trace export needs, and the baseline read when it is
+ * on S3, in a policy of their own (the X-Ray wildcard acknowledged for cdk-nag).
+ */
+function grantTelemetry(
+  fn: lambda.Function,
+  traces: ResolvedTraceExport,
+  baseline: string | undefined,
+): void {
   if (!fn.role) return;
-  const statements = [
-    new iam.PolicyStatement({
-      actions: ['xray:PutTraceSegments', 'xray:PutTelemetryRecords'],
-      resources: ['*'],
-    }),
-  ];
+  const statements: iam.PolicyStatement[] = [];
+  if (traces.xrayActions.length > 0)
+    statements.push(
+      new iam.PolicyStatement({ actions: [...traces.xrayActions], resources: ['*'] }),
+    );
   const s3 =
     baseline !== undefined && !Token.isUnresolved(baseline) ? parseS3Uri(baseline) : undefined;
   if (s3)
@@ -195,6 +227,8 @@ function grantTelemetry(fn: lambda.Function, baseline: string | undefined): void
         ],
       }),
     );
+  if (statements.length === 0) return;
   const policy = new iam.Policy(fn, 'ObservedInferenceTelemetry', { statements, roles: [fn.role] });
-  acknowledge(policy, ['AwsSolutions-IAM5[Resource::*]'], NAG_REASON.xrayWildcard);
+  if (traces.xrayActions.length > 0)
+    acknowledge(policy, ['AwsSolutions-IAM5[Resource::*]'], NAG_REASON.xrayWildcard);
 }

@@ -10,6 +10,10 @@ import { bundlingOptions, resolveFunctionSettings } from './functionSettings.js'
 import { InferenceAlarms } from './InferenceAlarms.js';
 import { InferenceDashboard } from './InferenceDashboard.js';
 import { InferenceObservabilityLayer } from './InferenceObservabilityLayer.js';
+import {
+  type FunctionServiceLevelObjectives,
+  InferenceServiceLevelObjectives,
+} from './InferenceServiceLevelObjectives.js';
 import { InferenceMetrics } from './metrics.js';
 import { acknowledge, NAG_REASON } from './nag.js';
 import type {
@@ -18,6 +22,7 @@ import type {
   InferenceObjective,
   InferenceTarget,
 } from './target.js';
+import { TRACE_EXPORT, type TraceExport } from './traceExport.js';
 
 /** Function props the construct sets itself (tracing, log format and log group are what it is for). */
 type OwnedProps =
@@ -61,6 +66,16 @@ export interface ObservedInferenceFunctionProps extends Omit<NodejsFunctionProps
    * @default - the model name
    */
   readonly serviceName?: string;
+  /**
+   * Where traces go: `xray-segments` (X-Ray segment documents to Lambda's
+   * X-Ray daemon), `xray-udp-otlp` (OTLP to the same UDP endpoint),
+   * `xray-otlp-endpoint` (OTLP/HTTP to X-Ray's OTLP endpoint; needs
+   * Transaction Search), `otlp-collector` (OTLP/HTTP to a collector, with
+   * its extension layer if given) or `off`. Each sets its variables, active
+   * tracing and X-Ray permissions, and nothing the others need.
+   * @default { kind: 'xray-segments' }
+   */
+  readonly traces?: TraceExport;
   /**
    * `POWERTOOLS_METRICS_NAMESPACE`.
    * @default 'ObservedInference'
@@ -109,6 +124,14 @@ export interface ObservedInferenceFunctionProps extends Omit<NodejsFunctionProps
    * @default false
    */
   readonly responseStreaming?: boolean;
+  /**
+   * Application Signals SLOs on the `objective`, judged over a rolling
+   * interval: 99% of inferences within `latencyP99`, and inferences without
+   * an error within the `errorRate` budget. Beside the alarms, or in place
+   * of the two they restate (`replaceAlarms`).
+   * @default - no SLO
+   */
+  readonly serviceLevelObjectives?: FunctionServiceLevelObjectives;
   /**
    * Per-alarm evaluation of the function's alarms (`threshold` of timeouts,
    * throttles and model reloads, `evaluationPeriods`, `datapointsToAlarm`,
@@ -181,6 +204,8 @@ export interface ObservedInferenceFunctionProps extends Omit<NodejsFunctionProps
 export class ObservedInferenceFunction extends NodejsFunction {
   /** The alarms, unless `createAlarms: false`. */
   readonly alarms?: InferenceAlarms;
+  /** The SLOs, with `serviceLevelObjectives`. */
+  readonly serviceLevelObjectives?: InferenceServiceLevelObjectives;
   /** The dashboard, unless `createDashboard: false`. */
   readonly dashboard?: InferenceDashboard;
   readonly layer: InferenceObservabilityLayer;
@@ -199,8 +224,10 @@ export class ObservedInferenceFunction extends NodejsFunction {
       lowConfidenceThreshold,
       drift,
       labels,
+      traces,
       accuracyFloor,
       stages,
+      serviceLevelObjectives,
       alarmOverrides,
       alarmTopic,
       createAlarms = true,
@@ -236,10 +263,19 @@ export class ObservedInferenceFunction extends NodejsFunction {
       baseline: drift?.baseline,
       driftWindow: drift?.window,
       labels,
+      traces,
     });
     this.target = { ...target, logGroup };
     this.metrics = new InferenceMetrics(this.target);
     const { objective, driftThreshold } = settings;
+    if (serviceLevelObjectives) {
+      const { replaceAlarms: _replace, ...sloProps } = serviceLevelObjectives;
+      this.serviceLevelObjectives = new InferenceServiceLevelObjectives(this, 'Slos', {
+        ...sloProps,
+        target: this.target,
+        objective,
+      });
+    }
     if (createAlarms)
       this.alarms = new InferenceAlarms(this, 'Alarms', {
         models: [this.target],
@@ -248,6 +284,7 @@ export class ObservedInferenceFunction extends NodejsFunction {
         accuracyFloor,
         alarmOverrides,
         alarmTopic,
+        exclude: settings.replacedAlarms,
       });
     if (createDashboard)
       this.dashboard = new InferenceDashboard(this, 'Dashboard', {
@@ -288,8 +325,17 @@ function logGroupAndRole(
     props.role ??
     new iam.Role(scope, `${id}ServiceRole`, {
       assumedBy: new iam.ServicePrincipal('lambda.amazonaws.com'),
-      description: `${id}: writes its own log group and X-Ray traces only`,
+      description: writesXray(props.traces)
+        ? `${id}: writes its own log group and X-Ray traces only`
+        : `${id}: writes its own log group only`,
     });
   logGroup.grantWrite(role);
   return { logGroup, role };
+}
+
+/** Whether the trace export writes to X-Ray (what the role's description says). */
+function writesXray(traces: TraceExport | undefined): boolean {
+  if (traces?.kind === TRACE_EXPORT.Off) return false;
+  if (traces?.kind === TRACE_EXPORT.Collector) return traces.activeTracing !== false;
+  return true;
 }

@@ -2,12 +2,15 @@ import { Duration } from 'aws-cdk-lib';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
 import { type BundlingOptions, OutputFormat } from 'aws-cdk-lib/aws-lambda-nodejs';
 import { ECOSYSTEM_ENV, ENV } from '../lib/telemetry.js';
+import { ALARM_KIND, type AlarmKind } from './alarmSpecs.js';
 import {
   INSTRUMENTATION_MODE,
   type InstrumentationMode,
   instrumentationEnvironment,
 } from './environment.js';
 import { InvalidPropError } from './errors.js';
+import type { FunctionServiceLevelObjectives } from './InferenceServiceLevelObjectives.js';
+import { SLO_KIND, type SloKind } from './sloSpecs.js';
 import {
   DEFAULTS,
   type DriftSettings,
@@ -15,6 +18,8 @@ import {
   type ResolvedObjective,
   resolveObjective,
 } from './target.js';
+import { TRACE_EXPORT, type TraceExport } from './traceExport.js';
+import { TRACE_EXPORT_ENV } from './traceExportSettings.js';
 import { checkDriftWindow, checkPositive } from './validate.js';
 
 /** The Lambda runtimes the layer is built for (`nodejs20.x` is deprecated). */
@@ -86,7 +91,10 @@ export function checkLogLevel(prop: string, level: lambda.ApplicationLogLevel): 
 
 /**
  * Refuse a function environment that sets a variable the instrumentation
- * owns: the dashboard and alarms would look for dimension values never emitted.
+ * owns: the dashboard and alarms would look for dimension values never
+ * emitted, and a trace export would go where its permissions do not reach.
+ * With a collector extension, `AWS_LAMBDA_EXEC_WRAPPER` stays ours: an
+ * extension's wrapper would start a second OpenTelemetry SDK.
  *
  * @example
  * checkEnvironment({ LOG_LEVEL: 'debug' }, 'library');
@@ -94,6 +102,7 @@ export function checkLogLevel(prop: string, level: lambda.ApplicationLogLevel): 
 export function checkEnvironment(
   environment: Readonly<Record<string, string>> | undefined,
   mode: InstrumentationMode,
+  traces?: TraceExport,
 ): void {
   const owned = instrumentationEnvironment({
     mode,
@@ -115,7 +124,22 @@ export function checkEnvironment(
     [ENV.Labels]: 'labels',
     [ECOSYSTEM_ENV.ExecWrapper]: "mode: 'library'",
   };
-  for (const key of Object.keys(environment ?? {})) {
+  for (const key of TRACE_EXPORT_ENV) {
+    owned[key] = '';
+    hint[key] = 'traces';
+  }
+  const keys = Object.keys(environment ?? {});
+  if (
+    keys.includes(ECOSYSTEM_ENV.ExecWrapper) &&
+    traces?.kind === TRACE_EXPORT.Collector &&
+    traces.extension !== undefined
+  )
+    throw new InvalidPropError(
+      `environment.${ECOSYSTEM_ENV.ExecWrapper}`,
+      'would run the collector extension’s wrapper, a second OpenTelemetry SDK beside ours: ' +
+        'the extension only needs to receive the spans observed-inference exports',
+    );
+  for (const key of keys) {
     if (key in owned)
       throw new InvalidPropError(
         `environment.${key}`,
@@ -161,7 +185,9 @@ export interface FunctionSettingsProps {
   readonly logGroup?: unknown;
   readonly logRetention?: unknown;
   readonly createAlarms?: boolean;
-  readonly alarmOverrides?: unknown;
+  readonly alarmOverrides?: Readonly<Record<string, unknown>>;
+  readonly traces?: TraceExport;
+  readonly serviceLevelObjectives?: FunctionServiceLevelObjectives;
 }
 
 /** An `ObservedInferenceFunction`'s props, checked and with defaults filled in. */
@@ -171,6 +197,8 @@ export interface FunctionSettings {
   readonly logLevel: lambda.ApplicationLogLevel;
   readonly objective: ResolvedObjective;
   readonly driftThreshold: number;
+  /** Alarms left out because an SLO restates them (`serviceLevelObjectives.replaceAlarms`). */
+  readonly replacedAlarms: readonly AlarmKind[];
 }
 
 /**
@@ -185,7 +213,7 @@ export function resolveFunctionSettings(props: FunctionSettingsProps): FunctionS
   const mode = resolveMode(props.mode);
   const logLevel = props.logLevel ?? lambda.ApplicationLogLevel.INFO;
   checkLogLevel('logLevel', logLevel);
-  checkEnvironment(props.environment, mode);
+  checkEnvironment(props.environment, mode, props.traces);
   const objective = resolveObjective('objective', props.objective);
   checkObjectiveFitsTimeout(objective, props.timeout ?? Duration.seconds(3));
   const driftThreshold = props.drift?.threshold ?? DEFAULTS.driftThreshold;
@@ -201,5 +229,31 @@ export function resolveFunctionSettings(props: FunctionSettingsProps): FunctionS
       'alarmOverrides',
       'applies to the alarms the function creates; with createAlarms: false, give it to your InferenceAlarms',
     );
-  return { runtime, mode, logLevel, objective, driftThreshold };
+  const replacedAlarms = resolveReplacedAlarms(props);
+  return { runtime, mode, logLevel, objective, driftThreshold, replacedAlarms };
+}
+
+/** The alarm each SLO restates. */
+const ALARM_OF_SLO: Readonly<Record<SloKind, AlarmKind>> = {
+  [SLO_KIND.Latency]: ALARM_KIND.LatencyP99,
+  [SLO_KIND.Availability]: ALARM_KIND.ErrorRate,
+};
+
+function resolveReplacedAlarms(props: FunctionSettingsProps): readonly AlarmKind[] {
+  const slos = props.serviceLevelObjectives;
+  if (!slos?.replaceAlarms) return [];
+  if (props.createAlarms === false)
+    throw new InvalidPropError(
+      'serviceLevelObjectives.replaceAlarms',
+      'replaces alarms the function creates; with createAlarms: false there are none',
+    );
+  const kinds = Object.values(SLO_KIND).filter((kind) => !slos.exclude?.includes(kind));
+  const replaced = kinds.map((kind) => ALARM_OF_SLO[kind]);
+  for (const kind of replaced)
+    if (props.alarmOverrides?.[kind] !== undefined)
+      throw new InvalidPropError(
+        `alarmOverrides.${kind}`,
+        'overrides an alarm that serviceLevelObjectives.replaceAlarms leaves out',
+      );
+  return replaced;
 }

@@ -19,6 +19,11 @@ export {
   type InstrumentOptions,
 } from './InferenceObservabilityLayer.js';
 export {
+  type FunctionServiceLevelObjectives,
+  InferenceServiceLevelObjectives,
+  type InferenceServiceLevelObjectivesProps,
+} from './InferenceServiceLevelObjectives.js';
+export {
   DEFAULT_PERIOD,
   type InferenceMathOptions,
   type InferenceMetricOptions,
@@ -30,9 +35,20 @@ export {
   ObservedInferenceFunction,
   type ObservedInferenceFunctionProps,
 } from './ObservedInferenceFunction.js';
+export { SLO_KIND, type SloKind } from './sloSpecs.js';
 export type {
   DriftSettings,
   InferenceModel,
   InferenceObjective,
   InferenceTarget,
 } from './target.js';
+export {
+  OTLP_COMPRESSION,
+  type OtlpCollectorExport,
+  type OtlpCompression,
+  type OtlpHttpOptions,
+  TRACE_EXPORT,
+  type TraceExport,
+  type TraceExportKind,
+  type XrayOtlpEndpointExport,
+} from './traceExport.js';

@@ -8,8 +8,8 @@ import type { IConstruct } from 'constructs';
  */
 export const NAG_REASON = {
   xrayWildcard:
-    'X-Ray PutTraceSegments and PutTelemetryRecords support no resource-level permissions: ' +
-    'the only valid resource is "*" (AWS service authorization reference).',
+    'X-Ray trace writes (PutTraceSegments, PutTelemetryRecords, and PutSpans for its OTLP endpoint) ' +
+    'support no resource-level permissions: the only valid resource is "*" (AWS service authorization reference).',
   defaultRuntime:
     'nodejs22.x is the default: a maintained LTS runtime the layer is built and tested for; ' +
     'pass runtime: lambda.Runtime.NODEJS_24_X for the latest.',

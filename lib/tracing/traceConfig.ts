@@ -196,7 +196,7 @@ function resolveTimeout(env: Env, issues: ConfigError[]): number {
   return DEFAULT_OTLP_TIMEOUT_MS;
 }
 
-const XRAY_OTLP_HOST = /^xray\.([a-z0-9-]+)\.amazonaws\.com$/;
+const XRAY_OTLP_HOST = /^xray\.([a-z0-9-]+)\.amazonaws\.com(?:\.cn)?$/;
 
 /**
  * Where and how `otlp-http` sends: the traces endpoint as it is, else the

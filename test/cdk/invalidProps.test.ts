@@ -1,4 +1,4 @@
-import { Duration, Stack } from 'aws-cdk-lib';
+import { Duration, SecretValue, Stack } from 'aws-cdk-lib';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
 import { describe, expect, it } from 'vitest';
 import {
@@ -6,6 +6,8 @@ import {
   type InferenceAlarmsProps,
   InferenceDashboard,
   InferenceObservabilityLayer,
+  InferenceServiceLevelObjectives,
+  type InferenceServiceLevelObjectivesProps,
   InvalidPropError,
   ObservedInferenceFunction,
   type ObservedInferenceFunctionProps,
@@ -39,6 +41,11 @@ function fn(overrides: Partial<ObservedInferenceFunctionProps>) {
 function alarms(overrides: Partial<InferenceAlarmsProps>) {
   return () =>
     new InferenceAlarms(new Stack(testApp(), 'A'), 'A', { models: [target], ...overrides });
+}
+
+function slos(overrides: Partial<InferenceServiceLevelObjectivesProps>) {
+  return () =>
+    new InferenceServiceLevelObjectives(new Stack(testApp(), 'S'), 'S', { target, ...overrides });
 }
 
 describe('invalid props fail at synth time, naming the prop', () => {
@@ -120,6 +127,105 @@ describe('invalid props fail at synth time, naming the prop', () => {
           models: [{ ...target, labels: [''] }],
         }),
     ],
+    ['traces.kind', fn({ traces: { kind: 'jaeger' } as never })],
+    [
+      'traces.endpoint',
+      fn({
+        traces: {
+          kind: 'otlp-collector',
+          endpoint: 'https://xray.eu-west-1.amazonaws.com/v1/traces',
+        },
+      }),
+    ],
+    ['traces.endpoint', fn({ traces: { kind: 'otlp-collector', endpoint: 'localhost:4318' } })],
+    [
+      'traces.endpoint',
+      fn({
+        traces: { kind: 'otlp-collector', endpoint: 'https://user:pw@otlp.example.com/v1/traces' },
+      }),
+    ],
+    [
+      'traces.extension',
+      fn({
+        traces: {
+          kind: 'otlp-collector',
+          endpoint: 'https://otlp.example.com/v1/traces',
+          extension: 'arn:aws:lambda:eu-west-1:123456789012:layer:otel-collector:3',
+        },
+      }),
+    ],
+    ['traces.extension', fn({ traces: { kind: 'otlp-collector', extension: 'otel-collector' } })],
+    [
+      'traces.headers.Authorization',
+      fn({ traces: { kind: 'otlp-collector', headers: { Authorization: 'Basic abc' } } }),
+    ],
+    [
+      'traces.headers.x-honeycomb-team',
+      fn({
+        traces: {
+          kind: 'otlp-collector',
+          headers: { 'x-honeycomb-team': SecretValue.secretsManager('otlp').unsafeUnwrap() },
+        },
+      }),
+    ],
+    [
+      'traces.headers.x-tenant',
+      fn({ traces: { kind: 'otlp-collector', headers: { 'x-tenant': 'Bearer abc' } } }),
+    ],
+    [
+      'traces.headers.bad name',
+      fn({ traces: { kind: 'otlp-collector', headers: { 'bad name': 'x' } } }),
+    ],
+    [
+      'traces.timeout',
+      fn({ traces: { kind: 'xray-otlp-endpoint', timeout: Duration.seconds(3) } }),
+    ],
+    ['traces.compression', fn({ traces: { kind: 'otlp-collector', compression: 'br' as never } })],
+    ['environment.OBSERVED_TRACES', fn({ environment: { OBSERVED_TRACES: 'off' } })],
+    [
+      'environment.OTEL_EXPORTER_OTLP_ENDPOINT',
+      fn({ environment: { OTEL_EXPORTER_OTLP_ENDPOINT: 'http://localhost:4318' } }),
+    ],
+    [
+      'environment.AWS_LAMBDA_EXEC_WRAPPER',
+      fn({
+        environment: { AWS_LAMBDA_EXEC_WRAPPER: '/opt/otel-handler' },
+        traces: {
+          kind: 'otlp-collector',
+          extension: 'arn:aws:lambda:eu-west-1:123456789012:layer:otel-collector:3',
+        },
+      }),
+    ],
+    ['interval', slos({ interval: Duration.seconds(90) })],
+    ['burnRateWindows[1]', slos({ burnRateWindows: [Duration.hours(1), Duration.days(8)] })],
+    [
+      'burnRateWindows[0]',
+      slos({ interval: Duration.hours(1), burnRateWindows: [Duration.hours(2)] }),
+    ],
+    ['exclude', slos({ exclude: ['latency', 'availability'] })],
+    ['exclude', slos({ exclude: ['throughput' as never] })],
+    ['objective.errorRate', slos({ objective: { errorRate: 0 } })],
+    ['sloNamePrefix', slos({ sloNamePrefix: '-team' })],
+    ['target.model.name', slos({ target: { ...target, model: { name: ':x', version: '1' } } })],
+    [
+      'sloNamePrefix',
+      () => {
+        const stack = new Stack(testApp(), 'S');
+        new InferenceServiceLevelObjectives(stack, 'A', { target });
+        new InferenceServiceLevelObjectives(stack, 'B', { target });
+      },
+    ],
+    [
+      'serviceLevelObjectives.replaceAlarms',
+      fn({ createAlarms: false, serviceLevelObjectives: { replaceAlarms: true } }),
+    ],
+    [
+      'alarmOverrides.latencyP99',
+      fn({
+        serviceLevelObjectives: { replaceAlarms: true },
+        alarmOverrides: { latencyP99: { evaluationPeriods: 5 } },
+      }),
+    ],
     [
       'zipPath',
       () =>
@@ -142,6 +248,26 @@ describe('invalid props fail at synth time, naming the prop', () => {
   it('says which prop sets a threshold that alarmOverrides may not', () => {
     const error = errorOf(alarms({ alarmOverrides: { errorRate: { threshold: 0.1 } } }));
     expect(error.message).toMatch(/is set by objective\.errorRate/);
+  });
+
+  it('says why credential headers are refused and where they go instead', () => {
+    const error = errorOf(
+      fn({ traces: { kind: 'otlp-collector', headers: { 'x-api-key': 'abc' } } }),
+    );
+    expect(error.message).toMatch(/plain text in the function configuration/);
+    expect(error.message).toMatch(/collector extension/);
+  });
+
+  it('points X-Ray’s own OTLP endpoint to the export that signs for it', () => {
+    const error = errorOf(
+      fn({
+        traces: {
+          kind: 'otlp-collector',
+          endpoint: 'https://xray.us-east-1.amazonaws.com/v1/traces',
+        },
+      }),
+    );
+    expect(error.message).toMatch(/xray-otlp-endpoint/);
   });
 
   it('says why a log level above INFO is refused', () => {

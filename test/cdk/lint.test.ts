@@ -1,11 +1,17 @@
 import { spawnSync } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { Validations } from 'aws-cdk-lib';
+import { Duration, Validations } from 'aws-cdk-lib';
+import * as lambda from 'aws-cdk-lib/aws-lambda';
 import { AwsSolutionsChecks } from 'cdk-nag';
 import type { IConstruct } from 'constructs';
 import { beforeAll, describe, expect, it, vi } from 'vitest';
-import { ObservedInferenceFunction } from '../../cdk/index.js';
+import {
+  type FunctionServiceLevelObjectives,
+  InferenceServiceLevelObjectives,
+  ObservedInferenceFunction,
+  type TraceExport,
+} from '../../cdk/index.js';
 import { fullStack, functionProps, testApp } from './support.js';
 
 interface Violation {
@@ -41,6 +47,34 @@ beforeAll(() => {
     ...functionProps(full.layer),
     model: { name: 'defaults', version: '1' },
   });
+  // Every other trace export, and SLOs beside and in place of alarms.
+  const exports: Array<[string, TraceExport, FunctionServiceLevelObjectives?]> = [
+    ['UdpOtlp', { kind: 'xray-udp-otlp' }],
+    [
+      'XrayOtlp',
+      { kind: 'xray-otlp-endpoint', compression: 'gzip' },
+      { replaceAlarms: true, burnRateWindows: [Duration.hours(1), Duration.hours(6)] },
+    ],
+    [
+      'Collector',
+      {
+        kind: 'otlp-collector',
+        extension: 'arn:aws:lambda:eu-west-1:123456789012:layer:otel-collector:3',
+        headers: { 'x-tenant': 'ml' },
+      },
+    ],
+    ['Off', { kind: 'off' }, {}],
+  ];
+  for (const [id, traces, serviceLevelObjectives] of exports)
+    new ObservedInferenceFunction(full.stack, id, {
+      ...functionProps(full.layer),
+      model: { name: id.toLowerCase(), version: '1' },
+      runtime: lambda.Runtime.NODEJS_24_X,
+      traces,
+      serviceLevelObjectives,
+      createDashboard: false,
+    });
+  new InferenceServiceLevelObjectives(full.stack, 'ChurnSlos', { target: full.churn });
   // The test's own "user" function, outside the constructs: the user acknowledges its findings.
   Validations.of(full.churnFn).acknowledge(
     {

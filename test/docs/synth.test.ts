@@ -81,15 +81,74 @@ describe('the CDK stacks of the documentation', () => {
 
   it.each(
     stacks.filter((block) => block.name !== 'cdk-quick-start').map((b) => [markdownLine(b, 0), b]),
-  )('%s synthesizes with one layer, every instrumented function traced', async (_where, block) => {
-    for (const template of await synth(block as CodeBlock, { bundle: false })) {
-      template.resourceCountIs('AWS::Lambda::LayerVersion', 1);
-      const functions = Object.values(template.findResources('AWS::Lambda::Function')) as Array<{
-        Properties: { Layers?: unknown; TracingConfig?: unknown };
-      }>;
-      for (const fn of functions.filter((f) => f.Properties.Layers))
-        expect(fn.Properties.TracingConfig).toEqual({ Mode: 'Active' });
-    }
+  )(
+    '%s synthesizes with one layer for its functions, every instrumented function traced',
+    async (_where, block) => {
+      for (const template of await synth(block as CodeBlock, { bundle: false })) {
+        const functions = Object.values(template.findResources('AWS::Lambda::Function')) as Array<{
+          Properties: { Layers?: unknown; TracingConfig?: unknown };
+        }>;
+        // An account-level stack (Transaction Search) has no function and no layer.
+        template.resourceCountIs('AWS::Lambda::LayerVersion', functions.length > 0 ? 1 : 0);
+        for (const fn of functions.filter((f) => f.Properties.Layers))
+          expect(fn.Properties.TracingConfig).toEqual({ Mode: 'Active' });
+      }
+    },
+  );
+
+  it('the OTLP exports send to X-Ray’s OTLP endpoint, allowed to put spans, and to a collector extension', async () => {
+    const block = stacks.find((b) => /class FraudOtlpStack/.test(b.code))!;
+    const [template] = await synth(block, { bundle: false });
+    const json = JSON.stringify(template!.toJSON());
+    template!.hasResourceProperties('AWS::Lambda::Function', {
+      Environment: {
+        Variables: Match.objectLike({
+          OBSERVED_MODEL_NAME: 'fraud',
+          OBSERVED_TRACES: 'otlp-http',
+          OTEL_EXPORTER_OTLP_TRACES_ENDPOINT: {
+            'Fn::Join': ['', Match.arrayWith(['https://xray.'])],
+          },
+        }),
+      },
+    });
+    expect(json).toContain('"xray:PutSpans"');
+    template!.hasResourceProperties('AWS::Lambda::Function', {
+      Layers: Match.arrayWith(['arn:aws:lambda:eu-west-1:123456789012:layer:my-otel-collector:4']),
+      Environment: {
+        Variables: Match.objectLike({
+          OBSERVED_MODEL_NAME: 'churn',
+          OBSERVED_TRACES: 'otlp-http',
+          OTEL_EXPORTER_OTLP_TRACES_HEADERS: 'x-tenant=ml-team',
+        }),
+      },
+    });
+  });
+
+  it('the Transaction Search stack enables it once, after X-Ray may write the span log groups', async () => {
+    const block = stacks.find((b) => /class TransactionSearchStack/.test(b.code))!;
+    const [template] = await synth(block, { bundle: false });
+    template!.resourceCountIs('AWS::XRay::TransactionSearchConfig', 1);
+    const [policyId] = Object.keys(template!.findResources('AWS::Logs::ResourcePolicy'));
+    template!.hasResource('AWS::XRay::TransactionSearchConfig', { DependsOn: [policyId] });
+    expect(JSON.stringify(template!.findResources('AWS::Logs::ResourcePolicy'))).toContain(
+      'xray.amazonaws.com',
+    );
+  });
+
+  it('the SLO stack makes the function’s two SLOs in place of two alarms, and a stricter one', async () => {
+    const block = stacks.find((b) => /class FraudSloStack/.test(b.code))!;
+    const [template] = await synth(block, { bundle: false });
+    const slos = Object.values(
+      template!.findResources('AWS::ApplicationSignals::ServiceLevelObjective'),
+    ).map((r) => (r as { Properties: { Name: string } }).Properties.Name);
+    expect(slos.sort()).toEqual([
+      'FraudSloStack fraud fraud 2026-11-01 availability',
+      'FraudSloStack fraud fraud 2026-11-01 latency',
+      'strict fraud fraud 2026-11-01 latency',
+    ]);
+    const alarms = JSON.stringify(template!.findResources('AWS::CloudWatch::Alarm'));
+    expect(alarms).not.toContain('p99 latency');
+    expect(alarms).toContain('timeouts');
   });
 
   it('the shared dashboard and alarm set alarm once per model, on one topic', async () => {

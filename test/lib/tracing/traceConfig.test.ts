@@ -122,6 +122,12 @@ describe('resolveOtlpHttp', () => {
       [],
     );
     expect(xray).toMatchObject({ sigv4Region: 'ap-southeast-2', compression: 'gzip' });
+    // The constructs build the endpoint with the partition's URL suffix: China's too.
+    const china = resolveOtlpHttp(
+      { OTEL_EXPORTER_OTLP_TRACES_ENDPOINT: 'https://xray.cn-north-1.amazonaws.com.cn/v1/traces' },
+      [],
+    );
+    expect(china.sigv4Region).toBe('cn-north-1');
     const other = resolveOtlpHttp({ OTEL_EXPORTER_OTLP_ENDPOINT: 'https://xray.example.com' }, []);
     expect(other.sigv4Region).toBeUndefined();
   });
