@@ -65,10 +65,12 @@ async function traced<T>(
   stageName: string,
   fn: () => T | Promise<T>,
 ): Promise<T> {
-  const span = invocation.sinks.tracer.startSpan(stageName);
+  // One read of the active context for both: startSpan would look it up through the API again.
+  const parent = activeContext();
+  const span = invocation.sinks.tracer.startSpan(stageName, undefined, parent);
   const startPerf = performance.now();
   try {
-    return await runInContext(trace.setSpan(activeContext(), span), fn);
+    return await runInContext(trace.setSpan(parent, span), fn);
   } catch (error) {
     span.recordException(asException(error));
     span.setStatus({ code: SpanStatusCode.ERROR, message: describeError(error).message });
