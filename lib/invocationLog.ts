@@ -83,6 +83,7 @@ function fieldsOf(inv: Invocation, config: ResolvedConfig): Record<string, unkno
     [LOG_KEY.Warmup]: inv.warmup,
     ...(inv.start.first ? firstInvocationFields(inv) : {}),
     ...(inv.stream ? streamFields(inv.stream) : {}),
+    ...(inv.modelCalls ? { [LOG_KEY.ModelCalls]: inv.modelCalls.summary() } : {}),
     ...inv.annotations,
     ...inv.metadata,
   };
