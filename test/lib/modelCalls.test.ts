@@ -123,7 +123,12 @@ afterAll(async () => {
 
 beforeEach(() => {
   if (!canRun) return;
-  Object.assign(standIn.behaviour, { firstChunkDelayMs: 0, throttleNext: 0, failMidStream: false });
+  Object.assign(standIn.behaviour, {
+    firstChunkDelayMs: 0,
+    throttleNext: 0,
+    throttleErrorType: 'ThrottlingException',
+    failMidStream: false,
+  });
 });
 
 describe.runIf(canRun)('observeModelCalls()', () => {
@@ -347,7 +352,7 @@ describe.runIf(canRun)('observeModelCalls()', () => {
   });
 
   it('counts a stream that fails midway, and the consumer gets the error', async () => {
-    standIn.behaviour.failMidStream = true;
+    standIn.behaviour.failMidStream = 'modelStreamErrorException';
     const handler = lib.observe(async () => {
       const res = await bedrock.send(new ConverseStreamCommand({ modelId: MODEL, messages: [] }));
       for await (const _ of res.stream ?? []) {
@@ -360,6 +365,58 @@ describe.runIf(canRun)('observeModelCalls()', () => {
     expect(metricValues(run.emf, 'ModelStreamsAborted')).toEqual([1]);
     const call = (await run.nodes(1)).find((n) => n.name === `chat ${MODEL}`)!;
     expect(call.doc.fault).toBe(true);
+  });
+
+  it('flags a stream throttled midway (an exception event, no HTTP status) as a throttle', async () => {
+    standIn.behaviour.failMidStream = 'throttlingException';
+    const handler = lib.observe(async () => {
+      const res = await bedrock.send(new ConverseStreamCommand({ modelId: MODEL, messages: [] }));
+      for await (const _ of res.stream ?? []) {
+        // read on
+      }
+    });
+    const run = await invoke(handler);
+    expect((run.error as Error).name).toBe('ThrottlingException');
+    expect(metricValues(run.emf, 'ModelCallThrottles')).toEqual([1]);
+  });
+
+  it('records an unsampled invocation’s calls in its metrics, and leaves the SDK’s own trace header', async () => {
+    const handler = lib.observe(async () =>
+      bedrock.send(new ConverseCommand({ modelId: MODEL, messages: [] })),
+    );
+    const run = await invoke(handler, false);
+    expect(run.error).toBeUndefined();
+    expect(metricValues(run.emf, 'InputTokens')).toEqual([11]);
+    expect(standIn.requests.at(-1)!.headers['x-amzn-trace-id']).toBe(
+      `Root=${run.trace.root};Parent=${run.trace.parent};Sampled=0`,
+    );
+  });
+
+  it('states the Bedrock metrics per model in a record each when an invocation calls two models', async () => {
+    const other = 'amazon.nova-lite-v1:0';
+    const handler = lib.observe(async () => {
+      await bedrock.send(new ConverseCommand({ modelId: MODEL, messages: [] }));
+      await bedrock.send(new ConverseCommand({ modelId: other, messages: [] }));
+      await bedrock.send(new ConverseCommand({ modelId: other, messages: [] }));
+    });
+    const run = await invoke(handler);
+    for (const record of run.emf) expect(validateEmf(record)).toEqual([]);
+    const [main, ...byModel] = run.emf;
+    expect(main!._aws.CloudWatchMetrics).toHaveLength(1);
+    expect(metricValues([main!], 'InputTokens')).toEqual([11, 11, 11]);
+    expect(byModel.map((r) => [r.BedrockModelId, metricValues([r], 'InputTokens')])).toEqual([
+      [MODEL, [11]],
+      [other, [11, 11]],
+    ]);
+    for (const record of byModel)
+      expect(record._aws.CloudWatchMetrics[0]!.Dimensions).toEqual([
+        [...lib.DIMENSION_SET, 'BedrockModelId'],
+      ]);
+    expect(run.log?.model_calls).toMatchObject({
+      count: 3,
+      input_tokens: 33,
+      models: [MODEL, other],
+    });
   });
 
   it('flags a throttled call and passes the SDK’s error through unchanged', async () => {
@@ -386,8 +443,9 @@ describe.runIf(canRun)('observeModelCalls()', () => {
     expect(call.doc.fault).toBe(true);
   });
 
-  it('flags SageMaker HTTP 429 as a throttle', async () => {
+  it('flags a bare HTTP 429 (no error type) from SageMaker as a throttle', async () => {
     standIn.behaviour.throttleNext = 1;
+    standIn.behaviour.throttleErrorType = undefined;
     const sagemaker = lib.observeModelCalls(
       new SageMakerRuntimeClient({
         region: 'us-east-1',

@@ -24,10 +24,12 @@ const codec = new EventStreamCodec(toUtf8, fromUtf8);
 export interface StandInBehaviour {
   /** Wait this long before the first content event of a stream. */
   firstChunkDelayMs: number;
-  /** Answer the next N requests with HTTP 429 ThrottlingException. */
+  /** Answer the next N requests with HTTP 429… */
   throttleNext: number;
-  /** End ConverseStream after its first delta with an exception frame. */
-  failMidStream: boolean;
+  /** …of this error type (`x-amzn-errortype`), or a bare 429 when undefined. */
+  throttleErrorType: string | undefined;
+  /** End ConverseStream after its first delta with an exception frame of this type. */
+  failMidStream: 'modelStreamErrorException' | 'throttlingException' | false;
   /** Content deltas a ConverseStream answer sends. */
   deltas: readonly string[];
   inputTokens: number;
@@ -84,7 +86,7 @@ async function converseStream(res: Http2ServerResponse, b: StandInBehaviour): Pr
   for (const [i, text] of b.deltas.entries()) {
     res.write(eventFrame('contentBlockDelta', { contentBlockIndex: 0, delta: { text } }));
     if (i === 0 && b.failMidStream) {
-      res.end(exceptionFrame('modelStreamErrorException', 'the model failed midway'));
+      res.end(exceptionFrame(b.failMidStream, 'the model failed midway'));
       return;
     }
     await sleep(5);
@@ -146,6 +148,7 @@ export async function startBedrockStandIn(): Promise<BedrockStandIn> {
   const behaviour: StandInBehaviour = {
     firstChunkDelayMs: 0,
     throttleNext: 0,
+    throttleErrorType: 'ThrottlingException',
     failMidStream: false,
     deltas: ['Hello', ', ', 'world'],
     inputTokens: 11,
@@ -159,14 +162,14 @@ export async function startBedrockStandIn(): Promise<BedrockStandIn> {
     req.on('end', () => {
       if (behaviour.throttleNext > 0) {
         behaviour.throttleNext--;
+        const type = behaviour.throttleErrorType;
         json(
           res,
           429,
           { message: 'Too many requests, please wait before trying again.' },
-          {
-            'x-amzn-errortype':
-              'ThrottlingException:http://internal.amazon.com/coral/com.amazon.bedrock/',
-          },
+          type
+            ? { 'x-amzn-errortype': `${type}:http://internal.amazon.com/coral/com.amazon.bedrock/` }
+            : {},
         );
         return;
       }
