@@ -198,6 +198,22 @@ export const MODEL_CALL_DIMENSION = {
   BedrockModelId: 'BedrockModelId',
 } as const;
 
+/**
+ * The metrics only a function whose clients go through `observeModelCalls()`
+ * emits (a dashboard graphs them for such functions only).
+ */
+export const MODEL_CALL_METRICS = [
+  'InputTokens',
+  'OutputTokens',
+  'TimeToFirstToken',
+  'TimePerOutputToken',
+  'ModelCallLatency',
+  'ModelCallErrors',
+  'ModelCallThrottles',
+  'ModelStreamsAborted',
+  'InferenceCost',
+] as const satisfies readonly MetricName[];
+
 /** The model-call metrics also published per Bedrock model id (they only come from Bedrock calls). */
 export const MODEL_CALL_METRICS_BY_MODEL = [
   'InputTokens',
