@@ -35,7 +35,12 @@ function first(...values: unknown[]): number | undefined {
 
 const decoder = new TextDecoder();
 
-/** An InvokeModel body (string or bytes) as JSON, when it is small and is JSON. */
+/**
+ * An InvokeModel body (string or bytes) as JSON, when it is small and is JSON.
+ *
+ * @example
+ * parseBody(new TextEncoder().encode('{"max_tokens":5}')); // { max_tokens: 5 }
+ */
 export function parseBody(body: unknown): Json | undefined {
   let text: string | undefined;
   if (typeof body === 'string') text = body.length <= MAX_PARSED_BODY_BYTES ? body : undefined;
@@ -59,7 +64,12 @@ export interface BedrockRequest {
   readonly prompt: unknown;
 }
 
-/** Converse and ConverseStream: `inferenceConfig` is the same for every model. */
+/**
+ * Converse and ConverseStream: `inferenceConfig` is the same for every model.
+ *
+ * @example
+ * converseRequest({ modelId: 'm', inferenceConfig: { maxTokens: 64 } }).operation; // 'chat'
+ */
 export function converseRequest(input: Json): BedrockRequest {
   const config = isObject(input.inferenceConfig) ? input.inferenceConfig : {};
   return {
@@ -82,6 +92,9 @@ export function converseRequest(input: Json): BedrockRequest {
  * a body of `messages`, `embeddings` for an embedding model, else
  * `text_completion`; the parameters under each family's spelling
  * (Anthropic, Titan, Llama, Mistral, Cohere, Nova).
+ *
+ * @example
+ * invokeModelRequest({ modelId: 'amazon.titan-text-express-v1', body: '{"inputText":"hi"}' }).operation; // 'text_completion'
  */
 export function invokeModelRequest(input: Json): BedrockRequest {
   const model = str(input.modelId);
@@ -127,6 +140,12 @@ export interface BedrockResponse {
   readonly completion: unknown;
 }
 
+/**
+ * Converse's answer: `usage`, `stopReason`, the message.
+ *
+ * @example
+ * converseResponse({ usage: { inputTokens: 3, outputTokens: 2 }, stopReason: 'end_turn' }).outputTokens; // 2
+ */
 export function converseResponse(output: Json): BedrockResponse {
   const usage = isObject(output.usage) ? output.usage : {};
   const reason = str(output.stopReason);
@@ -140,7 +159,12 @@ export function converseResponse(output: Json): BedrockResponse {
   };
 }
 
-/** Token counts from InvokeModel's `X-Amzn-Bedrock-*-Token-Count` headers; the rest from its body. */
+/**
+ * Token counts from InvokeModel's `X-Amzn-Bedrock-*-Token-Count` headers; the rest from its body.
+ *
+ * @example
+ * invokeModelResponse({ body }, { 'x-amzn-bedrock-input-token-count': '11' }).inputTokens; // 11
+ */
 export function invokeModelResponse(
   output: Json,
   headers: Readonly<Record<string, string>> | undefined,
@@ -191,7 +215,12 @@ function finishReasonsOf(body: Json): string[] | undefined {
   return reasons.length > 0 ? reasons : undefined;
 }
 
-/** InvokeModelWithResponseStream's last chunk: Bedrock's own token counts for the whole answer. */
+/**
+ * InvokeModelWithResponseStream's last chunk: Bedrock's own token counts for the whole answer.
+ *
+ * @example
+ * streamInvocationMetrics('{"amazon-bedrock-invocationMetrics":{"outputTokenCount":7}}')?.outputTokens; // 7
+ */
 export function streamInvocationMetrics(
   text: string,
 ): { inputTokens: number | undefined; outputTokens: number | undefined } | undefined {

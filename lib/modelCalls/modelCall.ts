@@ -102,7 +102,13 @@ function isAsyncIterable(value: unknown): value is AsyncIterable<unknown> {
   );
 }
 
-/** The SDK's `ThrottlingException` (Bedrock, SageMaker), or HTTP 429 from any of them. */
+/**
+ * The SDK's `ThrottlingException` (Bedrock, SageMaker; also a stream's
+ * throttling event), or HTTP 429 from any of them.
+ *
+ * @example
+ * isThrottle({ name: 'Error', $metadata: { httpStatusCode: 429 } }); // true
+ */
 export function isThrottle(error: unknown): boolean {
   if (!isObject(error)) return false;
   const status = isObject(error.$metadata) ? error.$metadata.httpStatusCode : undefined;

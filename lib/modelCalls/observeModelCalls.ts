@@ -47,14 +47,13 @@ function containmentOf(inv: Invocation | undefined): Containment {
   return inv?.sinks.containment ?? processContainment;
 }
 
-/** The call to observe, or undefined: outside an invocation, another operation, or our own failure. */
+/** The call to observe, or undefined: another operation, or our own failure. */
 function begin(
+  inv: Invocation,
   options: ModelCallOptions,
   context: Record<PropertyKey, unknown>,
   input: unknown,
 ): ModelCall | undefined {
-  const inv = currentInvocation();
-  if (!inv) return undefined;
   try {
     const target = OBSERVED_CALLS[String(context.clientName)];
     const operation = String(context.commandName).replace(/Command$/, '');
@@ -73,9 +72,14 @@ function begin(
 
 function modelCallMiddleware(options: ModelCallOptions): Middleware {
   return (next, context) => async (args) => {
-    const call = begin(options, context, args.input);
+    let inv: Invocation | undefined;
+    try {
+      inv = currentInvocation();
+    } catch (error) {
+      processContainment.report('model call', error);
+    }
+    const call = inv && begin(inv, options, context, args.input);
     if (!call) return next(args);
-    const inv = currentInvocation();
     const contained = containmentOf(inv);
     let result: { output: unknown; response?: unknown };
     try {
