@@ -198,8 +198,8 @@ export const InvocationTimeoutError: Api['InvocationTimeoutError'] = api.Invocat
 export type InvocationTimeoutError = own.InvocationTimeoutError;
 
 export type { InputRejection } from './invalidInput.js';
-export type { ModelCallOptions, ModelPrice } from './modelCalls/modelCall.js';
 export type { ClientWithMiddleware } from './modelCalls/observeModelCalls.js';
+export type { ModelCallOptions, ModelPrice } from './modelCalls/targets.js';
 export type { ObservedHandler } from './observe.js';
 export type { Outcome } from './outcomes.js';
 export {

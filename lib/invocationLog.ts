@@ -30,6 +30,8 @@ export class InvocationLog {
   write(inv: Invocation): void {
     const config = this.#config;
     const fields = fieldsOf(inv, config);
+    // Only an invocation that called a model pays for its summary.
+    if (inv.modelCalls) fields[LOG_KEY.ModelCalls] = inv.modelCalls.summary();
     if (config.logPayloadRate > 0 && Math.random() < config.logPayloadRate) {
       fields.payload = {
         input: redact(inv.input, config.redactKeys),
@@ -83,7 +85,6 @@ function fieldsOf(inv: Invocation, config: ResolvedConfig): Record<string, unkno
     [LOG_KEY.Warmup]: inv.warmup,
     ...(inv.start.first ? firstInvocationFields(inv) : {}),
     ...(inv.stream ? streamFields(inv.stream) : {}),
-    ...(inv.modelCalls ? { [LOG_KEY.ModelCalls]: inv.modelCalls.summary() } : {}),
     ...inv.annotations,
     ...inv.metadata,
   };

@@ -87,8 +87,19 @@ export class InvocationMetrics {
       [POWERTOOLS_LOG_KEY.RequestId]: inv.lambda.awsRequestId,
       [POWERTOOLS_LOG_KEY.XrayTraceId]: toXRayTraceId(inv.span.spanContext().traceId),
     };
-    const byModel = inv.modelCalls?.byModel;
-    const [onlyModel] = byModel?.size === 1 ? byModel.keys() : [];
+    const calls = inv.modelCalls;
+    if (calls === undefined) {
+      metrics.publish({
+        dimensions: this.#dimensions,
+        metrics: inv.metrics,
+        metadata,
+        timestamp: Date.now(),
+      });
+      return;
+    }
+    // Only an invocation that called a model gets here.
+    const { byModel } = calls;
+    const onlyModel = byModel.size === 1 ? byModel.keys().next().value : undefined;
     metrics.publish({
       dimensions: this.#dimensions,
       metrics: inv.metrics,
@@ -102,7 +113,7 @@ export class InvocationMetrics {
               names: MODEL_CALL_METRICS_BY_MODEL,
             },
     });
-    if (byModel && byModel.size > 1) this.#publishByModel(byModel, metadata);
+    if (byModel.size > 1) this.#publishByModel(byModel, metadata);
   }
 
   /** Several Bedrock models in one invocation: their metrics once more per model, a record each. */

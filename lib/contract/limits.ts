@@ -163,5 +163,9 @@ export const MAX_STAGE_NAME_CHARS = 64;
 
 /** Distinct models named in the log line's `model_calls.models`, and given a `BedrockModelId` of their own, per invocation. */
 export const MAX_LOGGED_MODELS = 10;
-/** Characters of a captured prompt or completion (`capturePrompts`) on a span, as JSON. */
-export const MAX_CAPTURED_PROMPT_CHARS = 16_384;
+/**
+ * Characters of a captured prompt or completion (`capturePrompts`) on a
+ * span, as JSON: half of MAX_METADATA_CHARS, so the segment's own JSON
+ * escaping of that text can never push it past the metadata bound.
+ */
+export const MAX_CAPTURED_PROMPT_CHARS = 8_000;

@@ -19,6 +19,7 @@ import {
   SPAN,
 } from '../telemetry.js';
 import { activeContext } from '../tracer.js';
+import { type AnswerSeen, newAnswer, readStreamEvent } from './answerStream.js';
 import {
   type BedrockRequest,
   type BedrockResponse,
@@ -26,68 +27,10 @@ import {
   converseResponse,
   invokeModelRequest,
   invokeModelResponse,
-  streamInvocationMetrics,
 } from './bedrock.js';
 import type { ModelCallsRecord, OpenModelStream } from './record.js';
 import { type StreamEnd, watchStream } from './stream.js';
-
-/** A user's price of a Bedrock model, per 1,000 tokens, in any one currency. */
-export interface ModelPrice {
-  readonly inputPer1kTokens: number;
-  readonly outputPer1kTokens: number;
-}
-
-/** Options of `observeModelCalls()`. */
-export interface ModelCallOptions {
-  /**
-   * Prices by Bedrock model id, for the estimated `InferenceCost`; none ship
-   * (prices change and differ by region and contract).
-   * @default none: no `InferenceCost`
-   */
-  readonly prices?: Readonly<Record<string, ModelPrice>>;
-  /**
-   * Record prompts and completions on the span (`gen_ai.input.messages`,
-   * `gen_ai.output.messages`), redacted like logged payloads and bounded.
-   * @default false
-   */
-  readonly capturePrompts?: boolean;
-}
-
-/** Which service a call went to. */
-export type ModelService = 'bedrock' | 'sagemaker' | 's3';
-
-/** The calls observed, by client and operation; every other passes through untouched. */
-export const OBSERVED_CALLS: Readonly<
-  Record<
-    string,
-    {
-      readonly kind: ModelService;
-      readonly service: string;
-      readonly operations: ReadonlySet<string>;
-    }
-  >
-> = {
-  BedrockRuntimeClient: {
-    kind: 'bedrock',
-    service: 'BedrockRuntime',
-    operations: new Set([
-      'Converse',
-      'ConverseStream',
-      'InvokeModel',
-      'InvokeModelWithResponseStream',
-    ]),
-  },
-  SageMakerRuntimeClient: {
-    kind: 'sagemaker',
-    service: 'SageMakerRuntime',
-    operations: new Set([
-      'InvokeEndpoint',
-      'InvokeEndpointWithResponseStream',
-      'InvokeEndpointAsync',
-    ]),
-  },
-  S3Client: { kind: 's3', service: 'S3', operations: new Set(['GetObject']) },
-};
+import { isThrottle, type ModelCallOptions, type ModelService } from './targets.js';
 
 type Json = Record<string, unknown>;
 
@@ -101,27 +44,6 @@ function isAsyncIterable(value: unknown): value is AsyncIterable<unknown> {
     typeof (value as { [Symbol.asyncIterator]?: unknown })[Symbol.asyncIterator] === 'function'
   );
 }
-
-/**
- * The SDK's `ThrottlingException` (Bedrock, SageMaker; also a stream's
- * throttling event), or HTTP 429 from any of them.
- *
- * @example
- * isThrottle({ name: 'Error', $metadata: { httpStatusCode: 429 } }); // true
- */
-export function isThrottle(error: unknown): boolean {
-  if (!isObject(error)) return false;
-  const status = isObject(error.$metadata) ? error.$metadata.httpStatusCode : undefined;
-  const name = error.name;
-  return (
-    status === 429 ||
-    name === 'ThrottlingException' ||
-    name === 'ThrottledException' ||
-    name === 'TooManyRequestsException'
-  );
-}
-
-const decoder = new TextDecoder();
 
 /**
  * One call to a model, from the request to its response, or to the end of
@@ -147,13 +69,7 @@ export class ModelCall implements OpenModelStream {
   readonly #model: string | undefined;
   #ended = false;
   // A streamed answer, as read so far.
-  #firstTokenPerf: number | undefined;
-  #chunks = 0;
-  #bytes = 0;
-  #inputTokens: number | undefined;
-  #outputTokens: number | undefined;
-  #finishReasons: string[] | undefined;
-  #completion = '';
+  readonly #answer: AnswerSeen = newAnswer();
 
   constructor(
     inv: Invocation,
@@ -233,7 +149,12 @@ export class ModelCall implements OpenModelStream {
       output[streamKey] = watchStream(stream, {
         item: (event) => {
           try {
-            this.#streamItem(event);
+            readStreamEvent(
+              this.#answer,
+              event,
+              this.#kind === 'bedrock',
+              this.#options.capturePrompts === true,
+            );
           } catch (error) {
             containment.report('model stream', error);
           }
@@ -261,9 +182,9 @@ export class ModelCall implements OpenModelStream {
   }
 
   #bedrockResponse(response: BedrockResponse): void {
-    this.#inputTokens = response.inputTokens;
-    this.#outputTokens = response.outputTokens;
-    this.#finishReasons = response.finishReasons;
+    this.#answer.inputTokens = response.inputTokens;
+    this.#answer.outputTokens = response.outputTokens;
+    this.#answer.finishReasons = response.finishReasons;
     this.span.setAttribute(GEN_AI_ATTR.ResponseModel, response.model ?? this.#model ?? '');
     if (this.#options.capturePrompts && response.completion !== undefined)
       this.span.setAttribute(GEN_AI_ATTR.OutputMessages, this.#captured(response.completion));
@@ -281,66 +202,6 @@ export class ModelCall implements OpenModelStream {
     if (typeof status === 'number') this.span.setAttribute(GEN_AI_ATTR.HttpStatusCode, status);
     if (throttled) this.span.setAttribute(ATTR.ModelCallThrottled, true);
     this.#finish(true, throttled, undefined);
-  }
-
-  /** One event of ConverseStream, one chunk of InvokeModelWithResponseStream or InvokeEndpointWithResponseStream. */
-  #streamItem(event: unknown): void {
-    this.#chunks++;
-    if (!isObject(event)) return;
-    const delta = isObject(event.contentBlockDelta) ? event.contentBlockDelta : undefined;
-    if (delta) {
-      this.#firstTokenPerf ??= performance.now();
-      if (
-        this.#options.capturePrompts &&
-        isObject(delta.delta) &&
-        typeof delta.delta.text === 'string'
-      )
-        this.#completion = boundText(
-          this.#completion + delta.delta.text,
-          MAX_CAPTURED_PROMPT_CHARS,
-        );
-      return;
-    }
-    if (isObject(event.metadata)) {
-      const usage = isObject(event.metadata.usage) ? event.metadata.usage : {};
-      if (typeof usage.inputTokens === 'number') this.#inputTokens = usage.inputTokens;
-      if (typeof usage.outputTokens === 'number') this.#outputTokens = usage.outputTokens;
-      return;
-    }
-    if (isObject(event.messageStop)) {
-      const reason = event.messageStop.stopReason;
-      if (typeof reason === 'string') this.#finishReasons = [reason];
-      return;
-    }
-    const part = isObject(event.chunk)
-      ? event.chunk
-      : isObject(event.PayloadPart)
-        ? event.PayloadPart
-        : undefined;
-    const bytes = part ? (part.bytes ?? part.Bytes) : undefined;
-    if (bytes instanceof Uint8Array) this.#payloadChunk(bytes);
-  }
-
-  /** A chunk of a model's own streamed JSON: its first content is the first token. */
-  #payloadChunk(bytes: Uint8Array): void {
-    this.#bytes += bytes.byteLength;
-    if (this.#kind !== 'bedrock') {
-      this.#firstTokenPerf ??= performance.now();
-      return;
-    }
-    const text = decoder.decode(bytes);
-    if (
-      this.#firstTokenPerf === undefined &&
-      !/"type"\s*:\s*"(message_start|content_block_start)"/.test(text)
-    )
-      this.#firstTokenPerf = performance.now();
-    const usage = streamInvocationMetrics(text);
-    if (usage) {
-      this.#inputTokens = usage.inputTokens ?? this.#inputTokens;
-      this.#outputTokens = usage.outputTokens ?? this.#outputTokens;
-    }
-    const stop = /"(?:stop_reason|stopReason|completionReason)"\s*:\s*"([^"]+)"/.exec(text);
-    if (stop?.[1]) this.#finishReasons = [stop[1]];
   }
 
   #streamEnd(how: StreamEnd, error: unknown): void {
@@ -363,15 +224,15 @@ export class ModelCall implements OpenModelStream {
   #streamDone(failed: boolean, throttled: boolean, aborted: boolean, open: boolean): void {
     if (this.#ended) return;
     this.span.setAttributes({
-      [ATTR.ModelCallStreamChunks]: this.#chunks,
-      [ATTR.ModelCallStreamBytes]: this.#bytes > 0 ? this.#bytes : undefined,
+      [ATTR.ModelCallStreamChunks]: this.#answer.chunks,
+      [ATTR.ModelCallStreamBytes]: this.#answer.bytes > 0 ? this.#answer.bytes : undefined,
       [ATTR.ModelCallStreamAborted]: aborted,
       [ATTR.ModelCallStreamOpen]: open ? true : undefined,
     });
     if (this.#bedrock) {
       this.span.setAttribute(GEN_AI_ATTR.ResponseModel, this.#model ?? '');
-      if (this.#options.capturePrompts && this.#completion)
-        this.span.setAttribute(GEN_AI_ATTR.OutputMessages, this.#captured(this.#completion));
+      if (this.#options.capturePrompts && this.#answer.completion)
+        this.span.setAttribute(GEN_AI_ATTR.OutputMessages, this.#captured(this.#answer.completion));
     }
     this.#finish(failed, throttled, { aborted, open });
   }
@@ -385,8 +246,8 @@ export class ModelCall implements OpenModelStream {
     this.#ended = true;
     const endPerf = performance.now();
     const span = this.span;
-    const inputTokens = this.#inputTokens;
-    const outputTokens = this.#outputTokens;
+    const inputTokens = this.#answer.inputTokens;
+    const outputTokens = this.#answer.outputTokens;
     const bedrockModelId = this.#bedrock ? this.#model : undefined;
     const price = bedrockModelId ? this.#options.prices?.[bedrockModelId] : undefined;
     const cost =
@@ -395,7 +256,7 @@ export class ModelCall implements OpenModelStream {
             (outputTokens ?? 0) * price.outputPer1kTokens) /
           1000
         : undefined;
-    const firstToken = this.#firstTokenPerf;
+    const firstToken = this.#answer.firstTokenPerf;
     const ttft = firstToken === undefined ? undefined : firstToken - this.#startPerf;
     const tpot =
       firstToken !== undefined && outputTokens !== undefined && outputTokens > 1 && !stream?.open
@@ -404,7 +265,7 @@ export class ModelCall implements OpenModelStream {
     span.setAttributes({
       [GEN_AI_ATTR.UsageInputTokens]: inputTokens,
       [GEN_AI_ATTR.UsageOutputTokens]: outputTokens,
-      [GEN_AI_ATTR.ResponseFinishReasons]: this.#finishReasons,
+      [GEN_AI_ATTR.ResponseFinishReasons]: this.#answer.finishReasons,
       [ATTR.ModelCallCost]: cost,
       [ATTR.ModelCallTimeToFirstTokenMs]: ttft,
     });

@@ -2,8 +2,9 @@ import { type Containment, containment as processContainment } from '../containm
 import { currentInvocation, type Invocation } from '../invocation.js';
 import { runInContext } from '../tracer.js';
 import { toXRayTraceId } from '../tracing/xrayDocument.js';
-import { ModelCall, type ModelCallOptions, OBSERVED_CALLS } from './modelCall.js';
+import { ModelCall } from './modelCall.js';
 import { ModelCallsRecord } from './record.js';
+import { type ModelCallOptions, OBSERVED_CALLS } from './targets.js';
 
 /*
  * Structural types of the AWS SDK v3 middleware stack, so that the runtime

@@ -567,6 +567,35 @@ describe.runIf(canRun)('observeModelCalls()', () => {
     expect(metricValues(run.emf, 'TelemetryErrors')).toEqual([1]);
   });
 
+  it('records a streamed completion when asked, as the consumer read it', async () => {
+    const client = lib.observeModelCalls(bedrockAt(standIn.endpoint), { capturePrompts: true });
+    const handler = lib.observe(async () => {
+      const res = await client.send(
+        new ConverseStreamCommand({
+          modelId: MODEL,
+          messages: [{ role: 'user', content: [{ text: 'hi' }] }],
+        }),
+      );
+      for await (const _ of res.stream ?? []) {
+        // read on
+      }
+    });
+    const run = await invoke(handler);
+    const call = (await run.nodes(1)).find((n) => n.name === `chat ${MODEL}`)!;
+    expect(meta(call)['gen_ai.output.messages']).toBe('"Hello, world"');
+    expect(String(meta(call)['gen_ai.input.messages'])).toContain('"text":"hi"');
+  });
+
+  it('observes a client passed twice once', async () => {
+    const client = lib.observeModelCalls(lib.observeModelCalls(bedrockAt(standIn.endpoint)));
+    const run = await invoke(
+      lib.observe(async () => client.send(new ConverseCommand({ modelId: MODEL, messages: [] }))),
+    );
+    expect(metricValues(run.emf, 'ModelCallLatency')).toHaveLength(1);
+    const nodes = await run.nodes(1);
+    expect(nodes.filter((n) => n.name === `chat ${MODEL}`)).toHaveLength(1);
+  });
+
   it('records prompts only when asked, redacted and bounded', async () => {
     const client = lib.observeModelCalls(bedrockAt(standIn.endpoint), { capturePrompts: true });
     const handler = lib.observe(async () =>
@@ -577,6 +606,7 @@ describe.runIf(canRun)('observeModelCalls()', () => {
           body: JSON.stringify({
             messages: [{ role: 'user', content: 'hi' }],
             metadata: { password: 'hunter2' },
+            filler: 'x'.repeat(20_000),
           }),
         }),
       ),
@@ -584,9 +614,12 @@ describe.runIf(canRun)('observeModelCalls()', () => {
     const run = await invoke(handler);
     const call = (await run.nodes(1)).find((n) => n.name === `chat ${MODEL}`)!;
     const input = String(meta(call)['gen_ai.input.messages']);
-    expect(input).toContain('"content":"hi"');
+    // Past its own bound the redaction gives { truncated, preview } (as for logged payloads): the text is then escaped JSON.
+    expect(input).toMatch(/\\?"content\\?":\\?"hi\\?"/);
     expect(input).not.toContain('hunter2');
     expect(input).toContain('[REDACTED]');
+    expect(input.length).toBeLessThanOrEqual(8_000);
+    expect(input).toMatch(/\.\.\.\[truncated from \d+ chars\]$/);
     expect(String(meta(call)['gen_ai.output.messages'])).toContain('Hello, world');
   });
 });
