@@ -59,11 +59,15 @@ import {
   MAX_LABEL_METRICS,
   MAX_LABEL_NAME,
   MAX_LOGGED_LABELS,
+  MAX_LOGGED_MODELS,
   MAX_LOGGED_PAYLOAD_CHARS,
   MAX_STACK_FRAMES,
   METRIC,
   METRIC_UNIT,
   MIN_DRIFT_WINDOW,
+  MODEL_CALL_DIMENSION,
+  MODEL_CALL_DIMENSION_SET,
+  MODEL_CALL_METRICS_BY_MODEL,
   OTEL_ENV,
   OTHER_LABEL,
   OUTCOME_METRIC,
@@ -226,6 +230,14 @@ Label names in ${code(`${PREDICTED_LABEL_PREFIX}.<label>`)} keep letters, digits
 The bounded set is \`OBSERVED_LABELS\` (or the \`labels\` option), else the
 baseline's labels, else the first ${MAX_LABEL_METRICS} distinct labels each execution
 environment sees.
+
+Model calls made through an \`observeModelCalls()\` client add their metrics to
+the same record. Where the invocation called one Bedrock model, the record's
+directive lists ${MODEL_CALL_METRICS_BY_MODEL.map(code).join(', ')} a second
+time under the dimension set ${MODEL_CALL_DIMENSION_SET.map(code).join(', ')}
+(${code(MODEL_CALL_DIMENSION.BedrockModelId)}: the model id), so they can be read
+per model; an invocation that called several Bedrock models writes those
+metrics once more per model, in a record of their own (at most ${MAX_LOGGED_MODELS}).
 
 \`recordOutcome()\` writes, with the same dimensions:
 

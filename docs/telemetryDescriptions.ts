@@ -66,6 +66,16 @@ export const SPAN_DOC: Record<keyof typeof SPAN, { name: string; when: string; p
     when: `a warmup ping, instead of ${code(SPAN.inference('<model>'))}`,
     parent: 'as for the inference span',
   },
+  genAi: {
+    name: SPAN.genAi('<gen_ai.operation.name>', '<gen_ai.request.model>'),
+    when: "each Bedrock call (Converse, ConverseStream, InvokeModel, InvokeModelWithResponseStream) of a client passed to `observeModelCalls()`, kind CLIENT, with the OpenTelemetry GenAI attributes (`chat anthropic.claude-3-haiku-20240307-v1:0`); a streamed answer's span ends with its stream",
+    parent: 'the span current when the call was made (the inference span or a `stage()`)',
+  },
+  awsCall: {
+    name: SPAN.awsCall('<Service>', '<Operation>'),
+    when: 'each SageMaker runtime call and S3 `GetObject` of a client passed to `observeModelCalls()`, kind CLIENT (`SageMakerRuntime.InvokeEndpoint`, `S3.GetObject`)',
+    parent: 'the span current when the call was made',
+  },
 };
 
 export const ATTR_DOC: Record<keyof typeof ATTR, string> = {
@@ -93,6 +103,19 @@ export const ATTR_DOC: Record<keyof typeof ATTR, string> = {
   StreamBytes: 'response streaming: body bytes written',
   StreamAborted:
     '`true` when the stream did not end normally: the handler failed, destroyed it, or the client went away',
+  ModelCallThrottled:
+    'model call: `true` when refused as throttled (`ThrottlingException`, HTTP 429)',
+  ModelCallCost: 'model call: the estimated cost from the `prices` table of `observeModelCalls()`',
+  ModelCallTimeToFirstTokenMs:
+    'model call, streamed answer: call start to the first content chunk, in ms',
+  ModelCallStreamChunks: 'model call, streamed answer: chunks the consumer read',
+  ModelCallStreamBytes:
+    'model call, streamed answer: payload bytes read (InvokeModelWithResponseStream)',
+  ModelCallStreamAborted:
+    'model call, streamed answer: `true` when not read to its end (the consumer stopped, an error, or still open when the invocation ended)',
+  ModelCallStreamOpen:
+    'model call, streamed answer: `true` when still being read as the invocation ended; the span holds what was seen by then',
+  ModelCallBytes: "S3 `GetObject`: the object's bytes (`Content-Length`)",
 };
 
 export const START_TYPE_DOC: Record<keyof typeof START_TYPE, string> = {
@@ -134,6 +157,22 @@ export const METRIC_DOC: Record<keyof typeof METRIC, string> = {
     'response streaming: body bytes the handler wrote (an `HttpResponseStream` prelude excluded)',
   StreamsAborted:
     'response streaming: 1 when the stream did not end normally (the handler failed, destroyed it, or the client went away), else 0',
+  InputTokens:
+    "each Bedrock call of an `observeModelCalls()` client: the input tokens its response reported (Converse `usage`, InvokeModel's `X-Amzn-Bedrock-Input-Token-Count`, a stream's `metadata`)",
+  OutputTokens: 'each Bedrock call: the output tokens its response or stream reported',
+  TimeToFirstToken: 'each streamed answer: call start to its first content chunk',
+  TimePerOutputToken:
+    'each streamed answer with more than one output token: first content chunk to the end of the stream, per further output token',
+  ModelCallLatency:
+    'each observed model call (Bedrock, SageMaker runtime, S3 `GetObject`): call start to its response; a streamed answer to the end of its stream',
+  ModelCallErrors:
+    'model calls that failed, throttled ones included, and streams that failed midway (when > 0)',
+  ModelCallThrottles:
+    'model calls refused as throttled: `ThrottlingException`, HTTP 429 (when > 0)',
+  ModelStreamsAborted:
+    'streamed answers not read to their end: the consumer stopped early, an error midway, or still open when the invocation ended (when > 0)',
+  InferenceCost:
+    "each Bedrock call whose model is in the `prices` table of `observeModelCalls()`: estimated cost, in the table's currency (no prices ship)",
 };
 
 export const OUTCOME_METRIC_DOC: Record<keyof typeof OUTCOME_METRIC, string> = {
@@ -175,6 +214,8 @@ export const LOG_KEY_DOC: Record<keyof typeof LOG_KEY, string> = {
   StreamedBytes: 'response streaming: body bytes written',
   StreamAborted:
     'response streaming: `true` when the stream did not end normally (the handler failed, destroyed it, or the client went away)',
+  ModelCalls:
+    'when the invocation called a model through an `observeModelCalls()` client: `{ count, errors, throttles, input_tokens, output_tokens, ttft_ms, latency_ms, cost, streams_open, models }` (empty members left out; `models`: the first 10 distinct Bedrock model ids, SageMaker endpoints or S3 buckets)',
   Error:
     'on failure: `name`, `message`, `stack` (a thrown `InvalidInputError`: `name` and `message`)',
 };

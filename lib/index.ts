@@ -21,7 +21,7 @@
 import * as own from './api.js';
 
 /** Bumped when a function or class of `api.ts` changes in a way another copy could not serve. */
-const API_KEY = Symbol.for('observed-inference.api.v2');
+const API_KEY = Symbol.for('observed-inference.api.v3');
 
 type Api = typeof own;
 const registry = globalThis as { [API_KEY]?: Api };
@@ -72,6 +72,25 @@ export const stage: Api['stage'] = api.stage;
  * export const handler = observe(async (event) => (await model).predict(event));
  */
 export const loadModel: Api['loadModel'] = api.loadModel;
+
+/**
+ * Observe the model calls an AWS SDK v3 client makes (Bedrock runtime,
+ * SageMaker runtime, S3 `GetObject`): a CLIENT span under the current span
+ * for each (Bedrock ones with the OpenTelemetry GenAI attributes), the
+ * downstream `X-Amzn-Trace-Id` parented on it, and `InputTokens`,
+ * `OutputTokens`, `TimeToFirstToken`, `ModelCallLatency`, … in the
+ * invocation's record and `model_calls` in its log line. Streamed answers
+ * are watched as they are read, never buffered. Returns the same client; the
+ * client's results and errors pass through unchanged, and outside an
+ * observed invocation it only calls through. No client package is imported.
+ *
+ * @example
+ * import { BedrockRuntimeClient } from '@aws-sdk/client-bedrock-runtime';
+ * const bedrock = observeModelCalls(new BedrockRuntimeClient({}), {
+ *   prices: { 'anthropic.claude-3-haiku-20240307-v1:0': { inputPer1kTokens: 0.00025, outputPer1kTokens: 0.00125 } },
+ * });
+ */
+export const observeModelCalls: Api['observeModelCalls'] = api.observeModelCalls;
 
 /**
  * Record that the current invocation's input failed your validation, for a
@@ -179,6 +198,8 @@ export const InvocationTimeoutError: Api['InvocationTimeoutError'] = api.Invocat
 export type InvocationTimeoutError = own.InvocationTimeoutError;
 
 export type { InputRejection } from './invalidInput.js';
+export type { ClientWithMiddleware } from './modelCalls/observeModelCalls.js';
+export type { ModelCallOptions, ModelPrice } from './modelCalls/targets.js';
 export type { ObservedHandler } from './observe.js';
 export type { Outcome } from './outcomes.js';
 export {
@@ -187,9 +208,17 @@ export {
   DIMENSION_SET,
   driftMetricName,
   ENV,
+  GEN_AI_ATTR,
+  GEN_AI_OPERATION,
+  GEN_AI_PROVIDER_BEDROCK,
   METRIC,
   METRIC_UNIT,
   type MetricName,
+  MODEL_CALL_DIMENSION,
+  MODEL_CALL_DIMENSION_SET,
+  MODEL_CALL_METRICS,
+  MODEL_CALL_METRICS_BY_MODEL,
+  MODEL_CALLS_LOG_KEY,
   OTEL_ENV,
   OTHER_LABEL,
   OUTCOME_METRIC,

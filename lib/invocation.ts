@@ -8,6 +8,7 @@ import type { Context } from 'aws-lambda';
 import type { ColdStart } from './coldStart.js';
 import type { StartInfo } from './lifecycle.js';
 import { addValue, type MetricValues } from './metrics/record.js';
+import type { ModelCallsRecord } from './modelCalls/record.js';
 import type { PredictionSummary } from './predictions.js';
 import type { Sinks } from './sinks.js';
 import { STATUS, type Status } from './status.js';
@@ -67,6 +68,8 @@ export class Invocation {
     undefined;
   /** A response-streaming invocation: what it streamed. Undefined for a buffered response. */
   stream: StreamRecord | undefined = undefined;
+  /** Model calls through `observeModelCalls()` clients; undefined until the first one (most invocations). */
+  modelCalls: ModelCallsRecord | undefined = undefined;
 
   // How it ended: set once, when telemetry is written (at the end, or early by the timeout).
   finished = false;

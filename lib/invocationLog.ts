@@ -30,6 +30,8 @@ export class InvocationLog {
   write(inv: Invocation): void {
     const config = this.#config;
     const fields = fieldsOf(inv, config);
+    // Only an invocation that called a model pays for its summary.
+    if (inv.modelCalls) fields[LOG_KEY.ModelCalls] = inv.modelCalls.summary();
     if (config.logPayloadRate > 0 && Math.random() < config.logPayloadRate) {
       fields.payload = {
         input: redact(inv.input, config.redactKeys),

@@ -1,9 +1,17 @@
 import { roundMs } from './clock.js';
 import type { Invocation } from './invocation.js';
 import { LabelMix } from './labelMix.js';
+import type { MetricValues } from './metrics/record.js';
 import type { Sinks } from './sinks.js';
 import { STATUS } from './status.js';
-import { DIMENSION, METRIC, METRIC_UNIT, POWERTOOLS_LOG_KEY } from './telemetry.js';
+import {
+  DIMENSION,
+  METRIC,
+  METRIC_UNIT,
+  MODEL_CALL_DIMENSION,
+  MODEL_CALL_METRICS_BY_MODEL,
+  POWERTOOLS_LOG_KEY,
+} from './telemetry.js';
 import { toXRayTraceId } from './tracing/xrayDocument.js';
 
 function add(inv: Invocation, name: keyof typeof METRIC_UNIT, value: number): void {
@@ -75,14 +83,51 @@ export class InvocationMetrics {
     }
     const telemetryErrors = containment.take();
     if (telemetryErrors > 0) add(inv, METRIC.TelemetryErrors, telemetryErrors);
+    const metadata = {
+      [POWERTOOLS_LOG_KEY.RequestId]: inv.lambda.awsRequestId,
+      [POWERTOOLS_LOG_KEY.XrayTraceId]: toXRayTraceId(inv.span.spanContext().traceId),
+    };
+    const calls = inv.modelCalls;
+    if (calls === undefined) {
+      metrics.publish({
+        dimensions: this.#dimensions,
+        metrics: inv.metrics,
+        metadata,
+        timestamp: Date.now(),
+      });
+      return;
+    }
+    // Only an invocation that called a model gets here.
+    const { byModel } = calls;
+    const onlyModel = byModel.size === 1 ? byModel.keys().next().value : undefined;
     metrics.publish({
       dimensions: this.#dimensions,
       metrics: inv.metrics,
-      metadata: {
-        [POWERTOOLS_LOG_KEY.RequestId]: inv.lambda.awsRequestId,
-        [POWERTOOLS_LOG_KEY.XrayTraceId]: toXRayTraceId(inv.span.spanContext().traceId),
-      },
+      metadata,
       timestamp: Date.now(),
+      also:
+        onlyModel === undefined
+          ? undefined
+          : {
+              dimensions: { [MODEL_CALL_DIMENSION.BedrockModelId]: onlyModel },
+              names: MODEL_CALL_METRICS_BY_MODEL,
+            },
     });
+    if (byModel.size > 1) this.#publishByModel(byModel, metadata);
+  }
+
+  /** Several Bedrock models in one invocation: their metrics once more per model, a record each. */
+  #publishByModel(
+    byModel: ReadonlyMap<string, ReadonlyMap<string, MetricValues>>,
+    metadata: Readonly<Record<string, string>>,
+  ): void {
+    for (const [modelId, metrics] of byModel) {
+      this.#sinks.metrics?.publish({
+        dimensions: { ...this.#dimensions, [MODEL_CALL_DIMENSION.BedrockModelId]: modelId },
+        metrics,
+        metadata,
+        timestamp: Date.now(),
+      });
+    }
   }
 }

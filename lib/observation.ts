@@ -112,6 +112,8 @@ export class Observation<TEvent, TResult> {
     inv.finished = true;
     inv.latencyMs = performance.now() - inv.startPerf;
     this.#call('invocation end', () => this.#complete(inv, exit, value));
+    // Model answers still streaming are recorded as seen so far, before the span and the record are written.
+    if (inv.modelCalls) this.#call('model calls', () => inv.modelCalls?.settle());
     if (inv.start.first) this.#call('cold start', () => endColdStart(inv));
     const drift = this.#drift;
     const summary = inv.summary;

@@ -158,3 +158,14 @@ export const MAX_BASELINE_BINS = 1000;
 export const MAX_STAGE_METRICS = 20;
 /** Characters of a stage name kept in its span name, metric name and log key. */
 export const MAX_STAGE_NAME_CHARS = 64;
+
+/* Model calls */
+
+/** Distinct models named in the log line's `model_calls.models`, and given a `BedrockModelId` of their own, per invocation. */
+export const MAX_LOGGED_MODELS = 10;
+/**
+ * Characters of a captured prompt or completion (`capturePrompts`) on a
+ * span, as JSON: half of MAX_METADATA_CHARS, so the segment's own JSON
+ * escaping of that text can never push it past the metadata bound.
+ */
+export const MAX_CAPTURED_PROMPT_CHARS = 8_000;

@@ -50,7 +50,33 @@ export const LOG_KEY = {
   StreamedBytes: 'streamed_bytes',
   /** Response streaming: the stream did not end normally (handler failed, client gone). */
   StreamAborted: 'stream_aborted',
+  /**
+   * Model calls made through an `observeModelCalls()` client (present when any
+   * was): `{ count, errors, throttles, input_tokens, output_tokens, ttft_ms,
+   * latency_ms, cost, streams_open, models }` (`MODEL_CALLS_LOG_KEY`).
+   */
+  ModelCalls: 'model_calls',
   Error: 'error',
+} as const;
+
+/** Keys of the log line's `model_calls` summary. */
+export const MODEL_CALLS_LOG_KEY = {
+  Count: 'count',
+  /** Calls that failed, throttled ones included. */
+  Errors: 'errors',
+  Throttles: 'throttles',
+  InputTokens: 'input_tokens',
+  OutputTokens: 'output_tokens',
+  /** Time to the first token of the first streamed answer. */
+  TimeToFirstTokenMs: 'ttft_ms',
+  /** Summed latency of the calls. */
+  LatencyMs: 'latency_ms',
+  /** Estimated, from the user's price table (absent without one). */
+  Cost: 'cost',
+  /** Streamed answers still being read when the invocation ended (recorded as seen so far). */
+  StreamsOpen: 'streams_open',
+  /** The distinct models called: Bedrock model ids, SageMaker endpoints, S3 buckets (at most `MAX_LOGGED_MODELS`). */
+  Models: 'models',
 } as const;
 
 /** Keys of the line a drift window writes when it closes (`drift: <signals> moved` or `drift: stable`). */

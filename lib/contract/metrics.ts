@@ -73,6 +73,27 @@ const METRICS = {
   BytesStreamed: UNIT.Bytes,
   /** Response streaming: 1 when the stream did not end normally (handler failed, client gone), else 0. */
   StreamsAborted: UNIT.Count,
+  /** Model calls (`observeModelCalls()`): input tokens a call's response reported (Bedrock). */
+  InputTokens: UNIT.Count,
+  /** Model calls: output tokens a call's response (or its stream's metadata) reported (Bedrock). */
+  OutputTokens: UNIT.Count,
+  /** Model calls, streamed answers: call start → the first content chunk. */
+  TimeToFirstToken: UNIT.Milliseconds,
+  /** Model calls, streamed answers: (first content chunk → end of stream) / (output tokens − 1). */
+  TimePerOutputToken: UNIT.Milliseconds,
+  /** Model calls: call start → its response (a streamed answer: → the end of its stream), one value per call. */
+  ModelCallLatency: UNIT.Milliseconds,
+  /** Model calls that failed (including throttled ones), and streams that failed midway. */
+  ModelCallErrors: UNIT.Count,
+  /** Model calls refused as throttled (`ThrottlingException`, HTTP 429). */
+  ModelCallThrottles: UNIT.Count,
+  /** Model calls, streamed answers: 1 per stream not read to its end (consumer stopped, error, or still open when the invocation ended). */
+  ModelStreamsAborted: UNIT.Count,
+  /**
+   * Model calls: estimated cost of a Bedrock call from the user's price table
+   * (`observeModelCalls(client, { prices })`), in the table's currency; none ships.
+   */
+  InferenceCost: UNIT.None,
 } as const satisfies Readonly<Record<string, MetricUnit>>;
 
 export type MetricName = keyof typeof METRICS;
@@ -169,9 +190,48 @@ export const DIMENSION = {
   ModelVersion: 'ModelVersion',
 } as const;
 
+/**
+ * The extra dimension of the model-call metrics by Bedrock model: the record
+ * states them twice, under `DIMENSION_SET` and under `MODEL_CALL_DIMENSION_SET`.
+ */
+export const MODEL_CALL_DIMENSION = {
+  BedrockModelId: 'BedrockModelId',
+} as const;
+
+/**
+ * The metrics only a function whose clients go through `observeModelCalls()`
+ * emits (a dashboard graphs them for such functions only).
+ */
+export const MODEL_CALL_METRICS = [
+  'InputTokens',
+  'OutputTokens',
+  'TimeToFirstToken',
+  'TimePerOutputToken',
+  'ModelCallLatency',
+  'ModelCallErrors',
+  'ModelCallThrottles',
+  'ModelStreamsAborted',
+  'InferenceCost',
+] as const satisfies readonly MetricName[];
+
+/** The model-call metrics also published per Bedrock model id (they only come from Bedrock calls). */
+export const MODEL_CALL_METRICS_BY_MODEL = [
+  'InputTokens',
+  'OutputTokens',
+  'TimeToFirstToken',
+  'TimePerOutputToken',
+  'InferenceCost',
+] as const satisfies readonly MetricName[];
+
 /** The one dimension set of every record, in order. */
 export const DIMENSION_SET = [
   DIMENSION.Service,
   DIMENSION.ModelName,
   DIMENSION.ModelVersion,
+] as const;
+
+/** The dimension set of `MODEL_CALL_METRICS_BY_MODEL`'s second statement: `DIMENSION_SET` plus the model id. */
+export const MODEL_CALL_DIMENSION_SET = [
+  ...DIMENSION_SET,
+  MODEL_CALL_DIMENSION.BedrockModelId,
 ] as const;

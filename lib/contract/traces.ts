@@ -6,6 +6,11 @@ export const SPAN = {
   init: 'init',
   modelLoad: (model: string) => `model load ${model}`,
   warmup: 'warmup',
+  /** A Bedrock call (GenAI conventions): `chat anthropic.claude-3-haiku…`, or the operation alone. */
+  genAi: (operation: string, model: string | undefined) =>
+    model ? `${operation} ${model}` : operation,
+  /** Any other observed AWS call: `SageMakerRuntime.InvokeEndpoint`, `S3.GetObject`. */
+  awsCall: (service: string, operation: string) => `${service}.${operation}`,
 } as const;
 
 /** Span attributes beyond the OpenTelemetry semantic conventions. */
@@ -37,6 +42,69 @@ export const ATTR = {
   StreamBytes: 'inference.stream.bytes',
   /** Response streaming: the stream did not end normally (handler failed, client gone). */
   StreamAborted: 'inference.stream.aborted',
+  /** Model call: refused as throttled (`ThrottlingException`, HTTP 429). */
+  ModelCallThrottled: 'inference.model_call.throttled',
+  /** Model call: estimated cost from the user's price table. */
+  ModelCallCost: 'inference.model_call.cost',
+  /** Model call, streamed answer: call start → the first content chunk, in ms. */
+  ModelCallTimeToFirstTokenMs: 'inference.model_call.time_to_first_token_ms',
+  /** Model call, streamed answer: chunks the consumer read. */
+  ModelCallStreamChunks: 'inference.model_call.stream.chunks',
+  /** Model call, streamed answer: payload bytes the consumer read (InvokeModelWithResponseStream). */
+  ModelCallStreamBytes: 'inference.model_call.stream.bytes',
+  /** Model call, streamed answer: not read to its end (consumer stopped, error, or still open at the invocation's end). */
+  ModelCallStreamAborted: 'inference.model_call.stream.aborted',
+  /** Model call, streamed answer: still being read when the invocation ended; the span holds what was seen. */
+  ModelCallStreamOpen: 'inference.model_call.stream.open',
+  /** S3 GetObject: the object's bytes (Content-Length). */
+  ModelCallBytes: 'inference.model_call.bytes',
+} as const;
+
+/**
+ * The OpenTelemetry GenAI semantic conventions our Bedrock spans follow
+ * (https://opentelemetry.io/docs/specs/semconv/gen-ai/aws-bedrock/), and the
+ * AWS attributes of the other model-call spans.
+ */
+export const GEN_AI_ATTR = {
+  OperationName: 'gen_ai.operation.name',
+  ProviderName: 'gen_ai.provider.name',
+  /** Deprecated name of `gen_ai.provider.name` (conventions ≤ 1.36), set too for older backends. */
+  System: 'gen_ai.system',
+  RequestModel: 'gen_ai.request.model',
+  ResponseModel: 'gen_ai.response.model',
+  RequestMaxTokens: 'gen_ai.request.max_tokens',
+  RequestTemperature: 'gen_ai.request.temperature',
+  RequestTopP: 'gen_ai.request.top_p',
+  ResponseFinishReasons: 'gen_ai.response.finish_reasons',
+  UsageInputTokens: 'gen_ai.usage.input_tokens',
+  UsageOutputTokens: 'gen_ai.usage.output_tokens',
+  /** Only with `capturePrompts`: redacted and bounded JSON. */
+  InputMessages: 'gen_ai.input.messages',
+  /** Only with `capturePrompts`: redacted and bounded JSON. */
+  OutputMessages: 'gen_ai.output.messages',
+  ErrorType: 'error.type',
+  RpcSystem: 'rpc.system',
+  RpcService: 'rpc.service',
+  RpcMethod: 'rpc.method',
+  AwsRequestId: 'aws.request_id',
+  HttpStatusCode: 'http.response.status_code',
+  S3Bucket: 'aws.s3.bucket',
+  S3Key: 'aws.s3.key',
+  SageMakerEndpoint: 'aws.sagemaker.endpoint_name',
+  SageMakerVariant: 'aws.sagemaker.invoked_production_variant',
+} as const;
+
+/** `gen_ai.provider.name` (and `gen_ai.system`) of Bedrock calls. */
+export const GEN_AI_PROVIDER_BEDROCK = 'aws.bedrock';
+
+/** `gen_ai.operation.name` values we set. */
+export const GEN_AI_OPERATION = {
+  /** Converse, ConverseStream, and InvokeModel bodies with `messages`. */
+  Chat: 'chat',
+  /** InvokeModel bodies with a prompt (`prompt`, `inputText`). */
+  TextCompletion: 'text_completion',
+  /** InvokeModel bodies of embedding models (`texts`, `inputText` to an embed model). */
+  Embeddings: 'embeddings',
 } as const;
 
 /** Span attributes that become indexed X-Ray annotations, by annotation key. */

@@ -47,17 +47,18 @@ export class ApiMetricsSink implements MetricsSink {
   publish(record: MetricsRecord): void {
     const dimensions = Object.entries(record.dimensions).map(([Name, Value]) => ({ Name, Value }));
     const timestamp = new Date(record.timestamp);
-    for (const [name, { unit, values }] of record.metrics) {
-      for (let i = 0; i < values.length; i += MAX_VALUES_PER_DATUM) {
-        const { Values, Counts } = valueCounts(values.slice(i, i + MAX_VALUES_PER_DATUM));
-        this.#buffer.push({
-          MetricName: name,
-          Dimensions: dimensions,
-          Timestamp: timestamp,
-          Unit: unit,
-          Values,
-          Counts,
-        });
+    for (const [name, { unit, values }] of record.metrics)
+      this.#push(name, unit, values, dimensions, timestamp);
+    // The EMF record's second directive (model-call metrics by model id): the same values under more dimensions.
+    const also = record.also;
+    if (also) {
+      const more = [
+        ...dimensions,
+        ...Object.entries(also.dimensions).map(([Name, Value]) => ({ Name, Value })),
+      ];
+      for (const name of also.names) {
+        const metric = record.metrics.get(name);
+        if (metric) this.#push(name, metric.unit, metric.values, more, timestamp);
       }
     }
     if (this.#buffer.length > MAX_BUFFERED) {
@@ -118,6 +119,26 @@ export class ApiMetricsSink implements MetricsSink {
   }
 
   /** Send everything buffered and wait for it; never rejects. */
+  #push(
+    name: string,
+    unit: MetricDatum['Unit'],
+    values: readonly number[],
+    dimensions: MetricDatum['Dimensions'],
+    timestamp: Date,
+  ): void {
+    for (let i = 0; i < values.length; i += MAX_VALUES_PER_DATUM) {
+      const { Values, Counts } = valueCounts(values.slice(i, i + MAX_VALUES_PER_DATUM));
+      this.#buffer.push({
+        MetricName: name,
+        Dimensions: dimensions,
+        Timestamp: timestamp,
+        Unit: unit,
+        Values,
+        Counts,
+      });
+    }
+  }
+
   async flush(): Promise<void> {
     if (this.#timer) clearTimeout(this.#timer);
     this.#timer = undefined;

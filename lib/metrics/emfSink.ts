@@ -89,8 +89,10 @@ export class EmfSink implements MetricsSink {
     metrics: ReadonlyMap<string, MetricValues>,
     dims: DimensionsCache,
   ): string {
-    const { dimensions, metadata } = record;
-    let line = `{"_aws":{"Timestamp":${numberJson(record.timestamp)}${this.#directive(metrics, dims)}`;
+    const { dimensions, metadata, also } = record;
+    let directive = this.#directive(metrics, dims);
+    if (also) directive = this.#withAlso(directive, also, metrics, dimensions);
+    let line = `{"_aws":{"Timestamp":${numberJson(record.timestamp)}${directive}`;
     // Members after `_aws` each start with ','; `_aws` itself ends with '}', so the first needs it too.
     for (const key in metadata) {
       // A dimension or metric of the same name wins, as in Powertools' output.
@@ -99,6 +101,9 @@ export class EmfSink implements MetricsSink {
       if (value !== undefined) line += `,${jsonKey(key)}${value}`;
     }
     line += dims.members;
+    if (also)
+      for (const key in also.dimensions)
+        if (!(key in dimensions)) line += `,${jsonKey(key)}${JSON.stringify(also.dimensions[key])}`;
     for (const [name, { values }] of metrics) line += `,${jsonKey(name)}${valuesJson(values)}`;
     return `${line}}`;
   }
@@ -124,6 +129,28 @@ export class EmfSink implements MetricsSink {
       }
     }
     return directive.text;
+  }
+
+  /**
+   * The directive with a second entry: `also.names` (those in this line)
+   * under the record's dimensions plus `also.dimensions`. Built per record:
+   * only invocations that called a Bedrock model have one.
+   */
+  #withAlso(
+    directive: string,
+    also: NonNullable<MetricsRecord['also']>,
+    metrics: ReadonlyMap<string, MetricValues>,
+    dimensions: Readonly<Record<string, string>>,
+  ): string {
+    const definitions: string[] = [];
+    for (const name of also.names) {
+      const metric = metrics.get(name);
+      if (metric) definitions.push(JSON.stringify({ Name: name, Unit: metric.unit }));
+    }
+    if (definitions.length === 0) return directive;
+    const names = [...Object.keys(dimensions), ...Object.keys(also.dimensions)];
+    // The directive ends with `]}` (closing CloudWatchMetrics and _aws).
+    return `${directive.slice(0, -2)},{"Namespace":${JSON.stringify(this.#namespace)},"Dimensions":[${JSON.stringify(names)}],"Metrics":[${definitions.join(',')}]}]}`;
   }
 
   #dimensionsCache(dimensions: Readonly<Record<string, string>>): DimensionsCache {

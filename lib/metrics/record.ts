@@ -14,6 +14,15 @@ export interface MetricsRecord {
   /** High-cardinality context (request and trace ids): EMF properties, not dimensions. */
   readonly metadata: Readonly<Record<string, string>>;
   readonly timestamp: number;
+  /**
+   * Some of the metrics stated a second time under more dimensions (the
+   * model-call metrics by `BedrockModelId`): a second directive of the same
+   * EMF record. `dimensions` are the added ones; absent on most records.
+   */
+  readonly also?: {
+    readonly dimensions: Readonly<Record<string, string>>;
+    readonly names: readonly string[];
+  };
 }
 
 /** A destination for metrics records: EMF on stdout in Lambda, PutMetricData elsewhere. */

@@ -17,6 +17,47 @@ function record(metrics: Map<string, MetricValues>, metadata = {}): MetricsRecor
 }
 
 describe('EmfSink', () => {
+  it('states some metrics a second time under more dimensions in the same record (also)', () => {
+    const out = collect();
+    const sink = new EmfSink('ObservedInference', out);
+    const metrics = new Map<string, MetricValues>([
+      ['InferenceLatency', { unit: 'Milliseconds', values: [12.5] }],
+      ['InputTokens', { unit: 'Count', values: [11] }],
+      ['OutputTokens', { unit: 'Count', values: [7] }],
+    ]);
+    const also = {
+      dimensions: { BedrockModelId: 'm-1' },
+      names: ['InputTokens', 'OutputTokens', 'InferenceCost'],
+    };
+    // Twice: the cached directive of the first record must not carry the second's entry, nor the reverse.
+    sink.publish({ ...record(metrics), also });
+    sink.publish(record(metrics));
+    const [withAlso, without] = emfRecords(out.lines);
+    expect(validateEmf(withAlso)).toEqual([]);
+    expect(withAlso!._aws.CloudWatchMetrics).toEqual([
+      {
+        Namespace: 'ObservedInference',
+        Dimensions: [['service', 'ModelName', 'ModelVersion']],
+        Metrics: [
+          { Name: 'InferenceLatency', Unit: 'Milliseconds' },
+          { Name: 'InputTokens', Unit: 'Count' },
+          { Name: 'OutputTokens', Unit: 'Count' },
+        ],
+      },
+      {
+        Namespace: 'ObservedInference',
+        Dimensions: [['service', 'ModelName', 'ModelVersion', 'BedrockModelId']],
+        Metrics: [
+          { Name: 'InputTokens', Unit: 'Count' },
+          { Name: 'OutputTokens', Unit: 'Count' },
+        ],
+      },
+    ]);
+    expect(withAlso!.BedrockModelId).toBe('m-1');
+    expect(without!._aws.CloudWatchMetrics).toHaveLength(1);
+    expect(without).not.toHaveProperty('BedrockModelId');
+  });
+
   it('writes one EMF record with the directive, metadata, dimensions and values', () => {
     const out = collect();
     new EmfSink('ObservedInference', out).publish(
