@@ -99,9 +99,10 @@ function otlpHttpSender(config: ResolvedConfig, containment: Containment): SpanS
   const otlp = config.otlp;
   if (!otlp) throw new Error('otlp-http without its resolved endpoint');
   return otlpSender(
-    ({ OtlpHttpSender }) =>
+    ({ OtlpHttpSender, OTLP_TRACES }) =>
       new OtlpHttpSender({
         ...otlp,
+        signal: OTLP_TRACES,
         onError: (error, lost) => containment.report(AREA, error, lost),
       }),
     containment,

@@ -72,6 +72,7 @@ describe('resolveOtlpHttp', () => {
       compression: 'none',
       timeoutMs: 10_000,
       sigv4Region: undefined,
+      sigv4Service: 'xray',
     });
     expect(issues).toEqual([]);
   });
