@@ -150,6 +150,24 @@ describe('metrics and logs over OTLP/HTTP', () => {
     expect(errors.at(-1)).toMatchObject({ kind: 'sum', value: 1 });
   });
 
+  it('writes the line to stdout and sends it as a record with logs both', async () => {
+    const lib = await import('../../lib/index.js');
+    const handler = lib.observe(async () => ({ label: 'legit', confidence: 0.9 }), {
+      model: 'fraud-both',
+      logs: 'both',
+    });
+    const context = lambdaContexts('fraud-otlpml')({ requestId: 'req-both-1' });
+    await handler(apiEvent, context);
+    const stdout = out.lines.filter((l) => l.includes('"function_request_id":"req-both-1"'));
+    expect(stdout).toHaveLength(1);
+    expect(JSON.parse(stdout[0]!)).toMatchObject({ level: 'INFO', model_name: 'fraud-both' });
+    const record = receiver.logs().find((l) => l.attributes.function_request_id === 'req-both-1');
+    expect(record).toMatchObject({
+      severityText: 'INFO',
+      attributes: { model_name: 'fraud-both' },
+    });
+  });
+
   it('counts what an unreachable collector loses and reports it once, without failing the handler', async () => {
     const lib = await import('../../lib/index.js');
     const handler = lib.observe(async () => ({ label: 'legit', confidence: 0.9 }), {
