@@ -23,11 +23,10 @@ import {
   type HostPort,
   parseDaemonAddress,
 } from './tracing/daemonAddress.js';
+import { type OtlpHttpConfig, resolveOtlpHttp } from './tracing/otlpEndpoint.js';
 import {
-  type OtlpHttpConfig,
   resolveLogsMode,
   resolveMetricsMode,
-  resolveOtlpHttp,
   resolveResource,
   resolveTracesMode,
 } from './tracing/traceConfig.js';

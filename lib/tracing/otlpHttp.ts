@@ -3,8 +3,8 @@ import { ProtobufTraceSerializer } from '@opentelemetry/otlp-transformer';
 import type { ReadableSpan } from '@opentelemetry/sdk-trace-base';
 import { DAEMON_RETRY_MAX_MS, DAEMON_RETRY_MIN_MS } from '../contract/limits.js';
 import { OTLP_COMPRESSION } from '../telemetry.js';
+import type { OtlpHttpConfig } from './otlpEndpoint.js';
 import { createOtlpSigner, type SignRequest } from './otlpSigner.js';
-import type { OtlpHttpConfig } from './traceConfig.js';
 
 /**
  * What differs between OTLP's signals (traces, metrics, logs) for one

@@ -1,11 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { resolveConfig } from '../../lib/config.js';
 import type { ConfigError } from '../../lib/errors.js';
-import {
-  resolveLogsMode,
-  resolveMetricsMode,
-  resolveOtlpHttp,
-} from '../../lib/tracing/traceConfig.js';
+import { resolveOtlpHttp } from '../../lib/tracing/otlpEndpoint.js';
+import { resolveLogsMode, resolveMetricsMode } from '../../lib/tracing/traceConfig.js';
 
 const messages = (issues: readonly ConfigError[]) => issues.map((i) => i.message);
 

@@ -3,8 +3,8 @@ import type { ReadableSpan } from '@opentelemetry/sdk-trace-base';
 import { Sha256 } from '@smithy/core/checksum';
 import { SignatureV4 } from '@smithy/signature-v4';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import type { OtlpHttpConfig } from '../../../lib/tracing/otlpEndpoint.js';
 import { GZIP_MIN_BYTES, OTLP_TRACES, OtlpHttpSender } from '../../../lib/tracing/otlpHttp.js';
-import type { OtlpHttpConfig } from '../../../lib/tracing/traceConfig.js';
 import { type OtlpReceiver, type OtlpRequest, startOtlpReceiver } from '../../support/otlp.js';
 import { createTracing, lambdaContext } from './spans.js';
 
