@@ -18,6 +18,7 @@ import {
   type ENV,
   LIST_SEPARATOR,
   type LOG_KEY,
+  LOGS_MODE,
   MAX_DRIFT_WINDOW,
   MAX_LABEL_METRICS,
   MAX_LOGGED_LABELS,
@@ -26,6 +27,8 @@ import {
   MIN_DRIFT_WINDOW,
   type OTEL_ENV,
   OTHER_LABEL,
+  OTLP_LOGS_PATH,
+  OTLP_METRICS_PATH,
   OTLP_TRACES_PATH,
   type OUTCOME_METRIC,
   PREDICTED_LABEL_PREFIX,
@@ -244,8 +247,12 @@ export const ENV_DOC: Record<keyof typeof ENV, { default: string; what: string }
     what: `${Object.values(TRACES_MODE).map(code).join(', ')} ([which to pick](library.md#trace-exporters)); wins over \`OTEL_TRACES_EXPORTER\``,
   },
   Metrics: {
-    default: `${code(METRICS_MODE.Emf)} in Lambda, ${code(METRICS_MODE.Api)} elsewhere`,
-    what: `${Object.values(METRICS_MODE).map(code).join(', ')}`,
+    default: `${code(METRICS_MODE.Emf)} in Lambda, ${code(METRICS_MODE.Api)} elsewhere (or what \`OTEL_METRICS_EXPORTER\` says)`,
+    what: `${Object.values(METRICS_MODE).map(code).join(', ')} ([OTLP metrics](library.md#metrics-and-logs-over-otlp)); wins over \`OTEL_METRICS_EXPORTER\``,
+  },
+  Logs: {
+    default: `${code(LOGS_MODE.Stdout)} (or what \`OTEL_LOGS_EXPORTER\` says)`,
+    what: `${Object.values(LOGS_MODE).map(code).join(', ')}: the log line on stdout, as an OTLP log record, or both ([OTLP logs](library.md#metrics-and-logs-over-otlp)); wins over \`OTEL_LOGS_EXPORTER\``,
   },
   Baseline: {
     default: 'none: no drift scores',
@@ -280,7 +287,7 @@ export const OTEL_ENV_DOC: Record<keyof typeof OTEL_ENV, string> = {
     '`service.name` of the OTLP resource (after the `serviceName` option; before `POWERTOOLS_SERVICE_NAME`)',
   ResourceAttributes:
     '`key=value,…` (values percent-encoded) added to the OTLP resource, winning over the attributes derived from Lambda; a malformed value is ignored whole',
-  Endpoint: `${code(TRACES_MODE.OtlpHttp)}: the collector's base URL, ${code(OTLP_TRACES_PATH)} appended; default ${code(DEFAULT_OTLP_ENDPOINT)}`,
+  Endpoint: `${code(TRACES_MODE.OtlpHttp)}: the collector's base URL, ${code(OTLP_TRACES_PATH)}, ${code(OTLP_METRICS_PATH)} or ${code(OTLP_LOGS_PATH)} appended; default ${code(DEFAULT_OTLP_ENDPOINT)}`,
   TracesEndpoint: `${code(TRACES_MODE.OtlpHttp)}: the traces URL, used as it is; wins over the one above. On \`https://xray.<region>.amazonaws.com\` requests are signed with SigV4`,
   Headers: '`key=value,…` sent with every OTLP request',
   TracesHeaders: 'the same, for traces; wins key by key',
@@ -291,6 +298,19 @@ export const OTEL_ENV_DOC: Record<keyof typeof OTEL_ENV, string> = {
   TracesTimeout: 'the same, for traces; wins',
   Protocol: '`http/protobuf`, the only one `otlp-http` speaks; another is a configuration error',
   TracesProtocol: 'the same, for traces; wins',
+  MetricsExporter: `\`otlp\` selects metrics ${code(METRICS_MODE.OtlpHttp)}, \`none\` ${code(METRICS_MODE.Off)}; \`OBSERVED_METRICS\` wins`,
+  MetricsEndpoint: `metrics ${code(METRICS_MODE.OtlpHttp)}: the metrics URL, used as it is; wins over \`OTEL_EXPORTER_OTLP_ENDPOINT\``,
+  MetricsHeaders: 'headers for metrics; win key by key',
+  MetricsCompression: 'compression for metrics; wins',
+  MetricsTimeout: 'timeout for metrics; wins',
+  MetricsProtocol: 'protocol for metrics; wins',
+  LogsExporter: `\`otlp\` selects logs ${code(LOGS_MODE.OtlpHttp)}; \`none\` leaves the line on stdout; \`OBSERVED_LOGS\` wins`,
+  LogsEndpoint: `logs ${code(LOGS_MODE.OtlpHttp)}: the logs URL, used as it is; wins over \`OTEL_EXPORTER_OTLP_ENDPOINT\`. On \`https://logs.<region>.amazonaws.com\` requests are signed with SigV4`,
+  LogsHeaders:
+    'headers for logs (CloudWatch Logs wants `x-aws-log-group` and `x-aws-log-stream`); win key by key',
+  LogsCompression: 'compression for logs; wins',
+  LogsTimeout: 'timeout for logs; wins',
+  LogsProtocol: 'protocol for logs; wins',
 };
 
 export const DRIFT_LOG_KEY_DOC: Record<keyof typeof DRIFT_LOG_KEY, string> = {

@@ -9,6 +9,8 @@ import {
   ECOSYSTEM_ENV,
   ENV,
   LIST_SEPARATOR,
+  LOGS_MODE,
+  type LogsMode,
   METRICS_MODE,
   type MetricsMode,
   START_TYPE,
@@ -21,9 +23,10 @@ import {
   type HostPort,
   parseDaemonAddress,
 } from './tracing/daemonAddress.js';
+import { type OtlpHttpConfig, resolveOtlpHttp } from './tracing/otlpEndpoint.js';
 import {
-  type OtlpHttpConfig,
-  resolveOtlpHttp,
+  resolveLogsMode,
+  resolveMetricsMode,
   resolveResource,
   resolveTracesMode,
 } from './tracing/traceConfig.js';
@@ -99,8 +102,14 @@ export interface ResolvedConfig {
   readonly traces: TracesMode;
   /** Where `xray-udp` and `otlp-udp` send their datagrams (`AWS_XRAY_DAEMON_ADDRESS`). */
   readonly daemon: HostPort;
-  /** Where and how `otlp-http` sends; undefined in the other modes. */
+  /** Where and how `otlp-http` sends traces; undefined in the other modes. */
   readonly otlp: OtlpHttpConfig | undefined;
+  /** Where and how metrics `otlp-http` sends; undefined in the other modes. */
+  readonly otlpMetrics: OtlpHttpConfig | undefined;
+  /** `OBSERVED_LOGS`: where the log line goes. */
+  readonly logs: LogsMode;
+  /** Where and how logs `otlp-http` (or `both`) sends; undefined for `stdout`. */
+  readonly otlpLogs: OtlpHttpConfig | undefined;
   /** The OpenTelemetry resource attributes (`traceConfig.ts`, `resolveResource`). */
   readonly resource: Attributes;
   readonly metrics: MetricsMode;
@@ -124,19 +133,6 @@ type Env = Readonly<Record<string, string | undefined>>;
 function nonEmpty(value: string | undefined): string | undefined {
   const trimmed = value?.trim();
   return trimmed ? trimmed : undefined;
-}
-
-function oneOf<T extends string>(
-  name: string,
-  value: string | undefined,
-  accepted: readonly T[],
-  issues: ConfigError[],
-): T | undefined {
-  if (value === undefined) return undefined;
-  const v = value.trim().toLowerCase();
-  if ((accepted as readonly string[]).includes(v)) return v as T;
-  issues.push(new ConfigError(name, `'${value}' is not one of ${accepted.join(', ')}`));
-  return undefined;
 }
 
 function unitInterval(
@@ -276,10 +272,8 @@ export function resolveConfig(env: Env, options: ObserveOptions<never, never> = 
     env.AWS_LAMBDA_FUNCTION_NAME !== undefined && env.AWS_LAMBDA_RUNTIME_API !== undefined;
   const functionName = nonEmpty(env.AWS_LAMBDA_FUNCTION_NAME) ?? 'local';
   const traces = resolveTracesMode(env, options.traces, inLambda, issues);
-  const metrics =
-    oneOf('metrics', options.metrics, Object.values(METRICS_MODE), issues) ??
-    oneOf(ENV.Metrics, env[ENV.Metrics], Object.values(METRICS_MODE), issues) ??
-    (inLambda ? METRICS_MODE.Emf : METRICS_MODE.Api);
+  const metrics = resolveMetricsMode(env, options.metrics, inLambda, issues);
+  const logs = resolveLogsMode(env, options.logs, issues);
   const lowConfidence =
     unitInterval('lowConfidence', options.lowConfidence, issues) ??
     unitInterval(ENV.LowConfidence, env[ENV.LowConfidence], issues) ??
@@ -318,7 +312,11 @@ export function resolveConfig(env: Env, options: ObserveOptions<never, never> = 
     redactKeys: resolveRedact(env, options.redact),
     traces,
     daemon: udp ? resolveDaemon(env, issues) : DEFAULT_DAEMON_ADDRESS.udp,
-    otlp: traces === TRACES_MODE.OtlpHttp ? resolveOtlpHttp(env, issues) : undefined,
+    otlp: traces === TRACES_MODE.OtlpHttp ? resolveOtlpHttp(env, issues, 'traces') : undefined,
+    otlpMetrics:
+      metrics === METRICS_MODE.OtlpHttp ? resolveOtlpHttp(env, issues, 'metrics') : undefined,
+    logs,
+    otlpLogs: logs === LOGS_MODE.Stdout ? undefined : resolveOtlpHttp(env, issues, 'logs'),
     resource: resolveResource(
       env,
       {
@@ -338,5 +336,16 @@ export function resolveConfig(env: Env, options: ObserveOptions<never, never> = 
     driftWindow: resolveDriftWindow(env, issues),
     labels: resolveLabels(env, options.labels),
   };
-  return { config, issues };
+  return { config, issues: distinct(issues) };
+}
+
+/** A generic OTLP variable is read once per signal: its problem is reported once. */
+function distinct(issues: readonly ConfigError[]): ConfigError[] {
+  const seen = new Set<string>();
+  return issues.filter((issue) => {
+    const key = issue.message;
+    if (seen.has(key)) return false;
+    seen.add(key);
+    return true;
+  });
 }

@@ -12,9 +12,33 @@ export class Containment {
   readonly #reported = new Set<string>();
   readonly #warned = new Set<string>();
   readonly #write: (line: string) => void;
+  readonly #listeners: Array<(message: string, fields: Record<string, unknown>) => void> = [];
 
   constructor(write: (line: string) => void = defaultWrite) {
     this.#write = write;
+  }
+
+  /**
+   * Hand every warning written from now on (reports and warnings, as
+   * message and fields) to `listener` as well: an OTLP log writer, so our
+   * warnings reach the same place as the log lines. The stderr line stays:
+   * it is how a failing collector is still heard of.
+   *
+   * @example
+   * containment.listen((message, fields) => otlpLog.write('warn', message, fields));
+   */
+  listen(listener: (message: string, fields: Record<string, unknown>) => void): void {
+    this.#listeners.push(listener);
+  }
+
+  #tell(message: string, fields: Record<string, unknown>): void {
+    for (const listener of this.#listeners) {
+      try {
+        listener(message, fields);
+      } catch {
+        // A listener's failure must not turn a report into a thrown error.
+      }
+    }
   }
 
   /**
@@ -26,19 +50,22 @@ export class Containment {
     this.#total += count;
     if (this.#reported.has(area)) return;
     this.#reported.add(area);
+    const message = `observed-inference: ${area} failed; telemetry continues without it (reported once)`;
+    // Never throws, whatever was thrown (a Proxy trapping everything, a throwing getter).
+    const described = describeError(error);
     try {
       this.#write(
         JSON.stringify({
           level: 'WARN',
-          message: `observed-inference: ${area} failed; telemetry continues without it (reported once)`,
+          message,
           timestamp: new Date().toISOString(),
-          // Never throws, whatever was thrown (a Proxy trapping everything, a throwing getter).
-          error: describeError(error),
+          error: described,
         }),
       );
     } catch {
       // stderr itself is gone: nothing left to tell.
     }
+    this.#tell(message, { error: described });
   }
 
   /** Write one warning line (a report's shape, with no error); counts nothing, never throws. */
@@ -48,6 +75,7 @@ export class Containment {
     } catch {
       // stderr itself is gone: nothing left to tell.
     }
+    this.#tell(message, {});
   }
 
   /** {@link warn} the first time `key` is seen; later calls with it write nothing. */

@@ -40,19 +40,23 @@ export class InvocationLog {
     }
     const log = this.#log;
     const { status, error } = inv;
+    const span = inv.span.spanContext();
     if (status === STATUS.Timeout) {
       const { name, message } = describeError(error);
-      log.write('error', 'inference timed out', { ...fields, [LOG_KEY.Error]: { name, message } });
+      const errorFields = { ...fields, [LOG_KEY.Error]: { name, message } };
+      log.write('error', 'inference timed out', errorFields, span);
     } else if (status === STATUS.ClientError && inv.threw) {
       // A thrown InvalidInputError: the caller's mistake, logged like a 400 (no stack).
       const { name, message } = describeError(error);
-      log.write('info', 'inference', { ...fields, [LOG_KEY.Error]: { name, message } });
+      log.write('info', 'inference', { ...fields, [LOG_KEY.Error]: { name, message } }, span);
     } else if (status === STATUS.Fault) {
-      log.write('error', 'inference failed', { ...fields, [LOG_KEY.Error]: describeError(error) });
+      const errorFields = { ...fields, [LOG_KEY.Error]: describeError(error) };
+      log.write('error', 'inference failed', errorFields, span);
     } else if (inv.warmup) {
-      log.write('debug', 'warmup ping', fields);
+      log.write('debug', 'warmup ping', fields, span);
     } else {
-      log.write(status === STATUS.ServerErrorResponse ? 'error' : 'info', 'inference', fields);
+      const level = status === STATUS.ServerErrorResponse ? 'error' : 'info';
+      log.write(level, 'inference', fields, span);
     }
   }
 }

@@ -126,7 +126,13 @@ export class Observation<TEvent, TResult> {
     this.#call('span', () => this.#span.end(inv));
     this.#call('metrics', () => this.#metrics.publish(inv));
     this.#call('log', () => this.#log.write(inv));
-    await this.#sinks.traces?.exportTrace(inv.span.spanContext().traceId);
+    const { traces, metrics, log } = this.#sinks;
+    // OTLP metrics and logs leave with the trace, before the response: nothing is held across a freeze.
+    await Promise.all([
+      traces?.exportTrace(inv.span.spanContext().traceId),
+      metrics?.settle?.(),
+      log.settle?.(),
+    ]);
   }
 
   /**

@@ -1,15 +1,19 @@
 import type { Tracer } from '@opentelemetry/api';
+import type { Resource } from '@opentelemetry/resources';
 import type { ResolvedConfig } from './config.js';
 import { type Containment, containment } from './containment.js';
 import { flushOnExit, type Unsent } from './exitFlush.js';
 import { JsonLogWriter, type LogWriter } from './logs/logger.js';
 import { type LogSettings, resolveLogSettings } from './logs/logLevel.js';
+import { OtlpLogWriter, TeeLogWriter } from './logs/otlpWriter.js';
 import { ApiMetricsSink } from './metrics/apiSink.js';
 import { EmfSink } from './metrics/emfSink.js';
+import { OtlpMetricsSink } from './metrics/otlpSink.js';
 import type { MetricsSink } from './metrics/record.js';
-import { METRICS_MODE, TRACES_MODE } from './telemetry.js';
+import { lazyOtlpSender } from './otlpLoader.js';
+import { LOGS_MODE, METRICS_MODE, TRACES_MODE } from './telemetry.js';
 import { createTraceExporter, type TraceExporter } from './traceExporter.js';
-import { getProcessTracer } from './tracer.js';
+import { getProcessTracer, TRACER_NAME } from './tracer.js';
 import type { XRaySpanProcessor } from './tracing/xrayProcessor.js';
 
 /**
@@ -44,8 +48,27 @@ type Outputs = Pick<Sinks, 'traces' | 'metrics' | 'log'>;
 const made = new Map<string, Outputs>();
 let spanBuffer: XRaySpanProcessor | undefined;
 
-function createMetricsSink(config: ResolvedConfig): MetricsSink | undefined {
+const SCOPE = { name: TRACER_NAME };
+
+function createMetricsSink(config: ResolvedConfig, resource: Resource): MetricsSink | undefined {
   if (config.metrics === METRICS_MODE.Emf) return new EmfSink(config.namespace);
+  const otlp = config.otlpMetrics;
+  if (config.metrics === METRICS_MODE.OtlpHttp && otlp) {
+    const area = 'metrics export';
+    // Delta intervals start at the process start: the first record covers init too.
+    const startMs = performance.timeOrigin;
+    const sender = lazyOtlpSender(
+      ({ OtlpHttpSender, otlpMetricsSignal }) =>
+        new OtlpHttpSender({
+          ...otlp,
+          signal: otlpMetricsSignal({ resource, scope: SCOPE, startMs }),
+          onError: (error, lost) => containment.report(area, error, lost),
+        }),
+      containment,
+      area,
+    );
+    return new OtlpMetricsSink(sender);
+  }
   if (config.metrics === METRICS_MODE.Api) {
     return new ApiMetricsSink({
       namespace: config.namespace,
@@ -57,6 +80,29 @@ function createMetricsSink(config: ResolvedConfig): MetricsSink | undefined {
 }
 
 let logSettings: LogSettings | undefined;
+
+/** The log writer of a config's logs mode: the JSON line, OTLP log records, or both. */
+function createInvocationLogWriter(config: ResolvedConfig, resource: Resource): LogWriter {
+  const json = createLogWriter(config.serviceName);
+  const otlp = config.otlpLogs;
+  if (config.logs === LOGS_MODE.Stdout || !otlp) return json;
+  const area = 'log export';
+  const sender = lazyOtlpSender(
+    ({ OtlpHttpSender, otlpLogsSignal }) =>
+      new OtlpHttpSender({
+        ...otlp,
+        signal: otlpLogsSignal({ resource, scope: SCOPE, service: config.serviceName }),
+        onError: (error, lost) => containment.report(area, error, lost),
+      }),
+    containment,
+    area,
+  );
+  logSettings ??= resolveLogSettings(process.env);
+  const writer = new OtlpLogWriter(sender, logSettings);
+  // Our own warnings go where the log lines go (and to stderr, as always).
+  containment.listen((message, fields) => writer.write('warn', message, fields));
+  return config.logs === LOGS_MODE.Both ? new TeeLogWriter(json, writer) : writer;
+}
 
 /**
  * A log writer for `service`; the level (and its sampling draw) is resolved once per process.
@@ -80,10 +126,18 @@ export function createLogWriter(service: string): LogWriter {
  * const sinks = createSinks(resolveConfig(process.env, options).config);
  */
 export function createSinks(config: ResolvedConfig): Sinks {
-  const { tracer, tracedRoot, untracedRoot, spans } = getProcessTracer(config, containment);
+  const { tracer, tracedRoot, untracedRoot, spans, resource } = getProcessTracer(
+    config,
+    containment,
+  );
   spanBuffer = spans;
-  const outputs = outputsOf(config, spans);
-  if (config.metrics === METRICS_MODE.Api || config.traces === TRACES_MODE.XrayApi) watchExit();
+  const outputs = outputsOf(config, spans, resource);
+  const batches =
+    config.metrics === METRICS_MODE.Api ||
+    config.metrics === METRICS_MODE.OtlpHttp ||
+    config.logs !== LOGS_MODE.Stdout ||
+    config.traces === TRACES_MODE.XrayApi;
+  if (batches) watchExit();
   return {
     config,
     containment,
@@ -96,17 +150,29 @@ export function createSinks(config: ResolvedConfig): Sinks {
 /** Everything the outputs are made from (the config's other fields only shape records). */
 function outputsKey(config: ResolvedConfig): string {
   const { traces, daemon, otlp, region, metrics, namespace, serviceName } = config;
-  return JSON.stringify([traces, daemon, otlp, region, metrics, namespace, serviceName]);
+  const { otlpMetrics, logs, otlpLogs } = config;
+  return JSON.stringify([
+    traces,
+    daemon,
+    otlp,
+    region,
+    metrics,
+    namespace,
+    serviceName,
+    otlpMetrics,
+    logs,
+    otlpLogs,
+  ]);
 }
 
-function outputsOf(config: ResolvedConfig, spans: XRaySpanProcessor): Outputs {
+function outputsOf(config: ResolvedConfig, spans: XRaySpanProcessor, resource: Resource): Outputs {
   const key = outputsKey(config);
   let outputs = made.get(key);
   if (!outputs) {
     outputs = {
       traces: createTraceExporter(config, containment, spans),
-      metrics: createMetricsSink(config),
-      log: createLogWriter(config.serviceName),
+      metrics: createMetricsSink(config, resource),
+      log: createInvocationLogWriter(config, resource),
     };
     made.set(key, outputs);
   }
@@ -123,6 +189,7 @@ async function flushAll(): Promise<void> {
   for (const sinks of made.values()) {
     if (sinks.metrics) pending.push(sinks.metrics.flush());
     if (sinks.traces) pending.push(sinks.traces.flush());
+    if (sinks.log.flush) pending.push(sinks.log.flush());
   }
   await Promise.all(pending);
 }
@@ -133,7 +200,7 @@ function unsent(): Unsent {
   // Every span recorded waits for an exporter to take it (no other is recorded).
   let segments = spanBuffer?.size ?? 0;
   for (const sinks of made.values()) {
-    datums += sinks.metrics?.pending ?? 0;
+    datums += (sinks.metrics?.pending ?? 0) + (sinks.log.pending ?? 0);
     segments += sinks.traces?.pending ?? 0;
   }
   return { datums, segments };

@@ -1,6 +1,7 @@
 import type { ReadableSpan } from '@opentelemetry/sdk-trace-base';
 import type { ResolvedConfig } from './config.js';
 import type { Containment } from './containment.js';
+import { type BatchSender, lazyOtlpSender } from './otlpLoader.js';
 import { TRACES_MODE } from './telemetry.js';
 import { ApiSegmentSender } from './tracing/apiSender.js';
 import { UdpSegmentSender, UdpSender } from './tracing/udpSender.js';
@@ -24,12 +25,7 @@ export interface TraceExporter {
  * How one exporter turns spans into what it sends, and sends it: the span
  * model is the same for all (the buffer's `ReadableSpan`s); only this differs.
  */
-interface SpanSender {
-  send(spans: ReadableSpan[]): Promise<void>;
-  flush?(): Promise<void>;
-  /** Held for a later call (the API sender batches; UDP sends at once). */
-  readonly pending?: number;
-}
+type SpanSender = BatchSender<ReadableSpan>;
 
 const AREA = 'trace export';
 
@@ -44,67 +40,34 @@ function xraySender(sender: UdpSegmentSender | ApiSegmentSender): SpanSender {
   };
 }
 
-/** The OTLP exporters' module: one file of the layer, which an `xray-udp` function never loads. */
-const loadOtlp = () => import('./tracing/otlpExporters.js');
-type OtlpModule = Awaited<ReturnType<typeof loadOtlp>>;
-
-/**
- * A sender made from the OTLP module once it has loaded. Loading starts now,
- * at init (observe() is called at module load), so the first invocation does
- * not wait for it; a load that failed is tried again by the next export.
- */
-function otlpSender(make: (otlp: OtlpModule) => SpanSender, containment: Containment): SpanSender {
-  let loaded: SpanSender | undefined;
-  let loading: Promise<SpanSender> | undefined;
-  const load = () => {
-    loading ??= loadOtlp().then(make);
-    return loading;
-  };
-  load().catch(() => {
-    // Reported by the export that needs it.
-  });
-  return {
-    async send(spans) {
-      if (!loaded) {
-        try {
-          loaded = await load();
-        } catch (error) {
-          loading = undefined;
-          containment.report(AREA, error, spans.length);
-          return;
-        }
-      }
-      await loaded.send(spans);
-    },
-    flush: () => loaded?.flush?.() ?? Promise.resolve(),
-    get pending() {
-      return loaded?.pending ?? 0;
-    },
-  };
-}
-
 function otlpUdpSender(config: ResolvedConfig, containment: Containment): SpanSender {
-  return otlpSender(({ OTLP_DAEMON_HEADER, toOtlpDatagrams }) => {
-    const udp = new UdpSender({
-      ...config.daemon,
-      prefix: OTLP_DAEMON_HEADER,
-      onError: (error) => containment.report(AREA, error),
-    });
-    const onOversize = (error: Error) => containment.report('otlp datagram', error);
-    return { send: (spans) => udp.send(toOtlpDatagrams(spans, { onOversize })) };
-  }, containment);
+  return lazyOtlpSender(
+    ({ OTLP_DAEMON_HEADER, toOtlpDatagrams }) => {
+      const udp = new UdpSender({
+        ...config.daemon,
+        prefix: OTLP_DAEMON_HEADER,
+        onError: (error) => containment.report(AREA, error),
+      });
+      const onOversize = (error: Error) => containment.report('otlp datagram', error);
+      return { send: (spans) => udp.send(toOtlpDatagrams(spans, { onOversize })) };
+    },
+    containment,
+    AREA,
+  );
 }
 
 function otlpHttpSender(config: ResolvedConfig, containment: Containment): SpanSender {
   const otlp = config.otlp;
   if (!otlp) throw new Error('otlp-http without its resolved endpoint');
-  return otlpSender(
-    ({ OtlpHttpSender }) =>
+  return lazyOtlpSender(
+    ({ OtlpHttpSender, OTLP_TRACES }) =>
       new OtlpHttpSender({
         ...otlp,
+        signal: OTLP_TRACES,
         onError: (error, lost) => containment.report(AREA, error, lost),
       }),
     containment,
+    AREA,
   );
 }
 

@@ -7,7 +7,7 @@ import {
 } from '@opentelemetry/api';
 import { AWSXRayIdGenerator } from '@opentelemetry/id-generator-aws-xray';
 import { AWSXRayPropagator } from '@opentelemetry/propagator-aws-xray';
-import { resourceFromAttributes } from '@opentelemetry/resources';
+import { type Resource, resourceFromAttributes } from '@opentelemetry/resources';
 import {
   AlwaysOffSampler,
   AlwaysOnSampler,
@@ -20,7 +20,8 @@ import type { Containment } from './containment.js';
 import { AlsContextManager } from './tracing/contextManager.js';
 import { XRaySpanProcessor } from './tracing/xrayProcessor.js';
 
-const TRACER_NAME = 'observed-inference';
+/** The instrumentation scope of our spans, and of the OTLP metrics and log records. */
+export const TRACER_NAME = 'observed-inference';
 
 /** The tracers of this process and the buffer their ended spans wait in for an exporter. */
 export interface ProcessTracer {
@@ -38,6 +39,8 @@ export interface ProcessTracer {
   readonly tracedRoot: Tracer;
   /** Starts the invocation spans of an observe() with traces `off`: never recorded, nor anything under them. */
   readonly untracedRoot: Tracer;
+  /** The OpenTelemetry resource, built once: the OTLP metrics and log records carry it too. */
+  readonly resource: Resource;
   readonly spans: XRaySpanProcessor;
 }
 
@@ -91,6 +94,7 @@ export function getProcessTracer(config: ResolvedConfig, containment: Containmen
       sampler: new AlwaysOffSampler(),
     }).getTracer(TRACER_NAME),
     spans,
+    resource,
   };
   return processTracer;
 }

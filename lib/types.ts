@@ -1,7 +1,7 @@
 import type { Context } from 'aws-lambda';
 import type { Baseline } from './drift/baseline.js';
 import type { WindowOptions } from './drift/window.js';
-import type { MetricsMode, TracesMode } from './telemetry.js';
+import type { LogsMode, MetricsMode, TracesMode } from './telemetry.js';
 
 /**
  * A model's identity: the `ModelName`/`ModelVersion` dimensions and span names.
@@ -101,6 +101,8 @@ export interface ObserveOptions<TEvent = unknown, TResult = unknown> {
   readonly traces?: TracesMode;
   /** `OBSERVED_METRICS`; default `emf` in Lambda, `api` elsewhere. */
   readonly metrics?: MetricsMode;
+  /** `OBSERVED_LOGS`: the log line on `stdout` (the default), as OTLP (`otlp-http`), or `both`. */
+  readonly logs?: LogsMode;
   /** `POWERTOOLS_SERVICE_NAME`; default: the function name. */
   readonly serviceName?: string;
   /** `POWERTOOLS_METRICS_NAMESPACE`; default `ObservedInference`. */

@@ -8,6 +8,7 @@ export const ENV = {
   Redact: 'OBSERVED_REDACT',
   Traces: 'OBSERVED_TRACES',
   Metrics: 'OBSERVED_METRICS',
+  Logs: 'OBSERVED_LOGS',
   Baseline: 'OBSERVED_BASELINE',
   DriftWindow: 'OBSERVED_DRIFT_WINDOW',
   Labels: 'OBSERVED_LABELS',
@@ -29,9 +30,24 @@ export const TRACES_MODE = {
 } as const;
 export type TracesMode = (typeof TRACES_MODE)[keyof typeof TRACES_MODE];
 
-/** `OBSERVED_METRICS` values. */
-export const METRICS_MODE = { Emf: 'emf', Api: 'api', Off: 'off' } as const;
+/**
+ * `OBSERVED_METRICS` values: each invocation's record as an EMF line on
+ * stdout (`emf`, the default in Lambda), by `PutMetricData` (`api`, the
+ * default elsewhere), as OTLP metrics over HTTP to a collector
+ * (`otlp-http`), or not at all.
+ */
+export const METRICS_MODE = { Emf: 'emf', Api: 'api', OtlpHttp: 'otlp-http', Off: 'off' } as const;
 export type MetricsMode = (typeof METRICS_MODE)[keyof typeof METRICS_MODE];
+
+/**
+ * `OBSERVED_LOGS` values: where the invocation's log line (and our own
+ * warnings) go: the JSON line on stdout/stderr (`stdout`, the default), an
+ * OTLP log record over HTTP to a collector instead (`otlp-http`; failures of
+ * our own still reach stderr too), or both (`both`, while moving a log
+ * pipeline over).
+ */
+export const LOGS_MODE = { Stdout: 'stdout', OtlpHttp: 'otlp-http', Both: 'both' } as const;
+export type LogsMode = (typeof LOGS_MODE)[keyof typeof LOGS_MODE];
 
 /**
  * Variables of Lambda and Powertools the runtime reads as they define them
@@ -56,7 +72,9 @@ export const ECOSYSTEM_ENV = {
 /**
  * OpenTelemetry's own variables, read as its SDK specification defines them
  * (the constructs may set them): which exporter, where `otlp-http` sends, and
- * the resource. `OBSERVED_TRACES` wins over `OTEL_TRACES_EXPORTER`.
+ * the resource. `OBSERVED_TRACES` wins over `OTEL_TRACES_EXPORTER`, and
+ * likewise `OBSERVED_METRICS` and `OBSERVED_LOGS` over theirs; a signal's
+ * own endpoint variable over the generic one.
  *
  * @example
  * fn.addEnvironment(OTEL_ENV.TracesExporter, OTEL_TRACES_EXPORTER_VALUE.Otlp);
@@ -75,9 +93,25 @@ export const OTEL_ENV = {
   TracesTimeout: 'OTEL_EXPORTER_OTLP_TRACES_TIMEOUT',
   Protocol: 'OTEL_EXPORTER_OTLP_PROTOCOL',
   TracesProtocol: 'OTEL_EXPORTER_OTLP_TRACES_PROTOCOL',
+  MetricsExporter: 'OTEL_METRICS_EXPORTER',
+  MetricsEndpoint: 'OTEL_EXPORTER_OTLP_METRICS_ENDPOINT',
+  MetricsHeaders: 'OTEL_EXPORTER_OTLP_METRICS_HEADERS',
+  MetricsCompression: 'OTEL_EXPORTER_OTLP_METRICS_COMPRESSION',
+  MetricsTimeout: 'OTEL_EXPORTER_OTLP_METRICS_TIMEOUT',
+  MetricsProtocol: 'OTEL_EXPORTER_OTLP_METRICS_PROTOCOL',
+  LogsExporter: 'OTEL_LOGS_EXPORTER',
+  LogsEndpoint: 'OTEL_EXPORTER_OTLP_LOGS_ENDPOINT',
+  LogsHeaders: 'OTEL_EXPORTER_OTLP_LOGS_HEADERS',
+  LogsCompression: 'OTEL_EXPORTER_OTLP_LOGS_COMPRESSION',
+  LogsTimeout: 'OTEL_EXPORTER_OTLP_LOGS_TIMEOUT',
+  LogsProtocol: 'OTEL_EXPORTER_OTLP_LOGS_PROTOCOL',
 } as const;
 
-/** `OTEL_TRACES_EXPORTER` values understood, and the traces mode each selects. */
+/**
+ * `OTEL_TRACES_EXPORTER`, `OTEL_METRICS_EXPORTER` and `OTEL_LOGS_EXPORTER`
+ * values understood: `otlp` selects `otlp-http`; `none` turns traces and
+ * metrics `off` and leaves the log line on stdout.
+ */
 export const OTEL_TRACES_EXPORTER_VALUE = { Otlp: 'otlp', None: 'none' } as const;
 
 /** `OTEL_EXPORTER_OTLP_*COMPRESSION` values. */
@@ -94,6 +128,10 @@ export const OTLP_PROTOCOL = 'http/protobuf';
 export const DEFAULT_OTLP_ENDPOINT = 'http://localhost:4318';
 /** The path `OTEL_EXPORTER_OTLP_ENDPOINT` gets for traces (a traces endpoint is used as it is). */
 export const OTLP_TRACES_PATH = '/v1/traces';
+/** The path `OTEL_EXPORTER_OTLP_ENDPOINT` gets for metrics. */
+export const OTLP_METRICS_PATH = '/v1/metrics';
+/** The path `OTEL_EXPORTER_OTLP_ENDPOINT` gets for logs. */
+export const OTLP_LOGS_PATH = '/v1/logs';
 /** `OTEL_EXPORTER_OTLP_*TIMEOUT` unless set, in ms: the specification's default. */
 export const DEFAULT_OTLP_TIMEOUT_MS = 10_000;
 

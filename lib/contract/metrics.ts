@@ -235,3 +235,65 @@ export const MODEL_CALL_DIMENSION_SET = [
   ...DIMENSION_SET,
   MODEL_CALL_DIMENSION.BedrockModelId,
 ] as const;
+
+/**
+ * The unit each CloudWatch unit becomes in OTLP (UCUM, as OpenTelemetry's
+ * semantic conventions write them): `ms`, `By`, `1` for a count or a ratio.
+ * Time units become `ms` (values converted): every duration is a histogram
+ * with {@link OTLP_LATENCY_BOUNDARIES_MS}.
+ */
+export const OTLP_UNIT: Readonly<Record<MetricUnit, string>> = {
+  Seconds: 'ms',
+  Microseconds: 'ms',
+  Milliseconds: 'ms',
+  Bytes: 'By',
+  Kilobytes: 'kBy',
+  Megabytes: 'MBy',
+  Gigabytes: 'GBy',
+  Terabytes: 'TBy',
+  Bits: 'bit',
+  Kilobits: 'kbit',
+  Megabits: 'Mbit',
+  Gigabits: 'Gbit',
+  Terabits: 'Tbit',
+  Percent: '%',
+  Count: '1',
+  'Bytes/Second': 'By/s',
+  'Kilobytes/Second': 'kBy/s',
+  'Megabytes/Second': 'MBy/s',
+  'Gigabytes/Second': 'GBy/s',
+  'Terabytes/Second': 'TBy/s',
+  'Bits/Second': 'bit/s',
+  'Kilobits/Second': 'kbit/s',
+  'Megabits/Second': 'Mbit/s',
+  'Gigabits/Second': 'Gbit/s',
+  'Terabits/Second': 'Tbit/s',
+  'Count/Second': '1/s',
+  None: '1',
+};
+
+/**
+ * Explicit bucket boundaries (ms) of every duration histogram over OTLP
+ * (`InferenceLatency`, `ColdStartDuration`, `ModelLoadTime`, stage
+ * durations, …): fine where inference answers (1 ms to 1 s), coarse up to
+ * Lambda's 15-minute limit; the last bucket is above 900 s.
+ */
+export const OTLP_LATENCY_BOUNDARIES_MS: readonly number[] = [
+  1, 2, 5, 10, 20, 30, 50, 75, 100, 150, 200, 300, 500, 750, 1_000, 1_500, 2_000, 3_000, 5_000,
+  10_000, 30_000, 60_000, 300_000, 900_000,
+];
+
+/** Bucket boundaries of the `Confidence` histogram over OTLP: tenths, finer near 1. */
+export const OTLP_CONFIDENCE_BOUNDARIES: readonly number[] = [
+  0.1, 0.2, 0.3, 0.4, 0.5, 0.6, 0.7, 0.8, 0.9, 0.95, 0.99,
+];
+
+/**
+ * Count metrics that are sizes, not events: over OTLP they are gauges (the
+ * last value of the record), since adding them up across invocations says
+ * nothing. Every other `Count` metric is a monotonic delta sum.
+ */
+export const OTLP_GAUGE_COUNTS: ReadonlySet<string> = new Set([
+  METRIC.BatchSize,
+  METRIC.DriftWindowSize,
+]);

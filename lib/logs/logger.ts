@@ -1,3 +1,4 @@
+import type { SpanContext } from '@opentelemetry/api';
 import { isoTimestamp } from '../clock.js';
 import { ECOSYSTEM_ENV, POWERTOOLS_LOG_KEY as KEY } from '../telemetry.js';
 import { jsonKey, jsonValue, stringJson } from './json.js';
@@ -6,9 +7,21 @@ import { type LineOutput, processOutput } from './output.js';
 
 export type { LogLevel } from './logLevel.js';
 
-/** The per-invocation (and internal) log writer: Powertools Logger's JSON lines on stdout/stderr. */
+/** The per-invocation (and internal) log writer: Powertools Logger's JSON lines on stdout/stderr, or OTLP log records. */
 export interface LogWriter {
-  write(level: LogLevel, message: string, fields: Record<string, unknown>): void;
+  /** `span`: the invocation's, whose ids an OTLP log record carries (the JSON line has `xray_trace_id`). */
+  write(
+    level: LogLevel,
+    message: string,
+    fields: Record<string, unknown>,
+    span?: SpanContext,
+  ): void;
+  /** Send what the writer holds, before the invocation's response; absent where lines leave at once. */
+  settle?(): Promise<void>;
+  /** Send everything held and wait for it (`flush()`, the exit flush). */
+  flush?(): Promise<void>;
+  /** Lines held or in flight: what an exit now would lose. */
+  readonly pending?: number;
 }
 
 /** Options of {@link JsonLogWriter}. */

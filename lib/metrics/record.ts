@@ -25,9 +25,11 @@ export interface MetricsRecord {
   };
 }
 
-/** A destination for metrics records: EMF on stdout in Lambda, PutMetricData elsewhere. */
+/** A destination for metrics records: EMF on stdout in Lambda, PutMetricData elsewhere, or OTLP. */
 export interface MetricsSink {
   publish(record: MetricsRecord): void;
+  /** Send what is held before the invocation's response (OTLP); absent where records leave at once or batch. */
+  settle?(): Promise<void>;
   flush(): Promise<void>;
   /** Datums accepted but not yet sent; absent where records are written at once (EMF). */
   readonly pending?: number;

@@ -6,5 +6,7 @@
  * mode; apart, an `xray-udp` function never reads it.
  */
 
-export { OtlpHttpSender } from './otlpHttp.js';
+export { otlpLogsSignal } from '../logs/otlpLogs.js';
+export { otlpMetricsSignal } from '../metrics/otlpMetrics.js';
+export { OTLP_TRACES, OtlpHttpSender } from './otlpHttp.js';
 export { OTLP_DAEMON_HEADER, toOtlpDatagrams } from './otlpUdp.js';

@@ -3,13 +3,46 @@ import { ProtobufTraceSerializer } from '@opentelemetry/otlp-transformer';
 import type { ReadableSpan } from '@opentelemetry/sdk-trace-base';
 import { DAEMON_RETRY_MAX_MS, DAEMON_RETRY_MIN_MS } from '../contract/limits.js';
 import { OTLP_COMPRESSION } from '../telemetry.js';
+import type { OtlpHttpConfig } from './otlpEndpoint.js';
 import { createOtlpSigner, type SignRequest } from './otlpSigner.js';
-import type { OtlpHttpConfig } from './traceConfig.js';
+
+/**
+ * What differs between OTLP's signals (traces, metrics, logs) for one
+ * sender: how a batch of items becomes an export request, and how many of
+ * them a partial-success answer says the collector rejected. The transport,
+ * gzip, SigV4 and back-off are the same for all.
+ */
+export interface OtlpSignal<T> {
+  /** What the items are called in reports: `spans`, `metrics records`, `log records`. */
+  readonly items: string;
+  serialize(items: readonly T[]): Uint8Array | undefined;
+  /** The answer's `partial_success`: items rejected and why; throws on an answer it cannot read. */
+  rejected(body: Uint8Array): { readonly count: number; readonly message: string | undefined };
+}
+
+/**
+ * Spans as an `ExportTraceServiceRequest`.
+ *
+ * @example
+ * new OtlpHttpSender({ ...config.otlp, signal: OTLP_TRACES, onError });
+ */
+export const OTLP_TRACES: OtlpSignal<ReadableSpan> = {
+  items: 'spans',
+  serialize: (spans) => ProtobufTraceSerializer.serializeRequest(spans as ReadableSpan[]),
+  rejected(body) {
+    const { partialSuccess } = ProtobufTraceSerializer.deserializeResponse(body);
+    return {
+      count: Number(partialSuccess?.rejectedSpans ?? 0),
+      message: partialSuccess?.errorMessage,
+    };
+  },
+};
 
 /** Options of {@link OtlpHttpSender}. */
-export interface OtlpHttpSenderOptions extends OtlpHttpConfig {
-  /** Called once per failed export with the spans it lost; never throws into the caller. */
-  readonly onError: (error: Error, lostSpans: number) => void;
+export interface OtlpHttpSenderOptions<T> extends OtlpHttpConfig {
+  readonly signal: OtlpSignal<T>;
+  /** Called once per failed export with the items it lost; never throws into the caller. */
+  readonly onError: (error: Error, lost: number) => void;
 }
 
 /** Below this a request goes uncompressed even with gzip: the header would cost more than it saves. */
@@ -31,57 +64,58 @@ function asError(value: unknown): Error {
 }
 
 /**
- * Sends spans as OTLP/HTTP protobuf (`POST …/v1/traces`) to a collector (the
+ * Sends one OTLP signal as OTLP/HTTP protobuf (`POST …/v1/traces`,
+ * `…/v1/metrics`, `…/v1/logs`) to a collector (the
  * OpenTelemetry or ADOT collector Lambda extension on `localhost:4318`, a
  * Grafana/Datadog/Jaeger collector) or to X-Ray's OTLP endpoint, signed with
  * SigV4 there. Each `send()` is one request, and resolves when it is
  * answered, failed or timed out (`timeoutMs`): inside Lambda the invocation
  * awaits it before returning, since a request still open when the response
  * goes out would be frozen with the environment. Never rejects; a failure is
- * reported with the spans it lost. After a transport failure (refused,
+ * reported with the items it lost. After a transport failure (refused,
  * timed out, 429 or 5xx) no request is tried for a while (1 s, doubling to
- * 60 s): spans meanwhile are counted as lost, so a dead collector costs each
+ * 60 s): items meanwhile are counted as lost, so a dead collector costs each
  * invocation nothing, not a timeout. `node:http`/`https` and the signer are
  * loaded on the first send.
  *
  * @example
- * const sender = new OtlpHttpSender({ ...config.otlp, onError: console.error });
+ * const sender = new OtlpHttpSender({ ...config.otlp, signal: OTLP_TRACES, onError: console.error });
  * await sender.send(processor.takeTrace(traceId));
  */
-export class OtlpHttpSender {
-  readonly #options: OtlpHttpSenderOptions;
+export class OtlpHttpSender<T> {
+  readonly #options: OtlpHttpSenderOptions<T>;
   readonly #url: URL;
   #transport: Promise<Transport> | undefined;
   #sign: Promise<(request: SignRequest) => Promise<Record<string, string>>> | undefined;
   readonly #inFlight = new Set<Promise<void>>();
-  #pendingSpans = 0;
+  #pending = 0;
   #retryAt = 0;
   #retryMs = 0;
   #failure = '';
 
-  constructor(options: OtlpHttpSenderOptions) {
+  constructor(options: OtlpHttpSenderOptions<T>) {
     this.#options = options;
     this.#url = new URL(options.url);
   }
 
-  /** Spans in requests not yet answered: what a process exit now would lose. */
+  /** Items in requests not yet answered: what a process exit now would lose. */
   get pending(): number {
-    return this.#pendingSpans;
+    return this.#pending;
   }
 
-  /** Send `spans` in one request and wait for its answer (bounded by `timeoutMs`). Never rejects. */
-  send(spans: readonly ReadableSpan[]): Promise<void> {
-    if (spans.length === 0) return Promise.resolve();
+  /** Send `items` in one request and wait for its answer (bounded by `timeoutMs`). Never rejects. */
+  send(items: readonly T[]): Promise<void> {
+    if (items.length === 0) return Promise.resolve();
     if (this.#retryAt > 0 && performance.now() < this.#retryAt) {
       this.#report(
         new Error(`${this.#failure} (next attempt within ${this.#retryMs / 1000} s)`),
-        spans.length,
+        items.length,
       );
       return Promise.resolve();
     }
-    this.#pendingSpans += spans.length;
-    const call: Promise<void> = this.#export(spans).finally(() => {
-      this.#pendingSpans -= spans.length;
+    this.#pending += items.length;
+    const call: Promise<void> = this.#export(items).finally(() => {
+      this.#pending -= items.length;
       this.#inFlight.delete(call);
     });
     this.#inFlight.add(call);
@@ -93,18 +127,18 @@ export class OtlpHttpSender {
     while (this.#inFlight.size > 0) await Promise.all(this.#inFlight);
   }
 
-  async #export(spans: readonly ReadableSpan[]): Promise<void> {
+  async #export(items: readonly T[]): Promise<void> {
     try {
-      const request = ProtobufTraceSerializer.serializeRequest(spans as ReadableSpan[]);
+      const request = this.#options.signal.serialize(items);
       if (!request) throw new Error('the OTLP serializer returned nothing');
       const { body, headers } = await this.#prepare(request);
       const answer = await this.#post(body, headers);
       this.#retryAt = 0;
       this.#retryMs = 0;
-      this.#readAnswer(answer, spans.length);
+      this.#readAnswer(answer, items.length);
     } catch (error) {
       if (error instanceof Unavailable) this.#backOff(error.message);
-      this.#report(error, spans.length);
+      this.#report(error, items.length);
     }
   }
 
@@ -124,7 +158,7 @@ export class OtlpHttpSender {
     headers['content-length'] = String(body.length);
     const region = this.#options.sigv4Region;
     if (region === undefined) return { body, headers };
-    this.#sign ??= createOtlpSigner(region).catch((error: unknown) => {
+    this.#sign ??= createOtlpSigner(region, this.#options.sigv4Service).catch((error: unknown) => {
       this.#sign = undefined; // a later export tries again
       throw error;
     });
@@ -172,7 +206,7 @@ export class OtlpHttpSender {
     );
   }
 
-  #readAnswer(answer: Answer, spans: number): void {
+  #readAnswer(answer: Answer, items: number): void {
     const { status } = answer;
     if (status >= 200 && status < 300) {
       if (answer.type?.startsWith(PROTOBUF) && answer.body.length > 0) this.#partial(answer.body);
@@ -182,22 +216,23 @@ export class OtlpHttpSender {
     const message = `HTTP ${status}${quoted ? `: ${quoted}` : ''}`;
     // Throttled or failing: give it room. Any other refusal is about this request only.
     if (status === 429 || status >= 500) throw new Unavailable(message);
-    this.#report(new Error(message), spans);
+    this.#report(new Error(message), items);
   }
 
-  /** A 2xx may still say that some spans were refused (OTLP's partial success). */
+  /** A 2xx may still say that some items were refused (OTLP's partial success). */
   #partial(body: Buffer): void {
     let rejected = 0;
     let why = '';
     try {
-      const { partialSuccess } = ProtobufTraceSerializer.deserializeResponse(body);
-      rejected = Number(partialSuccess?.rejectedSpans ?? 0);
-      why = partialSuccess?.errorMessage ? `: ${partialSuccess.errorMessage}` : '';
+      const partial = this.#options.signal.rejected(body);
+      rejected = partial.count;
+      why = partial.message ? `: ${partial.message}` : '';
     } catch {
       return; // Accepted: an answer we cannot read says nothing was lost.
     }
+    const { items } = this.#options.signal;
     if (rejected > 0)
-      this.#report(new Error(`the collector rejected ${rejected} spans${why}`), rejected);
+      this.#report(new Error(`the collector rejected ${rejected} ${items}${why}`), rejected);
   }
 
   #backOff(reason: string): void {

@@ -8,10 +8,13 @@ export interface SignRequest {
 
 /** X-Ray's OTLP endpoint signs for this service name. */
 export const XRAY_SIGNING_SERVICE = 'xray';
+/** CloudWatch Logs' OTLP endpoint (`https://logs.<region>.amazonaws.com/v1/logs`) signs for this one. */
+export const LOGS_SIGNING_SERVICE = 'logs';
 
 /**
- * A SigV4 signer for OTLP requests to X-Ray's OTLP endpoint
- * (`https://xray.<region>.amazonaws.com/v1/traces`): the AWS SDK v3's own
+ * A SigV4 signer for OTLP requests to an AWS OTLP endpoint: X-Ray's
+ * (`https://xray.<region>.amazonaws.com/v1/traces`, service `xray`, the
+ * default) or CloudWatch Logs' (`…/v1/logs`, service `logs`): the AWS SDK v3's own
  * signer and SHA-256, with the SDK's default credential chain (in Lambda:
  * the function role's credentials from the environment). The SDK is
  * imported here, on the first signed export only; the layer takes it from the
@@ -25,6 +28,7 @@ export const XRAY_SIGNING_SERVICE = 'xray';
  */
 export async function createOtlpSigner(
   region: string,
+  service: string = XRAY_SIGNING_SERVICE,
 ): Promise<(request: SignRequest) => Promise<Record<string, string>>> {
   const [{ SignatureV4 }, { Sha256 }, { defaultProvider }] = await Promise.all([
     import('@smithy/signature-v4'),
@@ -32,7 +36,7 @@ export async function createOtlpSigner(
     import('@aws-sdk/credential-provider-node'),
   ]);
   const signer = new SignatureV4({
-    service: XRAY_SIGNING_SERVICE,
+    service,
     region,
     credentials: defaultProvider(),
     sha256: Sha256,

@@ -81,7 +81,7 @@ describe('resolveConfig', () => {
         expect.stringMatching(
           /^OBSERVED_TRACES: 'jaeger' is not one of xray-udp, xray-api, otlp-udp, otlp-http, off/,
         ),
-        expect.stringMatching(/^OBSERVED_METRICS: 'statsd' is not one of emf, api, off/),
+        expect.stringMatching(/^OBSERVED_METRICS: 'statsd' is not one of emf, api, otlp-http, off/),
         expect.stringMatching(/^OBSERVED_LOW_CONFIDENCE: '1.5' is not a number in \[0, 1\]/),
         expect.stringMatching(/^OBSERVED_LOG_PAYLOADS: 'sometimes'/),
         expect.stringMatching(/^AWS_XRAY_DAEMON_ADDRESS: /),

@@ -1,10 +1,13 @@
 /**
- * Real OTLP peers for the tests: an OTLP/HTTP receiver on a real socket and a
+ * Real OTLP peers for the tests: an OTLP/HTTP receiver on a real socket (traces,
+ * metrics and logs, by path) and a
  * receiver of the X-Ray daemon's OTLP datagrams (`T1S`/`T1U`), both decoding
  * with OpenTelemetry's own protobuf definitions: the protobufjs code that
  * opentelemetry-js generated from opentelemetry-proto's .proto files, as
  * shipped by @opentelemetry/otlp-transformer 0.216.0 (the devDependency
- * `otlp-proto-reference`, pinned), never with the encoder we send with.
+ * `otlp-proto-reference`, pinned; traces and metrics) and 0.57.2
+ * (`otlp-logs-reference`, pinned: the last generated root we found with the
+ * logs service), never with the encoder we send with.
  */
 import { createSocket } from 'node:dgram';
 import { createServer, type IncomingHttpHeaders, type ServerResponse } from 'node:http';
@@ -27,30 +30,49 @@ interface GeneratedRoot {
         trace: {
           v1: { ExportTraceServiceRequest: MessageType; ExportTraceServiceResponse: MessageType };
         };
+        metrics: { v1: { ExportMetricsServiceRequest: MessageType } };
+        logs: { v1: { ExportLogsServiceRequest: MessageType } };
       };
     };
   };
 }
 
-const fromReference = createRequire(
-  createRequire(import.meta.url).resolve('otlp-proto-reference/package.json'),
-);
-// Under the test runner's `import` condition, `long` resolves to its ES module (a namespace
-// with `default`), which protobufjs takes for the class: hand it the class itself.
-const protobuf = fromReference('protobufjs/minimal') as {
-  util: { Long: unknown };
-  configure(): void;
-};
-const long = createRequire(fromReference.resolve('protobufjs/minimal'))('long') as {
-  default?: unknown;
-};
-protobuf.util.Long = long.default ?? long;
-protobuf.configure();
-const generated = fromReference('./build/src/generated/root.js') as GeneratedRoot;
+/**
+ * The generated root of a pinned otlp-transformer alias. Under the test runner's
+ * `import` condition, `long` resolves to its ES module (a namespace with
+ * `default`), which protobufjs takes for the class: hand it the class itself.
+ */
+function referenceRoot(alias: string): GeneratedRoot {
+  const fromReference = createRequire(
+    createRequire(import.meta.url).resolve(`${alias}/package.json`),
+  );
+  const protobuf = fromReference('protobufjs/minimal') as {
+    util: { Long: unknown };
+    configure(): void;
+  };
+  const long = createRequire(fromReference.resolve('protobufjs/minimal'))('long') as {
+    default?: unknown;
+  };
+  protobuf.util.Long = long.default ?? long;
+  protobuf.configure();
+  return fromReference('./build/src/generated/root.js') as GeneratedRoot;
+}
+
+const generated = referenceRoot('otlp-proto-reference');
 const service = generated.opentelemetry.proto.collector.trace.v1;
+const metricsService = generated.opentelemetry.proto.collector.metrics.v1;
+// 0.216.0's generated root has no logs: 0.57.2's (`otlp-logs-reference`) still has them.
+const logsService = referenceRoot('otlp-logs-reference').opentelemetry.proto.collector.logs.v1;
+const AS_OBJECT = { longs: String, bytes: String, enums: String, defaults: false } as const;
 
 /** A value of an OTLP `AnyValue`, as plain JS. */
-export type OtlpValue = string | number | boolean | OtlpValue[] | null;
+export type OtlpValue =
+  | string
+  | number
+  | boolean
+  | OtlpValue[]
+  | { [key: string]: OtlpValue }
+  | null;
 
 /** One decoded span, flattened with its resource and scope. */
 export interface OtlpSpan {
@@ -86,6 +108,7 @@ function value(v: Message | undefined): OtlpValue {
     const values = ((v.arrayValue as Message).values ?? []) as Message[];
     return values.map(value);
   }
+  if ('kvlistValue' in v) return attributes((v.kvlistValue as Message).values);
   return null;
 }
 
@@ -141,6 +164,118 @@ export function decodeTraceRequest(bytes: Uint8Array): OtlpSpan[] {
   return out;
 }
 
+/** One decoded metric data point, flattened with its metric, scope and resource. */
+export interface OtlpDataPoint {
+  readonly name: string;
+  readonly unit: string;
+  /** `histogram`, `sum` or `gauge`. */
+  readonly kind: string;
+  /** `AGGREGATION_TEMPORALITY_DELTA`, …; undefined for a gauge. */
+  readonly temporality: string | undefined;
+  readonly monotonic: boolean;
+  readonly attributes: Readonly<Record<string, OtlpValue>>;
+  readonly startNs: bigint;
+  readonly timeNs: bigint;
+  /** A sum's or gauge's value. */
+  readonly value: number | undefined;
+  /** A histogram's count, sum, bounds and per-bucket counts. */
+  readonly count: number | undefined;
+  readonly sum: number | undefined;
+  readonly bounds: readonly number[];
+  readonly bucketCounts: readonly number[];
+  readonly resource: Readonly<Record<string, OtlpValue>>;
+  readonly scope: string;
+}
+
+/**
+ * Decode an `ExportMetricsServiceRequest` and flatten its data points.
+ *
+ * @example
+ * const points = decodeMetricsRequest(body);
+ */
+export function decodeMetricsRequest(bytes: Uint8Array): OtlpDataPoint[] {
+  const T = metricsService.ExportMetricsServiceRequest;
+  const request = T.toObject(T.decode(bytes), AS_OBJECT);
+  const out: OtlpDataPoint[] = [];
+  for (const rm of (request.resourceMetrics ?? []) as Message[]) {
+    const resource = attributes((rm.resource as Message | undefined)?.attributes);
+    for (const sm of (rm.scopeMetrics ?? []) as Message[]) {
+      const scope = ((sm.scope as Message | undefined)?.name as string) ?? '';
+      for (const m of (sm.metrics ?? []) as Message[]) {
+        const kind = ['histogram', 'sum', 'gauge'].find((k) => k in m) ?? 'unknown';
+        const data = (m[kind] ?? {}) as Message;
+        for (const p of (data.dataPoints ?? []) as Message[]) {
+          const asNumber = p.asDouble ?? (p.asInt === undefined ? undefined : Number(p.asInt));
+          out.push({
+            name: m.name as string,
+            unit: (m.unit as string) ?? '',
+            kind,
+            temporality: data.aggregationTemporality as string | undefined,
+            monotonic: data.isMonotonic === true,
+            attributes: attributes(p.attributes),
+            startNs: BigInt((p.startTimeUnixNano as string) ?? 0),
+            timeNs: BigInt((p.timeUnixNano as string) ?? 0),
+            value: asNumber as number | undefined,
+            count: p.count === undefined ? undefined : Number(p.count),
+            sum: p.sum as number | undefined,
+            bounds: (p.explicitBounds ?? []) as number[],
+            bucketCounts: ((p.bucketCounts ?? []) as string[]).map(Number),
+            resource,
+            scope,
+          });
+        }
+      }
+    }
+  }
+  return out;
+}
+
+/** One decoded log record, flattened with its scope and resource. */
+export interface OtlpLogRecord {
+  readonly severityNumber: string | undefined;
+  readonly severityText: string;
+  readonly body: OtlpValue;
+  readonly attributes: Readonly<Record<string, OtlpValue>>;
+  /** Hex. */
+  readonly traceId: string;
+  readonly spanId: string;
+  readonly timeNs: bigint;
+  readonly resource: Readonly<Record<string, OtlpValue>>;
+  readonly scope: string;
+}
+
+/**
+ * Decode an `ExportLogsServiceRequest` and flatten its log records.
+ *
+ * @example
+ * const records = decodeLogsRequest(body);
+ */
+export function decodeLogsRequest(bytes: Uint8Array): OtlpLogRecord[] {
+  const T = logsService.ExportLogsServiceRequest;
+  const request = T.toObject(T.decode(bytes), AS_OBJECT);
+  const out: OtlpLogRecord[] = [];
+  for (const rl of (request.resourceLogs ?? []) as Message[]) {
+    const resource = attributes((rl.resource as Message | undefined)?.attributes);
+    for (const sl of (rl.scopeLogs ?? []) as Message[]) {
+      const scope = ((sl.scope as Message | undefined)?.name as string) ?? '';
+      for (const r of (sl.logRecords ?? []) as Message[]) {
+        out.push({
+          severityNumber: r.severityNumber as string | undefined,
+          severityText: (r.severityText as string) ?? '',
+          body: value(r.body as Message | undefined),
+          attributes: attributes(r.attributes),
+          traceId: hex(r.traceId),
+          spanId: hex(r.spanId),
+          timeNs: BigInt((r.timeUnixNano as string) ?? 0),
+          resource,
+          scope,
+        });
+      }
+    }
+  }
+  return out;
+}
+
 /** What the receiver got in one request. */
 export interface OtlpRequest {
   readonly method: string;
@@ -150,7 +285,10 @@ export interface OtlpRequest {
   readonly raw: Buffer;
   /** Decompressed. */
   readonly body: Buffer;
+  /** Decoded by path: spans of `/v1/traces`, data points of `/v1/metrics`, records of `/v1/logs`. */
   readonly spans: OtlpSpan[];
+  readonly points: OtlpDataPoint[];
+  readonly logs: OtlpLogRecord[];
 }
 
 /** How the receiver answers a request; the default is 200 with an empty protobuf response. */
@@ -163,6 +301,15 @@ export interface OtlpReceiver {
   readonly requests: OtlpRequest[];
   /** Every span received, in arrival order. */
   spans(): OtlpSpan[];
+  /** Every metric data point received, in arrival order. */
+  points(): OtlpDataPoint[];
+  /** Every log record received, in arrival order. */
+  logs(): OtlpLogRecord[];
+  /** Waits for the first log record (received or later) matching `predicate`. */
+  waitForLog(
+    predicate: (log: OtlpLogRecord) => boolean,
+    timeoutMs?: number,
+  ): Promise<OtlpLogRecord>;
   /** Waits for the first span (received or later) matching `predicate`. */
   waitForSpan(predicate: (span: OtlpSpan) => boolean, timeoutMs?: number): Promise<OtlpSpan>;
   answer: Answer;
@@ -190,11 +337,19 @@ export async function startOtlpReceiver(): Promise<OtlpReceiver> {
     endpoint: '',
     requests,
     spans: () => requests.flatMap((r) => r.spans),
+    points: () => requests.flatMap((r) => r.points),
+    logs: () => requests.flatMap((r) => r.logs),
     waitForSpan: (predicate, timeoutMs = 5_000) =>
       waiters.until(
         () => receiver.spans().find(predicate),
         timeoutMs,
         `no matching OTLP span within ${timeoutMs} ms`,
+      ),
+    waitForLog: (predicate, timeoutMs = 5_000) =>
+      waiters.until(
+        () => receiver.logs().find(predicate),
+        timeoutMs,
+        `no matching OTLP log record within ${timeoutMs} ms`,
       ),
     answer: ok,
     close: async () => {
@@ -208,13 +363,17 @@ export async function startOtlpReceiver(): Promise<OtlpReceiver> {
     req.on('end', () => {
       const raw = Buffer.concat(chunks);
       const body = req.headers['content-encoding'] === 'gzip' ? gunzipSync(raw) : raw;
+      const path = req.url ?? '';
       const request: OtlpRequest = {
         method: req.method ?? '',
-        path: req.url ?? '',
+        path,
         headers: req.headers,
         raw,
         body,
-        spans: decodeTraceRequest(body),
+        spans:
+          path.endsWith('/v1/metrics') || path.endsWith('/v1/logs') ? [] : decodeTraceRequest(body),
+        points: path.endsWith('/v1/metrics') ? decodeMetricsRequest(body) : [],
+        logs: path.endsWith('/v1/logs') ? decodeLogsRequest(body) : [],
       };
       requests.push(request);
       waiters.wake();

@@ -3,8 +3,8 @@ import type { ReadableSpan } from '@opentelemetry/sdk-trace-base';
 import { Sha256 } from '@smithy/core/checksum';
 import { SignatureV4 } from '@smithy/signature-v4';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { GZIP_MIN_BYTES, OtlpHttpSender } from '../../../lib/tracing/otlpHttp.js';
-import type { OtlpHttpConfig } from '../../../lib/tracing/traceConfig.js';
+import type { OtlpHttpConfig } from '../../../lib/tracing/otlpEndpoint.js';
+import { GZIP_MIN_BYTES, OTLP_TRACES, OtlpHttpSender } from '../../../lib/tracing/otlpHttp.js';
 import { type OtlpReceiver, type OtlpRequest, startOtlpReceiver } from '../../support/otlp.js';
 import { createTracing, lambdaContext } from './spans.js';
 
@@ -43,7 +43,9 @@ function sender(config: Partial<OtlpHttpConfig> = {}) {
     compression: 'none',
     timeoutMs: 2_000,
     sigv4Region: undefined,
+    sigv4Service: 'xray',
     ...config,
+    signal: OTLP_TRACES,
     onError: (error, lost) => errors.push({ message: error.message, lost }),
   });
   return { sender: s, errors };

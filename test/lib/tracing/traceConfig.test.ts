@@ -1,12 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { resolveConfig } from '../../../lib/config.js';
 import type { ConfigError } from '../../../lib/errors.js';
-import {
-  parseKeyValueList,
-  resolveOtlpHttp,
-  resolveResource,
-  resolveTracesMode,
-} from '../../../lib/tracing/traceConfig.js';
+import { parseKeyValueList, resolveOtlpHttp } from '../../../lib/tracing/otlpEndpoint.js';
+import { resolveResource, resolveTracesMode } from '../../../lib/tracing/traceConfig.js';
 
 const lambdaEnv = {
   AWS_LAMBDA_FUNCTION_NAME: 'fraud-fn',
@@ -72,6 +68,7 @@ describe('resolveOtlpHttp', () => {
       compression: 'none',
       timeoutMs: 10_000,
       sigv4Region: undefined,
+      sigv4Service: 'xray',
     });
     expect(issues).toEqual([]);
   });
