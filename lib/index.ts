@@ -182,9 +182,12 @@ export type { InputRejection } from './invalidInput.js';
 export type { ObservedHandler } from './observe.js';
 export type { Outcome } from './outcomes.js';
 export {
+  DATA_QUALITY_METRIC,
   DEFAULT_NAMESPACE,
   DIMENSION,
   DIMENSION_SET,
+  DRIFT_STATUS,
+  dataQualityMetricName,
   driftMetricName,
   ENV,
   METRIC,
