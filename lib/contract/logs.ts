@@ -53,7 +53,7 @@ export const LOG_KEY = {
   Error: 'error',
 } as const;
 
-/** Keys of the line a drift window writes when it closes (`drift: <signals> moved` or `drift: stable`). */
+/** Keys of the line a drift window writes when it closes (`drift: data_quality_broken: <features>`, `drift: <signals> moved` or `drift: stable`). */
 export const DRIFT_LOG_KEY = {
   /** The largest PSI of the window's signals. */
   Score: 'drift_score',
