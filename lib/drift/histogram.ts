@@ -32,7 +32,12 @@ export function binOf(
   return index === undefined || index < 0 ? dist.categories.length : index;
 }
 
-/** The bin of a number among increasing `edges` (a value equal to an edge goes to the upper bin). */
+/**
+ * The bin of a number among increasing `edges` (a value equal to an edge goes to the upper bin).
+ *
+ * @example
+ * numericBin([1, 2], 1); // 1
+ */
 export function numericBin(edges: readonly number[], x: number): number {
   let lo = 0;
   let hi = edges.length;

@@ -20,7 +20,14 @@ export interface FeatureQuality {
   readonly broken: boolean;
 }
 
-/** One feature's histogram and data-quality counters for the current window. */
+/**
+ * One feature's histogram and data-quality counters for the current window.
+ *
+ * @example
+ * const amount = new FeatureSignal('amount', baseline.features.amount!);
+ * amount.add('n/a');
+ * amount.close(1, 0.2).quality; // { typeMismatches: 1, broken: true, ... }
+ */
 export class FeatureSignal {
   readonly name: string;
   readonly #dist: Distribution;
