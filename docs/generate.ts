@@ -39,12 +39,18 @@ import { REDACTED } from '../lib/payload.js';
 import {
   ANNOTATION_OF_ATTR,
   ATTR,
+  DATA_QUALITY_LOG_KEY,
+  DATA_QUALITY_METRIC,
+  DATA_QUALITY_METRIC_UNIT,
   DEFAULT_DRIFT_WINDOW,
+  DEFAULT_MISSING_RATE_RISE,
   DEFAULT_NAMESPACE,
   DIMENSION,
   DIMENSION_SET,
   DRIFT_EVENT,
   DRIFT_LOG_KEY,
+  DRIFT_STATUS,
+  dataQualityMetricName,
   driftMetricName,
   ECOSYSTEM_ENV,
   EMF_MAX_METRICS,
@@ -70,6 +76,7 @@ import {
   MODEL_CALL_METRICS_BY_MODEL,
   OTEL_ENV,
   OTHER_LABEL,
+  OUT_OF_RANGE_TOLERANCE,
   OUTCOME_METRIC,
   POWERTOOLS_LOG_KEY,
   PREDICTED_LABEL_PREFIX,
@@ -84,6 +91,8 @@ import {
 import {
   ATTR_DOC,
   code,
+  DATA_QUALITY_LOG_KEY_DOC,
+  DATA_QUALITY_METRIC_DOC,
   DIMENSION_DOC,
   DRIFT_LOG_KEY_DOC,
   ECOSYSTEM_ENV_DOC,
@@ -173,7 +182,9 @@ one is trimmed (metadata first) or split into several documents, never dropped.
 
 A drift window that closes adds a span event ${code(DRIFT_EVENT.Name)} to the
 span current then, with ${code(DRIFT_EVENT.Score)}, ${code(DRIFT_EVENT.WindowSize)} and
-${code(DRIFT_EVENT.Moved)} (the moved signals, separated by \`,\`).
+${code(DRIFT_EVENT.Moved)} (the moved signals, separated by \`,\`), ${code(DRIFT_EVENT.Status)}
+(${Object.values(DRIFT_STATUS).map(code).join(', ')}) and, when inputs broke,
+${code(DRIFT_EVENT.Broken)} (the features, separated by \`,\`).
 
 ### Start types
 
@@ -206,6 +217,16 @@ function metrics(): string {
       code(driftMetricName('<signal>')),
       UNIT.None,
       `when a drift window closes: the PSI of one signal, \`confidence\`, \`label\` or a baseline feature (${code(driftMetricName('amount'))})`,
+    ],
+    ...(['MissingRate', 'TypeMismatches', 'OutOfRange', 'UnseenCategories'] as const).map((key) => [
+      code(dataQualityMetricName(DATA_QUALITY_METRIC[key], '<feature>')),
+      DATA_QUALITY_METRIC_UNIT[key],
+      `when a drift window closes, if not 0: ${DATA_QUALITY_METRIC_DOC[key]} (${code(dataQualityMetricName(DATA_QUALITY_METRIC[key], 'amount'))})`,
+    ]),
+    [
+      code(DATA_QUALITY_METRIC.DataQualityBroken),
+      DATA_QUALITY_METRIC_UNIT.DataQualityBroken,
+      `when a drift window closes: ${DATA_QUALITY_METRIC_DOC.DataQualityBroken}`,
     ],
   ];
   const outcomes = described('OUTCOME_METRIC', OUTCOME_METRIC, OUTCOME_METRIC_DOC).map(
@@ -255,10 +276,15 @@ function logs(): string {
     code(LOG_KEY[key]),
     what,
   ]);
-  const drift = described('DRIFT_LOG_KEY', DRIFT_LOG_KEY, DRIFT_LOG_KEY_DOC).map(([key, what]) => [
-    code(DRIFT_LOG_KEY[key]),
-    what,
-  ]);
+  const drift = [
+    ...described('DRIFT_LOG_KEY', DRIFT_LOG_KEY, DRIFT_LOG_KEY_DOC).map(([key, what]) => [
+      code(DRIFT_LOG_KEY[key]),
+      what,
+    ]),
+    ...described('DATA_QUALITY_LOG_KEY', DATA_QUALITY_LOG_KEY, DATA_QUALITY_LOG_KEY_DOC).map(
+      ([key, what]) => [code(DATA_QUALITY_LOG_KEY[key]), what],
+    ),
+  ];
   return `## Log line
 
 One JSON line per invocation: INFO, ERROR on a failure or a timeout (and on a
@@ -280,7 +306,8 @@ ${DEFAULT_REDACT_KEYS.map(code).join(', ')}.
 Other lines: \`outcome\` from \`recordOutcome()\`; a WARN when a model is
 loaded again in the same environment; one ERROR per configuration problem at
 start-up, naming the variable and the accepted values; and, when a drift
-window closes, \`drift: <signals> moved\` or \`drift: stable\` with:
+window closes, \`drift: data_quality_broken: <features>\`, \`drift: <signals> moved\`
+or \`drift: stable\` with:
 
 ${table(['key', 'what'], drift)}
 `;
@@ -363,6 +390,14 @@ function limits(): string {
     ],
     ['baseline features', String(MAX_FEATURES)],
     ['categories per categorical baseline feature', `${MAX_CATEGORIES} plus \`other\``],
+    [
+      'missing-rate rise that breaks a feature',
+      `${DEFAULT_MISSING_RATE_RISE} above the baseline's rate (missing and wrong-type values; \`drift.window.missingRateRise\`)`,
+    ],
+    [
+      'numeric range tolerance',
+      `${OUT_OF_RANGE_TOLERANCE * 100}% of the baseline's max − min beyond either end`,
+    ],
     ['first-invocation gap that makes a start proactive', `${PROACTIVE_INIT_GAP_MS / 1000} s`],
     [
       'X-Ray datagram to the daemon',

@@ -6,6 +6,8 @@
  */
 import {
   type ATTR,
+  type DATA_QUALITY_LOG_KEY,
+  type DATA_QUALITY_METRIC,
   DEFAULT_DRIFT_WINDOW,
   DEFAULT_LOW_CONFIDENCE,
   DEFAULT_NAMESPACE,
@@ -318,4 +320,22 @@ export const DRIFT_LOG_KEY_DOC: Record<keyof typeof DRIFT_LOG_KEY, string> = {
   WindowSize: 'predictions in the window',
   Scores: '`{ "<signal>": PSI }`',
   Moved: `the signals with PSI ≥ ${DRIFT_MOVED_PSI}, most moved first`,
+};
+
+export const DATA_QUALITY_METRIC_DOC: Record<keyof typeof DATA_QUALITY_METRIC, string> = {
+  MissingRate: 'the share (0–1) of predictions whose feature was absent, `null` or NaN',
+  TypeMismatches:
+    "values of the wrong type: a string (`'n/a'`, `'12.5'`) in a numeric feature, an object or array in a categorical one",
+  OutOfRange: "numeric values beyond the baseline's min/max (with the range tolerance below)",
+  UnseenCategories:
+    "categorical values not among the baseline's categories (only when the baseline lists every category it saw)",
+  DataQualityBroken:
+    "1 when a feature's missing and wrong-type values rose above the baseline's missing rate by more than the allowed rise, else 0",
+};
+
+export const DATA_QUALITY_LOG_KEY_DOC: Record<keyof typeof DATA_QUALITY_LOG_KEY, string> = {
+  Status: '`stable`, `moved` or `data_quality_broken` (broken inputs win over moved signals)',
+  Broken: 'the features whose data quality broke, worst first',
+  Features:
+    '`{ "<feature>": { missing_rate, type_mismatches, out_of_range, unseen_categories } }`, features with a non-zero value only',
 };

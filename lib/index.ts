@@ -203,9 +203,12 @@ export type { ModelCallOptions, ModelPrice } from './modelCalls/targets.js';
 export type { ObservedHandler } from './observe.js';
 export type { Outcome } from './outcomes.js';
 export {
+  DATA_QUALITY_METRIC,
   DEFAULT_NAMESPACE,
   DIMENSION,
   DIMENSION_SET,
+  DRIFT_STATUS,
+  dataQualityMetricName,
   driftMetricName,
   ENV,
   GEN_AI_ATTR,

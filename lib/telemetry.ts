@@ -36,6 +36,7 @@ export {
 } from './contract/environment.js';
 export {
   DEFAULT_DRIFT_WINDOW,
+  DEFAULT_MISSING_RATE_RISE,
   DRIFT_MOVED_PSI,
   EMF_MAX_METRICS,
   EMF_MAX_VALUES,
@@ -53,19 +54,27 @@ export {
   MAX_NAMESPACE,
   MAX_STACK_FRAMES,
   MIN_DRIFT_WINDOW,
+  OUT_OF_RANGE_TOLERANCE,
   PROACTIVE_INIT_GAP_MS,
 } from './contract/limits.js';
 export {
+  DATA_QUALITY_LOG_KEY,
   DRIFT_LOG_KEY,
+  DRIFT_STATUS,
+  type DriftStatus,
   LOG_KEY,
   MODEL_CALLS_LOG_KEY,
   POWERTOOLS_LOG_KEY,
 } from './contract/logs.js';
 export {
+  DATA_QUALITY_METRIC,
+  DATA_QUALITY_METRIC_UNIT,
   DEFAULT_NAMESPACE,
   DIMENSION,
   DIMENSION_SET,
+  dataQualityMetricName,
   driftMetricName,
+  type FeatureQualityMetric,
   METRIC,
   METRIC_UNIT,
   type MetricName,

@@ -122,7 +122,11 @@ export interface ObserveOptions<TEvent = unknown, TResult = unknown> {
  * observe(handler, { baseline: 'model/baseline.json', drift: { window: { size: 500 } } });
  */
 export interface DriftOptions<TEvent> {
-  /** Window closing rules; default 1000 predictions or 5 minutes, at least 100 to judge. */
+  /**
+   * Window closing rules; default 1000 predictions or 5 minutes, at least 100 to judge.
+   * `missingRateRise` (default 0.2): how far a feature's missing and wrong-type share may
+   * exceed its baseline missing rate before the window is `data_quality_broken`.
+   */
   readonly window?: Partial<WindowOptions>;
   /** Feature rows of the input, one per prediction. Default: the input, its array, or the array under `instances`/`transactions`/… */
   readonly features?: (input: unknown, event: TEvent) => readonly unknown[];

@@ -47,6 +47,19 @@ export const MAX_DRIFT_WINDOW = 1_000_000;
 export const DEFAULT_DRIFT_WINDOW = 1000;
 /** PSI from which a signal is named as moved in the drift log line (the usual "moderate shift" reading). */
 export const DRIFT_MOVED_PSI = 0.1;
+/**
+ * A feature's data quality broke when the share of its values that are
+ * missing or of the wrong type exceeds the baseline's missing rate by more
+ * than this (absolute; `drift.window.missingRateRise` overrides it). 0.2: a
+ * fifth of a window's inputs lost is a break, a few percent is noise.
+ */
+export const DEFAULT_MISSING_RATE_RISE = 0.2;
+/**
+ * A numeric value is out of range when it lies beyond the baseline's min/max
+ * by more than this share of the range (max − min): training samples rarely
+ * hold the true extremes, so a value just past them is not an error.
+ */
+export const OUT_OF_RANGE_TOLERANCE = 0.1;
 
 /** A first invocation this long after init is a proactive initialization, not a cold start. */
 export const PROACTIVE_INIT_GAP_MS = 10_000;

@@ -79,7 +79,7 @@ export const MODEL_CALLS_LOG_KEY = {
   Models: 'models',
 } as const;
 
-/** Keys of the line a drift window writes when it closes (`drift: <signals> moved` or `drift: stable`). */
+/** Keys of the line a drift window writes when it closes (`drift: data_quality_broken: <features>`, `drift: <signals> moved` or `drift: stable`). */
 export const DRIFT_LOG_KEY = {
   /** The largest PSI of the window's signals. */
   Score: 'drift_score',
@@ -89,3 +89,28 @@ export const DRIFT_LOG_KEY = {
   /** The signals with PSI ≥ `DRIFT_MOVED_PSI`, most moved first. */
   Moved: 'drift_moved',
 } as const;
+
+/**
+ * Data-quality keys of the drift window's line (next to `DRIFT_LOG_KEY`):
+ * a window whose inputs broke is `drift: data_quality_broken: <features>`,
+ * never `drift: stable`.
+ */
+export const DATA_QUALITY_LOG_KEY = {
+  /** `stable`, `moved` or `data_quality_broken` (see `DRIFT_STATUS`). */
+  Status: 'drift_status',
+  /** The features whose data quality broke (missing-rate rise or wrong types). */
+  Broken: 'data_quality_broken',
+  /** `{ "<feature>": { missing_rate, type_mismatches, out_of_range, unseen_categories } }`, features with any non-zero value only. */
+  Features: 'data_quality',
+} as const;
+
+/**
+ * The verdict of a closed drift window, in its log line and span event:
+ * `data_quality_broken` wins over `moved`, which wins over `stable`.
+ */
+export const DRIFT_STATUS = {
+  Stable: 'stable',
+  Moved: 'moved',
+  DataQualityBroken: 'data_quality_broken',
+} as const;
+export type DriftStatus = (typeof DRIFT_STATUS)[keyof typeof DRIFT_STATUS];

@@ -297,3 +297,53 @@ export const OTLP_GAUGE_COUNTS: ReadonlySet<string> = new Set([
   METRIC.BatchSize,
   METRIC.DriftWindowSize,
 ]);
+
+/**
+ * Data-quality metrics of a closed drift window, one per baseline feature
+ * (`MissingRate.amount`), with the same dimensions as every record. Only
+ * non-zero values are written, so a healthy window adds none of them to its
+ * EMF record; `DataQualityBroken` is written on every closed window.
+ *
+ * @example
+ * dataQualityMetricName(DATA_QUALITY_METRIC.MissingRate, 'amount'); // 'MissingRate.amount'
+ */
+export const DATA_QUALITY_METRIC = {
+  /** Share (0–1) of the window's predictions whose feature was missing (absent, `null`, NaN). */
+  MissingRate: 'MissingRate',
+  /** Values of the wrong type: a string in a numeric feature, an object in a categorical one. */
+  TypeMismatches: 'TypeMismatches',
+  /** Numeric values outside the baseline's range widened by `OUT_OF_RANGE_TOLERANCE`. */
+  OutOfRange: 'OutOfRange',
+  /** Categorical values not among the baseline's categories (when the baseline lists them all). */
+  UnseenCategories: 'UnseenCategories',
+  /** Per closed window: 1 when a feature's data quality broke (the window is `data_quality_broken`), else 0. */
+  DataQualityBroken: 'DataQualityBroken',
+} as const;
+
+/** The unit of each data-quality metric. */
+export const DATA_QUALITY_METRIC_UNIT: Readonly<
+  Record<keyof typeof DATA_QUALITY_METRIC, MetricUnit>
+> = {
+  MissingRate: UNIT.None,
+  TypeMismatches: UNIT.Count,
+  OutOfRange: UNIT.Count,
+  UnseenCategories: UNIT.Count,
+  DataQualityBroken: UNIT.Count,
+};
+
+/** The per-feature data-quality metrics (all but the per-window `DataQualityBroken`). */
+export type FeatureQualityMetric = Exclude<
+  (typeof DATA_QUALITY_METRIC)[keyof typeof DATA_QUALITY_METRIC],
+  'DataQualityBroken'
+>;
+
+/**
+ * The data-quality metric of one baseline feature: `<metric>.<feature>`,
+ * bounded like `DriftScore.<feature>` by the baseline's features (`MAX_FEATURES`).
+ *
+ * @example
+ * dataQualityMetricName('TypeMismatches', 'amount'); // 'TypeMismatches.amount'
+ */
+export function dataQualityMetricName(metric: FeatureQualityMetric, feature: string): string {
+  return `${metric}.${feature}`;
+}

@@ -142,4 +142,8 @@ export const DRIFT_EVENT = {
   WindowSize: 'inference.drift.window_size',
   /** The signals with PSI ≥ `DRIFT_MOVED_PSI`, comma-separated, most moved first. */
   Moved: 'inference.drift.moved',
+  /** `stable`, `moved` or `data_quality_broken` (`DRIFT_STATUS`). */
+  Status: 'inference.drift.status',
+  /** The features whose data quality broke, comma-separated (absent when none). */
+  Broken: 'inference.drift.data_quality_broken',
 } as const;

@@ -11,6 +11,11 @@ export interface NumericDistribution {
   readonly type: 'numeric';
   readonly edges: readonly number[];
   readonly proportions: readonly number[];
+  /** Features only: the share of the sample where the feature was missing (absent or `null`). Absent in older baselines: read as 0. */
+  readonly missing?: number;
+  /** Features only: the smallest and largest value of the sample; without them no `OutOfRange` check. */
+  readonly min?: number;
+  readonly max?: number;
 }
 
 /** A categorical distribution: the top categories, the rest in `other`. */
@@ -19,6 +24,14 @@ export interface CategoricalDistribution {
   readonly categories: readonly string[];
   readonly proportions: readonly number[];
   readonly other: number;
+  /** Features only: the share of the sample where the feature was missing. Absent in older baselines: read as 0. */
+  readonly missing?: number;
+  /**
+   * Features only: `categories` lists every category of the sample (at most
+   * `MAX_CATEGORIES` distinct), so any other value is unseen. Absent or false:
+   * no `UnseenCategories` check (a long tail would flag every rare value).
+   */
+  readonly complete?: boolean;
 }
 
 export type Distribution = NumericDistribution | CategoricalDistribution;

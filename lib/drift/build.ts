@@ -54,13 +54,24 @@ function categorical(values: string[]): CategoricalDistribution {
   };
 }
 
-/** Numeric when every present value is a finite number, else categorical. */
+/**
+ * Numeric when every present value is a finite number, else categorical;
+ * with what the drift window checks the data quality against: the missing
+ * rate, a numeric feature's range, whether a categorical one's categories
+ * are all of them.
+ */
 function describe(values: unknown[], bins: number): Distribution | undefined {
   const present = values.filter((v) => v !== undefined && v !== null);
   if (present.length === 0) return undefined;
-  if (present.every((v) => typeof v === 'number' && Number.isFinite(v)))
-    return numeric(present as number[], bins);
-  return categorical(present.map(String));
+  const missing = round((values.length - present.length) / values.length);
+  if (present.every((v) => typeof v === 'number' && Number.isFinite(v))) {
+    const dist = numeric(present as number[], bins);
+    // numeric() sorted the values in place.
+    return { ...dist, missing, min: present[0] as number, max: present.at(-1) as number };
+  }
+  const strings = present.map(String);
+  const complete = new Set(strings).size <= MAX_CATEGORIES;
+  return { ...categorical(strings), missing, complete };
 }
 
 /**

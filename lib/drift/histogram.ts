@@ -24,17 +24,27 @@ export function binOf(
     const x =
       typeof value === 'number' ? value : typeof value === 'boolean' ? Number(value) : Number.NaN;
     if (Number.isNaN(x)) return undefined;
-    let lo = 0;
-    let hi = dist.edges.length;
-    while (lo < hi) {
-      const mid = (lo + hi) >>> 1;
-      if (x >= dist.edges[mid]!) lo = mid + 1;
-      else hi = mid;
-    }
-    return lo;
+    return numericBin(dist.edges, x);
   }
   if (value === undefined || value === null) return undefined;
   const key = String(value);
   const index = categoryIndex ? categoryIndex.get(key) : dist.categories.indexOf(key);
   return index === undefined || index < 0 ? dist.categories.length : index;
+}
+
+/**
+ * The bin of a number among increasing `edges` (a value equal to an edge goes to the upper bin).
+ *
+ * @example
+ * numericBin([1, 2], 1); // 1
+ */
+export function numericBin(edges: readonly number[], x: number): number {
+  let lo = 0;
+  let hi = edges.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >>> 1;
+    if (x >= edges[mid]!) lo = mid + 1;
+    else hi = mid;
+  }
+  return lo;
 }

@@ -4,9 +4,13 @@ import { ENV } from '../contract/environment.js';
 import type { Invocation } from '../invocation.js';
 import type { LogWriter } from '../logs/logger.js';
 import {
+  DATA_QUALITY_LOG_KEY,
+  DATA_QUALITY_METRIC,
+  DATA_QUALITY_METRIC_UNIT,
   DRIFT_EVENT,
   DRIFT_LOG_KEY,
-  DRIFT_MOVED_PSI,
+  DRIFT_STATUS,
+  dataQualityMetricName,
   driftMetricName,
   METRIC,
   METRIC_UNIT,
@@ -106,20 +110,66 @@ function report(invocation: Invocation, r: DriftReport, log: LogWriter): void {
   invocation.addMetric(METRIC.DriftWindowSize, METRIC_UNIT.DriftWindowSize, r.windowSize);
   for (const name of r.ranked)
     invocation.addMetric(driftMetricName(name), METRIC_UNIT.DriftScore, r.scores[name]!);
-  const moved = r.ranked.filter((name) => r.scores[name]! >= DRIFT_MOVED_PSI);
-  addSpanEvent(invocation.span, r, moved);
-  log.write('info', moved.length > 0 ? `drift: ${moved.join(', ')} moved` : 'drift: stable', {
+  invocation.addMetric(
+    DATA_QUALITY_METRIC.DataQualityBroken,
+    DATA_QUALITY_METRIC_UNIT.DataQualityBroken,
+    r.broken.length > 0 ? 1 : 0,
+  );
+  const logged = addQualityMetrics(invocation, r);
+  addSpanEvent(invocation.span, r);
+  log.write('info', message(r), {
     [DRIFT_LOG_KEY.Score]: r.score,
     [DRIFT_LOG_KEY.WindowSize]: r.windowSize,
     [DRIFT_LOG_KEY.Scores]: r.scores,
-    [DRIFT_LOG_KEY.Moved]: moved,
+    [DRIFT_LOG_KEY.Moved]: r.moved,
+    [DATA_QUALITY_LOG_KEY.Status]: r.status,
+    [DATA_QUALITY_LOG_KEY.Broken]: r.broken,
+    [DATA_QUALITY_LOG_KEY.Features]: logged,
   });
 }
 
-function addSpanEvent(span: Span, r: DriftReport, moved: readonly string[]): void {
+function message(r: DriftReport): string {
+  if (r.status === DRIFT_STATUS.DataQualityBroken)
+    return `drift: ${DRIFT_STATUS.DataQualityBroken}: ${r.broken.join(', ')}`;
+  return r.status === DRIFT_STATUS.Moved ? `drift: ${r.moved.join(', ')} moved` : 'drift: stable';
+}
+
+/**
+ * The non-zero data-quality values as metrics (a healthy window adds none:
+ * 30 features × 4 metrics would push every closing record past EMF's 100),
+ * and the same values for the log line.
+ */
+function addQualityMetrics(
+  invocation: Invocation,
+  r: DriftReport,
+): Record<string, Record<string, number>> {
+  const logged: Record<string, Record<string, number>> = {};
+  for (const [feature, q] of Object.entries(r.quality)) {
+    const values = [
+      [DATA_QUALITY_METRIC.MissingRate, 'missing_rate', q.missingRate],
+      [DATA_QUALITY_METRIC.TypeMismatches, 'type_mismatches', q.typeMismatches],
+      [DATA_QUALITY_METRIC.OutOfRange, 'out_of_range', q.outOfRange],
+      [DATA_QUALITY_METRIC.UnseenCategories, 'unseen_categories', q.unseenCategories],
+    ] as const;
+    for (const [metric, key, value] of values) {
+      if (value === 0) continue;
+      invocation.addMetric(
+        dataQualityMetricName(metric, feature),
+        DATA_QUALITY_METRIC_UNIT[metric],
+        value,
+      );
+      logged[feature] = { ...logged[feature], [key]: value };
+    }
+  }
+  return logged;
+}
+
+function addSpanEvent(span: Span, r: DriftReport): void {
   span.addEvent(DRIFT_EVENT.Name, {
     [DRIFT_EVENT.Score]: r.score,
     [DRIFT_EVENT.WindowSize]: r.windowSize,
-    [DRIFT_EVENT.Moved]: moved.join(','),
+    [DRIFT_EVENT.Moved]: r.moved.join(','),
+    [DRIFT_EVENT.Status]: r.status,
+    ...(r.broken.length > 0 ? { [DRIFT_EVENT.Broken]: r.broken.join(',') } : {}),
   });
 }

@@ -17,6 +17,13 @@ function fail(where: string, why: string): never {
   throw new TypeError(`baseline ${where}: ${why}`);
 }
 
+/** The optional missing rate of a feature (baselines before data-quality checks have none). */
+function missingRate(where: string, v: unknown): { missing?: number } {
+  if (v === undefined) return {};
+  if (typeof v !== 'number' || !share(v)) fail(where, 'missing must be a share in [0, 1]');
+  return { missing: v };
+}
+
 function distribution(where: string, v: unknown): Distribution {
   if (!isObj(v)) fail(where, 'is not an object');
   if (v.type === 'numeric') {
@@ -29,7 +36,17 @@ function distribution(where: string, v: unknown): Distribution {
     if (proportions.length !== edges.length + 1)
       fail(where, `${edges.length} edges need ${edges.length + 1} proportions`);
     if (edges.some((e, i) => i > 0 && e <= edges[i - 1]!)) fail(where, 'edges must increase');
-    return { type: 'numeric', edges, proportions } satisfies NumericDistribution;
+    const { min, max } = v;
+    if ((min === undefined) !== (max === undefined)) fail(where, 'min and max come together');
+    if (min !== undefined && !(numbers([min, max]) && (min as number) <= (max as number)))
+      fail(where, 'min and max must be finite numbers, min ≤ max');
+    return {
+      type: 'numeric',
+      edges,
+      proportions,
+      ...missingRate(where, v.missing),
+      ...(min !== undefined ? { min: min as number, max: max as number } : {}),
+    } satisfies NumericDistribution;
   }
   if (v.type === 'categorical') {
     const categories = v.categories;
@@ -41,11 +58,15 @@ function distribution(where: string, v: unknown): Distribution {
       fail(where, 'one proportion per category');
     const other = typeof v.other === 'number' ? v.other : 0;
     if (!v.proportions.every(share) || !share(other)) fail(where, 'proportions must be in [0, 1]');
+    if (v.complete !== undefined && typeof v.complete !== 'boolean')
+      fail(where, 'complete must be a boolean');
     return {
       type: 'categorical',
       categories,
       proportions: v.proportions,
       other,
+      ...missingRate(where, v.missing),
+      ...(v.complete === true ? { complete: true } : {}),
     } satisfies CategoricalDistribution;
   }
   return fail(where, `type '${String(v.type)}' is neither 'numeric' nor 'categorical'`);

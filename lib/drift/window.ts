@@ -1,7 +1,14 @@
-import { DEFAULT_DRIFT_WINDOW } from '../telemetry.js';
+import {
+  DEFAULT_DRIFT_WINDOW,
+  DEFAULT_MISSING_RATE_RISE,
+  DRIFT_MOVED_PSI,
+  DRIFT_STATUS,
+  type DriftStatus,
+} from '../telemetry.js';
 import type { Baseline, Distribution } from './baseline.js';
 import { binCount, binOf, expectedProportions } from './histogram.js';
 import { psi } from './psi.js';
+import { type FeatureQuality, FeatureSignal } from './quality.js';
 
 /** When a window closes, and what is too small to judge. */
 export interface WindowOptions {
@@ -11,6 +18,11 @@ export interface WindowOptions {
   readonly maxAgeMs: number;
   /** A window closed by age with fewer predictions emits nothing; default 100. */
   readonly minSize: number;
+  /**
+   * A feature breaks when its missing and wrong-type values exceed the
+   * baseline's missing rate by more than this share (absolute); default 0.2.
+   */
+  readonly missingRateRise?: number;
 }
 
 export const DEFAULT_WINDOW: WindowOptions = {
@@ -37,6 +49,14 @@ export interface DriftReport {
   readonly scores: Readonly<Record<string, number>>;
   /** Signal names, most drifted first. */
   readonly ranked: readonly string[];
+  /** The signals with PSI ≥ `DRIFT_MOVED_PSI`, most moved first. */
+  readonly moved: readonly string[];
+  /** Data quality by feature. */
+  readonly quality: Readonly<Record<string, FeatureQuality>>;
+  /** The features whose data quality broke, most missing first. */
+  readonly broken: readonly string[];
+  /** `data_quality_broken` when a feature broke, else `moved` when a signal moved, else `stable`. */
+  readonly status: DriftStatus;
 }
 
 function signal(name: string, dist: Distribution): Signal {
@@ -59,7 +79,8 @@ export class DriftWindow {
   readonly #options: WindowOptions;
   readonly #confidence: Signal | undefined;
   readonly #label: Signal | undefined;
-  readonly #features: Signal[];
+  readonly #features: FeatureSignal[];
+  readonly #missingRateRise: number;
   #n = 0;
   #openedAt = 0;
 
@@ -67,7 +88,13 @@ export class DriftWindow {
     this.#options = options;
     this.#confidence = baseline.confidence ? signal('confidence', baseline.confidence) : undefined;
     this.#label = baseline.labels ? signal('label', baseline.labels) : undefined;
-    this.#features = Object.entries(baseline.features).map(([name, dist]) => signal(name, dist));
+    this.#features = Object.entries(baseline.features).map(
+      ([name, dist]) => new FeatureSignal(name, dist),
+    );
+    const rise = options.missingRateRise ?? DEFAULT_MISSING_RATE_RISE;
+    if (!(rise >= 0 && rise < 1))
+      throw new RangeError(`drift.window.missingRateRise: ${rise} is not a share in [0, 1)`);
+    this.#missingRateRise = rise;
   }
 
   get size(): number {
@@ -84,7 +111,7 @@ export class DriftWindow {
       typeof features === 'object' && features !== null
         ? (features as Record<string, unknown>)
         : {};
-    for (const s of this.#features) count(s, row[s.name]);
+    for (const s of this.#features) s.add(row[s.name]);
   }
 
   /** Whether the window is due to close: full, or old. */
@@ -98,18 +125,41 @@ export class DriftWindow {
   /** Close the window: a report, or undefined when it was too small to judge. Resets the counts. */
   close(): DriftReport | undefined {
     const n = this.#n;
-    const signals = [this.#confidence, this.#label, ...this.#features].filter(
-      (s): s is Signal => s !== undefined,
-    );
+    const signals = [this.#confidence, this.#label].filter((s): s is Signal => s !== undefined);
     const scores: Record<string, number> = {};
     for (const s of signals) {
-      scores[s.name] = Math.round(psi(s.expected, s.counts) * 1e4) / 1e4;
+      scores[s.name] = rounded(psi(s.expected, s.counts));
       s.counts.fill(0);
     }
+    const quality: Record<string, FeatureQuality> = {};
+    for (const f of this.#features) {
+      const closed = f.close(n, this.#missingRateRise);
+      scores[f.name] = rounded(closed.psi);
+      quality[f.name] = closed.quality;
+    }
     this.#n = 0;
-    if (n < this.#options.minSize || signals.length === 0) return undefined;
+    if (n < this.#options.minSize || Object.keys(scores).length === 0) return undefined;
     const ranked = Object.keys(scores).sort((a, b) => scores[b]! - scores[a]!);
-    return { score: scores[ranked[0]!]!, windowSize: n, scores, ranked };
+    const moved = ranked.filter((name) => scores[name]! >= DRIFT_MOVED_PSI);
+    const broken = Object.keys(quality)
+      .filter((name) => quality[name]!.broken)
+      .sort((a, b) => unusable(quality[b]!) - unusable(quality[a]!));
+    const status =
+      broken.length > 0
+        ? DRIFT_STATUS.DataQualityBroken
+        : moved.length > 0
+          ? DRIFT_STATUS.Moved
+          : DRIFT_STATUS.Stable;
+    return {
+      score: scores[ranked[0]!]!,
+      windowSize: n,
+      scores,
+      ranked,
+      moved,
+      quality,
+      broken,
+      status,
+    };
   }
 }
 
@@ -117,4 +167,13 @@ function count(s: Signal | undefined, value: unknown): void {
   if (!s) return;
   const bin = binOf(s.dist, value, s.categoryIndex);
   if (bin !== undefined) s.counts[bin]!++;
+}
+
+function rounded(x: number): number {
+  return Math.round(x * 1e4) / 1e4;
+}
+
+/** How much of a feature was unusable, for ordering the broken ones (the rate, then the count). */
+function unusable(q: FeatureQuality): number {
+  return q.missingRate * 1e9 + q.typeMismatches;
 }

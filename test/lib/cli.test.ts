@@ -81,6 +81,9 @@ describe('observed-inference baseline', () => {
     const baseline = parseBaseline(JSON.parse(readFileSync(out, 'utf8')));
     expect(baseline.sampleSize).toBe(500);
     expect(Object.keys(baseline.features)).toEqual(['amount', 'hour']);
+    // What drift windows check data quality against.
+    expect(baseline.features.amount).toMatchObject({ missing: 0, min: 0, max: 499 });
+    expect(baseline.features.hour).toMatchObject({ missing: 0, min: 0, max: 23 });
   });
 
   it('refuses to write a baseline the runtime would refuse for its size', async () => {
