@@ -65,6 +65,39 @@ export interface InferenceAlarmsProps {
    */
   readonly accuracyMinOutcomes?: number;
   /**
+   * Share of predictions the model abstains on (`Abstentions` / `Predictions`)
+   * above which the abstention alarm fires, in (0, 1].
+   * @default - no abstention alarm
+   */
+  readonly abstentionRateCeiling?: number;
+  /**
+   * Share of invocations rejected as invalid input (`InvalidInputs` /
+   * invocations, as the runtime counts one per rejected invocation) above
+   * which the invalid-input alarm fires, in (0, 1].
+   * @default - no invalid-input alarm
+   */
+  readonly invalidInputRateCeiling?: number;
+  /**
+   * Share of invocations whose telemetry failed (`TelemetryErrors` /
+   * invocations) above which the telemetry alarm fires, in (0, 1]: the other
+   * alarms are blind to what was not recorded.
+   * @default - no telemetry alarm
+   */
+  readonly telemetryErrorRateCeiling?: number;
+  /**
+   * Predictions a period below which the model counts as silent (traffic
+   * stopped reaching it, or it stopped answering); a period with none counts too.
+   * @default - no silent-model alarm
+   */
+  readonly predictionFloor?: number;
+  /**
+   * Also alarm when p99 latency rises above its anomaly-detection band of
+   * this many standard deviations, beside the fixed objective: a slowdown
+   * still within the objective but unlike the model's own history.
+   * @default - no latency band alarm
+   */
+  readonly latencyAnomalyStdDevs?: number;
+  /**
    * Model loads expected per cold start (a function that loads a tokenizer and a
    * model with `loadModel` makes 2); loads beyond that are reloads.
    * @default 1
