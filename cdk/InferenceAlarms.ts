@@ -11,8 +11,13 @@ import {
   type AlarmSpec,
   modelAlarmSpecs,
 } from './alarmSpecs.js';
-import { MAX_ALARM_DESCRIPTION, MAX_STACK_RESOURCES } from './cloudwatchLimits.js';
 import { InvalidPropError } from './errors.js';
+import {
+  checkModelsPerStack,
+  checkNestedResources,
+  checkStackResources,
+  clip,
+} from './fleetLimits.js';
 import { groupForRule, type NamedAlarm, rollUp } from './healthTree.js';
 import {
   checkTarget,
@@ -22,7 +27,6 @@ import {
   targetKey,
   targetLabel,
 } from './target.js';
-import { checkInteger } from './validate.js';
 
 /**
  * Props of {@link InferenceAlarms}. Thresholds are shared by every model of
@@ -370,42 +374,6 @@ export class InferenceAlarms extends Construct {
     });
     return root.alarm;
   }
-}
-
-/** A description cut to CloudWatch's 1,024 characters, saying it was cut. */
-function clip(text: string): string {
-  return text.length <= MAX_ALARM_DESCRIPTION
-    ? text
-    : `${text.slice(0, MAX_ALARM_DESCRIPTION - 1)}…`;
-}
-
-/** An explicit `modelsPerStack` that puts more than 500 resources in a nested stack fails the deploy. */
-function checkNestedResources(perStack: number, counts: ReadonlyMap<number, number>): void {
-  const most = Math.max(...counts.values());
-  if (most > MAX_STACK_RESOURCES)
-    throw new InvalidPropError(
-      'modelsPerStack',
-      `${perStack} models make ${most} alarms in one nested stack, over CloudFormation's ` +
-        `${MAX_STACK_RESOURCES} resources per stack; give fewer`,
-    );
-}
-
-function checkModelsPerStack(value: number | undefined): number | undefined {
-  if (value === undefined) return undefined;
-  checkInteger('modelsPerStack', value, 1);
-  return value;
-}
-
-/** Past 500 resources CDK fails the synth with a count by type; name the prop that fixes it. */
-function checkStackResources(resources: number, models: number): void {
-  if (resources <= MAX_STACK_RESOURCES) return;
-  const perModel = Math.ceil(resources / models);
-  throw new InvalidPropError(
-    'modelsPerStack',
-    `is needed: ${models} models make ${resources} alarms, over CloudFormation's ${MAX_STACK_RESOURCES} ` +
-      `resources per stack; set modelsPerStack (at most ${Math.floor((MAX_STACK_RESOURCES - 10) / perModel)}) ` +
-      'to put them in nested stacks',
-  );
 }
 
 function createAlarm(scope: Construct, spec: AlarmSpec, name: string): cloudwatch.Alarm {
