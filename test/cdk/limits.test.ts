@@ -135,6 +135,11 @@ describe.each([
 
     it('keeps every dashboard page within its widgets, metrics and body budget', () => {
       expect(dashboards).toHaveLength(dashboard.dashboards.length);
+      const pages = dashboard.dashboards.map((_, i) => (i === 0 ? 'fleet' : `fleet-${i + 1}`));
+      expect(dashboards.map((d) => String(d.Properties?.DashboardName)).sort()).toEqual(
+        pages.sort(),
+      );
+      if (n > 1) expect(pages.length).toBeGreaterThan(1);
       for (const d of dashboards) {
         const body = render(d.Properties?.DashboardBody, nameOf);
         const widgets = (
