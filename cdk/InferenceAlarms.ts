@@ -1,4 +1,4 @@
-import { type Duration, Stack, Token } from 'aws-cdk-lib';
+import { type Duration, NestedStack, Stack, Token } from 'aws-cdk-lib';
 import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import * as actions from 'aws-cdk-lib/aws-cloudwatch-actions';
 import * as sns from 'aws-cdk-lib/aws-sns';
@@ -12,6 +12,13 @@ import {
   modelAlarmSpecs,
 } from './alarmSpecs.js';
 import { InvalidPropError } from './errors.js';
+import {
+  checkModelsPerStack,
+  checkNestedResources,
+  checkStackResources,
+  clip,
+} from './fleetLimits.js';
+import { groupForRule, type NamedAlarm, rollUp } from './healthTree.js';
 import {
   checkTarget,
   type InferenceModel,
@@ -62,6 +69,39 @@ export interface InferenceAlarmsProps {
    */
   readonly accuracyMinOutcomes?: number;
   /**
+   * Share of predictions the model abstains on (`Abstentions` / `Predictions`)
+   * above which the abstention alarm fires, in (0, 1].
+   * @default - no abstention alarm
+   */
+  readonly abstentionRateCeiling?: number;
+  /**
+   * Share of invocations rejected as invalid input (`InvalidInputs` /
+   * invocations, as the runtime counts one per rejected invocation) above
+   * which the invalid-input alarm fires, in (0, 1].
+   * @default - no invalid-input alarm
+   */
+  readonly invalidInputRateCeiling?: number;
+  /**
+   * Share of invocations whose telemetry failed (`TelemetryErrors` /
+   * invocations) above which the telemetry alarm fires, in (0, 1]: the other
+   * alarms are blind to what was not recorded.
+   * @default - no telemetry alarm
+   */
+  readonly telemetryErrorRateCeiling?: number;
+  /**
+   * Predictions a period below which the model counts as silent (traffic
+   * stopped reaching it, or it stopped answering); a period with none counts too.
+   * @default - no silent-model alarm
+   */
+  readonly predictionFloor?: number;
+  /**
+   * Also alarm when p99 latency rises above its anomaly-detection band of
+   * this many standard deviations, beside the fixed objective: a slowdown
+   * still within the objective but unlike the model's own history.
+   * @default - no latency band alarm
+   */
+  readonly latencyAnomalyStdDevs?: number;
+  /**
    * Model loads expected per cold start (a function that loads a tokenizer and a
    * model with `loadModel` makes 2); loads beyond that are reloads.
    * @default 1
@@ -110,6 +150,14 @@ export interface InferenceAlarmsProps {
    * @default - the stack name
    */
   readonly alarmNamePrefix?: string;
+  /**
+   * Put the alarms of every this many models in a nested stack of their own.
+   * CloudFormation takes at most 500 resources a stack, and each model makes
+   * about ten (its alarms and its "model health" composite): past ~45 models
+   * in one stack the synth fails, naming this prop.
+   * @default - every alarm in this construct's stack
+   */
+  readonly modelsPerStack?: number;
 }
 
 /** The alarms of one model; `throttles` only when its function is known. */
@@ -119,8 +167,11 @@ export type ModelAlarms = Readonly<Partial<Record<AlarmKind, cloudwatch.Alarm>>>
  * Prebuilt alarms for one or more models: p99 latency over the objective,
  * error rate over the budget, timeouts, Lambda throttles, model reloads,
  * confidence out of its anomaly band, drift over its threshold, accuracy
- * under its floor (when `accuracyFloor` is given), and one
- * composite "model health" alarm over all of them that notifies an SNS topic.
+ * under its floor (when `accuracyFloor` is given). A "model health"
+ * composite per model is ALARM when any of its alarms is; with several models
+ * a fleet composite over theirs (through more levels when a composite rule
+ * cannot name them all: 100 alarms and 10,240 characters) is the one that
+ * notifies an SNS topic.
  * Every name and description says what fired and where to look first.
  *
  * @example
@@ -133,25 +184,39 @@ export type ModelAlarms = Readonly<Partial<Record<AlarmKind, cloudwatch.Alarm>>>
 export class InferenceAlarms extends Construct {
   /** Every alarm of every model (not the composite). */
   readonly alarms: readonly cloudwatch.Alarm[];
-  /** ALARM when any alarm is in ALARM; the one that notifies. */
+  /**
+   * The root of the health tree, the one that notifies: the model's own
+   * "model health" composite for one model, else the fleet composite.
+   */
   readonly modelHealth: cloudwatch.CompositeAlarm;
+  /** Every composite, root first, then any intermediate level, then one per model (several models). */
+  readonly healthAlarms: readonly cloudwatch.CompositeAlarm[];
   /** The topic notified by `modelHealth`. */
   readonly topic: sns.ITopic;
   /** The models alarmed on. */
   readonly models: readonly InferenceTarget[];
   readonly #byModel = new Map<string, ModelAlarms>();
+  readonly #healthByModel = new Map<string, cloudwatch.CompositeAlarm>();
 
   constructor(scope: Construct, id: string, props: InferenceAlarmsProps) {
     super(scope, id);
     const { settings, evaluations, exclude } = resolveAlarmSettings(props);
     const prefix = props.alarmNamePrefix ?? Stack.of(this).stackName;
     this.models = checkModels(props.models);
+    const perStack = checkModelsPerStack(props.modelsPerStack);
     this.topic = props.alarmTopic ?? this.#createTopic();
     const action = new actions.SnsAction(this.topic);
     const all: cloudwatch.Alarm[] = [];
+    const composites: cloudwatch.CompositeAlarm[] = [];
+    const levels: cloudwatch.CompositeAlarm[] = [];
+    const modelHealth: NamedAlarm[] = [];
+    const single = this.models.length === 1;
+    const nestedResources = new Map<number, number>();
     for (const [i, target] of this.models.entries()) {
-      const scope = new Construct(this, constructId(target, i));
+      const parent = perStack === undefined ? this : this.#nestedStack(Math.floor(i / perStack));
+      const scope = new Construct(parent, constructId(target, i));
       const byKind: Partial<Record<AlarmKind, cloudwatch.Alarm>> = {};
+      const own: NamedAlarm[] = [];
       for (const spec of modelAlarmSpecs(target, settings, evaluations)) {
         if (exclude.has(spec.kind)) continue;
         const name = alarmName(
@@ -163,14 +228,56 @@ export class InferenceAlarms extends Construct {
         if (props.notifyEachAlarm) alarm.addAlarmAction(action);
         byKind[spec.kind] = alarm;
         all.push(alarm);
+        own.push({ alarm, name });
       }
       this.#byModel.set(targetKey(target), byKind);
+      if (own.length === 0) continue;
+      if (perStack !== undefined) {
+        const index = Math.floor(i / perStack);
+        nestedResources.set(index, (nestedResources.get(index) ?? 0) + own.length + 1);
+      }
+      // One model keeps its composite at the top (as before the tree), under the id it always had.
+      const health = this.#modelComposite(
+        single ? this : scope,
+        single ? 'ModelHealth' : 'Health',
+        prefix,
+        target,
+        own,
+      );
+      this.#healthByModel.set(targetKey(target), health.alarm as cloudwatch.CompositeAlarm);
+      composites.push(health.alarm as cloudwatch.CompositeAlarm);
+      modelHealth.push(health);
     }
     if (all.length === 0) throw new InvalidPropError('exclude', 'excludes every alarm');
+    if (perStack === undefined)
+      checkStackResources(all.length + composites.length, this.models.length);
+    else checkNestedResources(perStack, nestedResources);
     this.alarms = all;
-    this.modelHealth = this.#createComposite(prefix, all);
+    const root = single
+      ? modelHealth[0]!.alarm
+      : this.#fleetComposites(prefix, modelHealth, levels);
+    this.modelHealth = root as cloudwatch.CompositeAlarm;
+    // Top down: the root, the levels under it (the last made is the highest), the models'.
+    this.healthAlarms = [
+      this.modelHealth,
+      ...levels.reverse(),
+      ...composites.filter((c) => c !== root),
+    ];
     this.modelHealth.addAlarmAction(action);
     this.modelHealth.addOkAction(action);
+  }
+
+  /**
+   * The "model health" composite of one model: ALARM when any of its alarms is.
+   *
+   * @example
+   * alarms.modelHealthOf({ name: 'fraud', version: '1' });
+   */
+  modelHealthOf(model: InferenceModel, serviceName?: string): cloudwatch.CompositeAlarm {
+    const found = this.#find(model, serviceName);
+    const health = this.#healthByModel.get(targetKey(found));
+    if (!health) throw new Error(`no alarms for model ${model.name}@${model.version}`);
+    return health;
   }
 
   /**
@@ -180,6 +287,10 @@ export class InferenceAlarms extends Construct {
    * alarms.forModel({ name: 'fraud', version: '1' }).errorRate;
    */
   forModel(model: InferenceModel, serviceName?: string): ModelAlarms {
+    return this.#byModel.get(targetKey(this.#find(model, serviceName))) ?? {};
+  }
+
+  #find(model: InferenceModel, serviceName: string | undefined): InferenceTarget {
     const found = this.models.find(
       (t) =>
         t.model.name === model.name &&
@@ -187,7 +298,13 @@ export class InferenceAlarms extends Construct {
         (serviceName === undefined || t.serviceName === serviceName),
     );
     if (!found) throw new Error(`no alarms for model ${model.name}@${model.version}`);
-    return this.#byModel.get(targetKey(found)) ?? {};
+    return found;
+  }
+
+  #nestedStack(index: number): NestedStack {
+    const id = `Models${index}`;
+    const existing = this.node.tryFindChild(id);
+    return existing instanceof NestedStack ? existing : new NestedStack(this, id);
   }
 
   #createTopic(): sns.Topic {
@@ -198,20 +315,64 @@ export class InferenceAlarms extends Construct {
     return topic;
   }
 
-  #createComposite(prefix: string, alarms: readonly cloudwatch.Alarm[]): cloudwatch.CompositeAlarm {
-    const [only] = this.models;
-    const subject =
-      this.models.length === 1 && only
-        ? targetLabel(only)
-        : `${this.node.id} (${this.models.length} models)`;
-    return new cloudwatch.CompositeAlarm(this, 'ModelHealth', {
-      compositeAlarmName: alarmName(this, 'alarmNamePrefix', `${prefix}/${subject}: model health`),
+  #modelComposite(
+    scope: Construct,
+    id: string,
+    prefix: string,
+    target: InferenceTarget,
+    alarms: readonly NamedAlarm[],
+  ): NamedAlarm {
+    // A model has a dozen alarms at most, each name ≤ 255 characters: one rule always names them.
+    if (groupForRule(alarms).length > 1)
+      throw new Error('a model has more alarms than one composite rule can name');
+    const name = alarmName(
+      this,
+      'alarmNamePrefix',
+      `${prefix}/${targetLabel(target)}: model health`,
+    );
+    const alarm = new cloudwatch.CompositeAlarm(scope, id, {
+      compositeAlarmName: name,
       alarmDescription:
-        `Model health of ${this.models.map(targetLabel).join(', ')}: ALARM when any of its ` +
+        `Model health of ${targetLabel(target)}: ALARM when any of its ` +
         `${alarms.length} alarms is. The notification lists the alarm that fired; its description says ` +
         'where to look first. The dashboard alarm status widget shows them all.',
-      alarmRule: cloudwatch.AlarmRule.anyOf(...alarms),
+      alarmRule: cloudwatch.AlarmRule.anyOf(...alarms.map((a) => a.alarm)),
     });
+    return { alarm, name };
+  }
+
+  /**
+   * The fleet composite over the models' composites, with levels between when
+   * one rule cannot name them all; intermediate composites land in `levels`.
+   */
+  #fleetComposites(
+    prefix: string,
+    models: readonly NamedAlarm[],
+    levels: cloudwatch.CompositeAlarm[],
+  ): cloudwatch.IAlarm {
+    const n = this.models.length;
+    const root = rollUp(models, (children, { level, index, root }) => {
+      const subject = root
+        ? `${this.node.id} (${n} models)`
+        : `${this.node.id} (level ${level + 1} group ${index + 1})`;
+      const name = alarmName(this, 'alarmNamePrefix', `${prefix}/${subject}: model health`);
+      const alarm = new cloudwatch.CompositeAlarm(
+        this,
+        root ? 'ModelHealth' : `ModelHealthL${level + 1}G${index + 1}`,
+        {
+          compositeAlarmName: name,
+          alarmDescription: clip(
+            `Health of ${root ? n : children.length} ${root ? 'models' : 'model composites'}: ALARM when any "model health" composite under it is. ` +
+              'The notification names the composite that fired; open it for the model and the alarm behind it, ' +
+              `whose description says where to look first. Under it: ${children.map((c) => c.name).join(', ')}`,
+          ),
+          alarmRule: cloudwatch.AlarmRule.anyOf(...children.map((c) => c.alarm)),
+        },
+      );
+      if (!root) levels.push(alarm);
+      return { alarm, name };
+    });
+    return root.alarm;
   }
 }
 

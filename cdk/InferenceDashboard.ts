@@ -1,8 +1,13 @@
 import type { Duration } from 'aws-cdk-lib';
-import { Token } from 'aws-cdk-lib';
+import { NestedStack, Token } from 'aws-cdk-lib';
 import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import { Construct } from 'constructs';
 import { LiveAlarmStatusWidget } from './alarmStatusWidget.js';
+import {
+  MAX_DASHBOARD_METRICS,
+  MAX_DASHBOARD_WIDGETS,
+  MAX_TEMPLATE_BYTES,
+} from './cloudwatchLimits.js';
 import { modelRows } from './dashboardRows.js';
 import { InvalidPropError } from './errors.js';
 import { InferenceAlarms } from './InferenceAlarms.js';
@@ -104,12 +109,52 @@ export interface InferenceDashboardProps {
    * @default '-PT3H'
    */
   readonly start?: string;
+  /**
+   * Widgets on one dashboard page. Models that do not fit on the page open a
+   * new dashboard (`<dashboardName>-2`, …); a model is never split. CloudWatch
+   * takes 500 widgets and 2,500 metrics a dashboard; a smaller page opens
+   * faster and stays far from both.
+   * @default 100
+   */
+  readonly widgetsPerPage?: number;
+  /**
+   * Put the pages after the first in nested stacks of this many pages each.
+   * A page takes up to ~100 KB of template, and a CloudFormation template at
+   * most 1 MB: past about 8 pages (some 45 models) in one stack the synth
+   * fails, naming this prop.
+   * @default - every page in this construct's stack
+   */
+  readonly pagesPerStack?: number;
+}
+
+/** How full a page is. */
+interface PageUse {
+  widgets: number;
+  metrics: number;
+  bytes: number;
 }
 
 /**
- * One CloudWatch dashboard for any number of models and functions: an alarm
+ * Body bytes a page may take. CloudWatch documents no body size of its own
+ * (the body is one CloudFormation string property, within the template's
+ * 1 MB); 25 models on one page made a 203 KB body that the console loads
+ * slowly, so a page stops near 100 KB, about six models.
+ */
+const PAGE_BYTES = 100_000;
+const DEFAULT_WIDGETS_PER_PAGE = 100;
+/** Dashboard body one stack holds, leaving a fifth of the template for everything else. */
+const STACK_PAGE_BYTES = MAX_TEMPLATE_BYTES * 0.8;
+const MAX_PAGES_PER_STACK = Math.floor(STACK_PAGE_BYTES / PAGE_BYTES);
+/** What a full status widget adds: 100 ARNs of typical (≤ 100-character) names. */
+const STATUS_BYTES = 100 * 160;
+
+/**
+ * CloudWatch dashboards for any number of models and functions: an alarm
  * status row, then per model rows for traffic, latency, cold starts, model
- * quality and Logs Insights (latest errors, slowest invocations).
+ * quality and Logs Insights (latest errors, slowest invocations). Models fill
+ * `dashboard` (page 1, with the alarm status) until a page is full
+ * (`widgetsPerPage`, ~100 KB of body); the next model opens a new page, so
+ * every page stays within CloudWatch's limits. `dashboards` lists them all.
  *
  * @example
  * const dashboard = new InferenceDashboard(this, 'Dashboard', { dashboardName: 'ml-inference' });
@@ -117,7 +162,16 @@ export interface InferenceDashboardProps {
  * dashboard.addAlarms(fraud.alarms!);
  */
 export class InferenceDashboard extends Construct {
+  /** The first page: alarm status, then the first models. */
   readonly dashboard: cloudwatch.Dashboard;
+  readonly #pages: cloudwatch.Dashboard[] = [];
+  readonly #use: PageUse = { widgets: 0, metrics: 0, bytes: 0 };
+  readonly #widgetsPerPage: number;
+  readonly #pagesPerStack: number | undefined;
+  /** Estimated body bytes of the pages in this construct's own stack. */
+  #ownBytes = 0;
+  readonly #name: string | undefined;
+  readonly #start: string;
   readonly #period: Duration;
   readonly #status = new LiveAlarmStatusWidget();
   readonly #models = new Map<string, InferenceDashboardModel>();
@@ -127,13 +181,26 @@ export class InferenceDashboard extends Construct {
     checkDashboardName(props.dashboardName);
     this.#period = props.period ?? DEFAULT_PERIOD;
     checkPositive('period', this.#period.toSeconds(), ' s');
+    this.#widgetsPerPage = checkWidgetsPerPage(props.widgetsPerPage);
+    this.#pagesPerStack = checkPagesPerStack(props.pagesPerStack);
+    this.#name = props.dashboardName;
+    this.#start = props.start ?? '-PT3H';
     this.dashboard = new cloudwatch.Dashboard(this, 'Resource', {
       dashboardName: props.dashboardName,
-      start: props.start ?? '-PT3H',
+      start: this.#start,
     });
+    this.#pages.push(this.dashboard);
+    this.#place([this.#status]);
     this.dashboard.addWidgets(this.#status);
+    // The status widget is measured empty; it fills with up to 100 alarm ARNs.
+    this.#use.bytes += STATUS_BYTES;
     for (const model of props.models ?? []) this.addModel(model);
     this.addAlarms(...(props.alarms ?? []));
+  }
+
+  /** Every page, the first (`dashboard`) first. */
+  get dashboards(): readonly cloudwatch.Dashboard[] {
+    return [...this.#pages];
   }
 
   /** The models shown, in the order added. */
@@ -173,13 +240,75 @@ export class InferenceDashboard extends Construct {
       labels,
       responseStreaming: model.responseStreaming ?? false,
     });
-    for (const row of rows) this.dashboard.addWidgets(...row);
+    this.#place(rows.flat(), model);
+    const page = this.#pages[this.#pages.length - 1]!;
+    for (const row of rows) page.addWidgets(...row);
     return this;
   }
 
+  /** Count widgets onto the current page, or open a new one when they do not fit. */
+  #place(widgets: readonly cloudwatch.IWidget[], model?: InferenceTarget): void {
+    const need = measure(widgets);
+    const fits = (use: PageUse) =>
+      use.widgets + need.widgets <= this.#widgetsPerPage &&
+      use.metrics + need.metrics <= MAX_DASHBOARD_METRICS &&
+      use.bytes + need.bytes <= PAGE_BYTES;
+    if (!fits(this.#use)) {
+      const header = this.#pageHeader(this.#pages.length + 1);
+      this.#use.widgets = 0;
+      this.#use.metrics = 0;
+      this.#use.bytes = 0;
+      add(this.#use, measure([header]));
+      if (model && !fits(this.#use))
+        throw new InvalidPropError(
+          'model',
+          `${targetLabel(model)} alone needs ${need.widgets} widgets, ${need.metrics} metrics and ` +
+            `${need.bytes} bytes of dashboard body: more than a page (widgetsPerPage ${this.#widgetsPerPage}, ` +
+            `CloudWatch's ${MAX_DASHBOARD_METRICS} metrics a dashboard, ${PAGE_BYTES} bytes); graph fewer stages, labels or driftSignals`,
+        );
+      this.#pages[this.#pages.length - 1]!.addWidgets(header);
+    }
+    add(this.#use, need);
+    if (this.#pagesPerStack === undefined || this.#pages.length === 1) {
+      this.#ownBytes += need.bytes;
+      if (this.#ownBytes > STACK_PAGE_BYTES)
+        throw new InvalidPropError(
+          'pagesPerStack',
+          `is needed: ${this.models.length} models make ${this.#pages.length} pages, ` +
+            `over ${this.#ownBytes} bytes of dashboard body, near CloudFormation's ${MAX_TEMPLATE_BYTES}-byte ` +
+            `template; set pagesPerStack (at most ${MAX_PAGES_PER_STACK}) to put pages in nested stacks`,
+        );
+    }
+  }
+
+  #nestedStack(index: number): NestedStack {
+    const id = `Pages${index}`;
+    const existing = this.node.tryFindChild(id);
+    return existing instanceof NestedStack ? existing : new NestedStack(this, id);
+  }
+
+  #pageHeader(n: number): cloudwatch.TextWidget {
+    const scope =
+      this.#pagesPerStack === undefined
+        ? this
+        : this.#nestedStack(Math.floor((n - 2) / this.#pagesPerStack));
+    const page = new cloudwatch.Dashboard(scope, `Page${n}`, {
+      dashboardName: this.#name === undefined ? undefined : pageName(this.#name, n),
+      start: this.#start,
+    });
+    this.#pages.push(page);
+    const first = this.#name === undefined ? 'the first page' : `\`${this.#name}\``;
+    return new cloudwatch.TextWidget({
+      markdown: `## Page ${n}\nMore models; the alarm status is on ${first}.`,
+      width: 24,
+      height: 2,
+    });
+  }
+
   /**
-   * Add alarms to the status widget; an `InferenceAlarms` adds its composite
-   * "model health" alarm and every alarm under it.
+   * Add alarms to the status widget; an `InferenceAlarms` adds its "model
+   * health" composites (the root first) and every alarm under them. The
+   * widget shows the first 100 (CloudWatch's most).
    *
    * @example
    * dashboard.addAlarms(alarms, myOwnAlarm);
@@ -187,11 +316,59 @@ export class InferenceDashboard extends Construct {
   addAlarms(...alarms: ReadonlyArray<cloudwatch.IAlarm | InferenceAlarms>): this {
     for (const alarm of alarms) {
       if (alarm instanceof InferenceAlarms)
-        this.#status.alarms.push(alarm.modelHealth, ...alarm.alarms);
+        this.#status.alarms.push(...alarm.healthAlarms, ...alarm.alarms);
       else this.#status.alarms.push(alarm);
     }
     return this;
   }
+}
+
+function measure(widgets: readonly cloudwatch.IWidget[]): PageUse {
+  const use: PageUse = { widgets: 0, metrics: 0, bytes: 0 };
+  for (const widget of widgets)
+    for (const json of widget.toJson() as { properties?: { metrics?: unknown[] } }[]) {
+      use.widgets += 1;
+      use.metrics += json.properties?.metrics?.length ?? 0;
+      // As the template holds it: a JSON string inside JSON, its quotes escaped.
+      use.bytes += JSON.stringify(JSON.stringify(json)).length + 1;
+    }
+  return use;
+}
+
+function add(use: PageUse, more: PageUse): void {
+  use.widgets += more.widgets;
+  use.metrics += more.metrics;
+  use.bytes += more.bytes;
+}
+
+function pageName(name: string, n: number): string {
+  const suffix = `-${n}`;
+  return Token.isUnresolved(name)
+    ? `${name}${suffix}`
+    : `${name.slice(0, 255 - suffix.length)}${suffix}`;
+}
+
+function checkPagesPerStack(value: number | undefined): number | undefined {
+  if (value === undefined) return undefined;
+  checkInteger('pagesPerStack', value, 1);
+  if (value > MAX_PAGES_PER_STACK)
+    throw new InvalidPropError(
+      'pagesPerStack',
+      `must be at most ${MAX_PAGES_PER_STACK}: ${value} pages of up to ${PAGE_BYTES} bytes overfill ` +
+        `CloudFormation's ${MAX_TEMPLATE_BYTES}-byte template, got ${value}`,
+    );
+  return value;
+}
+
+function checkWidgetsPerPage(value: number | undefined): number {
+  if (value === undefined) return DEFAULT_WIDGETS_PER_PAGE;
+  checkInteger('widgetsPerPage', value, 1);
+  if (value > MAX_DASHBOARD_WIDGETS)
+    throw new InvalidPropError(
+      'widgetsPerPage',
+      `must be at most ${MAX_DASHBOARD_WIDGETS}, CloudWatch's widgets per dashboard, got ${value}`,
+    );
+  return value;
 }
 
 function checkNames(prop: string, names: readonly string[] = []): readonly string[] {

@@ -3,6 +3,7 @@ import { METRIC, OUTCOME_METRIC } from '../lib/telemetry.js';
 import type { AlarmEvaluation, AlarmKind, AlarmSettings, AlarmSpec } from './alarmSpecs.js';
 import type { InferenceMetrics } from './metrics.js';
 import type { InferenceTarget } from './target.js';
+import { USAGE_ALARM_BUILDERS } from './usageAlarmBuilders.js';
 
 /** What a builder reads: the model's metrics and the kind's resolved evaluation. */
 export interface AlarmContext {
@@ -32,10 +33,10 @@ const GT = cloudwatch.ComparisonOperator.GREATER_THAN_THRESHOLD;
 const LT = cloudwatch.ComparisonOperator.LESS_THAN_THRESHOLD;
 const { NOT_BREACHING, IGNORE } = cloudwatch.TreatMissingData;
 
-const percent = (rate: number) => `${Number((rate * 100).toPrecision(6))}%`;
+export const percent = (rate: number) => `${Number((rate * 100).toPrecision(6))}%`;
 
 /** When the alarm fires, in words: `in the last 5 minutes`, `in 2 of 3 5-minute periods`. */
-function within({ evaluation, settings }: AlarmContext): string {
+export function within({ evaluation, settings }: AlarmContext): string {
   const minutes = settings.period.toMinutes();
   const { datapointsToAlarm, evaluationPeriods } = evaluation;
   return evaluationPeriods === 1
@@ -55,7 +56,7 @@ const once = (threshold: number): AlarmEvaluation => ({
 });
 
 /** Latency, error rate and accuracy: the shared `datapointsToAlarm` of `evaluationPeriods`. */
-const shared = (settings: AlarmSettings, threshold: number): AlarmEvaluation => ({
+export const shared = (settings: AlarmSettings, threshold: number): AlarmEvaluation => ({
   threshold,
   evaluationPeriods: settings.evaluationPeriods,
   datapointsToAlarm: settings.datapointsToAlarm,
@@ -209,4 +210,5 @@ export const ALARM_BUILDERS: { readonly [K in AlarmKind]: AlarmBuilder } = {
       };
     },
   },
+  ...USAGE_ALARM_BUILDERS,
 };

@@ -1,9 +1,7 @@
 import { Stack, Token } from 'aws-cdk-lib';
 import type { IConstruct } from 'constructs';
+import { MAX_ALARM_NAME } from './cloudwatchLimits.js';
 import { InvalidPropError } from './errors.js';
-
-/** CloudWatch alarm names are at most 255 characters. */
-const MAX_ALARM_NAME = 255;
 
 /** Literal alarm names already given out in each stack, to catch a collision at synth time. */
 const namesByStack = new WeakMap<Stack, Set<string>>();

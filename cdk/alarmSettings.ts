@@ -60,6 +60,19 @@ export function resolveAlarmSettings(props: AlarmSettingsProps): ResolvedAlarmSe
   }
   const accuracyMinOutcomes = props.accuracyMinOutcomes ?? 30;
   checkInteger('accuracyMinOutcomes', accuracyMinOutcomes, 1);
+  for (const prop of [
+    'abstentionRateCeiling',
+    'invalidInputRateCeiling',
+    'telemetryErrorRateCeiling',
+  ] as const) {
+    const value = props[prop];
+    if (value === undefined) continue;
+    checkUnitInterval(prop, value);
+    checkPositive(prop, value);
+  }
+  if (props.predictionFloor !== undefined) checkPositive('predictionFloor', props.predictionFloor);
+  if (props.latencyAnomalyStdDevs !== undefined)
+    checkPositive('latencyAnomalyStdDevs', props.latencyAnomalyStdDevs);
   const settings: AlarmSettings = {
     objective: resolveObjective('objective', props.objective),
     driftThreshold,
@@ -67,6 +80,11 @@ export function resolveAlarmSettings(props: AlarmSettingsProps): ResolvedAlarmSe
     loadsPerColdStart,
     accuracyFloor: props.accuracyFloor,
     accuracyMinOutcomes,
+    abstentionRateCeiling: props.abstentionRateCeiling,
+    invalidInputRateCeiling: props.invalidInputRateCeiling,
+    telemetryErrorRateCeiling: props.telemetryErrorRateCeiling,
+    predictionFloor: props.predictionFloor,
+    latencyAnomalyStdDevs: props.latencyAnomalyStdDevs,
     period,
     evaluationPeriods,
     datapointsToAlarm,
@@ -84,6 +102,16 @@ function checkExclude(exclude: readonly AlarmKind[] = []): ReadonlySet<AlarmKind
   return new Set(exclude);
 }
 
+/** The alarms that exist only when a prop of theirs is given. */
+const OPT_IN: Partial<Record<AlarmKind, keyof AlarmSettings>> = {
+  [ALARM_KIND.Accuracy]: 'accuracyFloor',
+  [ALARM_KIND.AbstentionRate]: 'abstentionRateCeiling',
+  [ALARM_KIND.InvalidInputRate]: 'invalidInputRateCeiling',
+  [ALARM_KIND.TelemetryErrorRate]: 'telemetryErrorRateCeiling',
+  [ALARM_KIND.SilentModel]: 'predictionFloor',
+  [ALARM_KIND.LatencyAnomaly]: 'latencyAnomalyStdDevs',
+};
+
 /** An override of an alarm that will not exist is a mistake worth naming. */
 function checkOverridden(
   overrides: AlarmOverrides = {},
@@ -96,10 +124,11 @@ function checkOverridden(
         `alarmOverrides.${kind}`,
         `overrides an alarm 'exclude' leaves out`,
       );
-    if (kind === ALARM_KIND.Accuracy && settings.accuracyFloor === undefined)
+    const enabledBy = OPT_IN[kind];
+    if (enabledBy && settings[enabledBy] === undefined)
       throw new InvalidPropError(
         `alarmOverrides.${kind}`,
-        'overrides the accuracy alarm, which only exists with an accuracyFloor',
+        `overrides the ${kind} alarm, which only exists with ${enabledBy}`,
       );
   }
 }

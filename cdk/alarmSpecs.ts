@@ -16,6 +16,11 @@ export const ALARM_KIND = {
   Confidence: 'confidence',
   Drift: 'drift',
   Accuracy: 'accuracy',
+  AbstentionRate: 'abstentionRate',
+  InvalidInputRate: 'invalidInputRate',
+  TelemetryErrorRate: 'telemetryErrorRate',
+  SilentModel: 'silentModel',
+  LatencyAnomaly: 'latencyAnomaly',
 } as const;
 export type AlarmKind = (typeof ALARM_KIND)[keyof typeof ALARM_KIND];
 
@@ -78,6 +83,16 @@ export interface AlarmSettings {
   readonly accuracyFloor?: number;
   /** Outcomes a period needs before its accuracy counts. */
   readonly accuracyMinOutcomes: number;
+  /** Abstentions / Predictions above which the abstention alarm fires; none: no alarm. */
+  readonly abstentionRateCeiling?: number;
+  /** InvalidInputs / invocations above which the invalid-input alarm fires; none: no alarm. */
+  readonly invalidInputRateCeiling?: number;
+  /** TelemetryErrors / invocations above which the telemetry alarm fires; none: no alarm. */
+  readonly telemetryErrorRateCeiling?: number;
+  /** Predictions a period below which the model counts as silent; none: no alarm. */
+  readonly predictionFloor?: number;
+  /** Width of the p99 latency anomaly band; none: no band alarm. */
+  readonly latencyAnomalyStdDevs?: number;
   readonly period: Duration;
   /** Latency, error rate and accuracy: breaching in `datapointsToAlarm` of the last `evaluationPeriods`. */
   readonly evaluationPeriods: number;

@@ -1,4 +1,5 @@
 import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
+import { MAX_STATUS_WIDGET_ALARMS } from './cloudwatchLimits.js';
 
 /**
  * An alarm status widget whose alarms can still be added after it was placed
@@ -18,11 +19,16 @@ export class LiveAlarmStatusWidget extends cloudwatch.ConcreteWidget {
   }
 
   override toJson(): unknown[] {
+    const alarms = [...new Set(this.alarms)];
+    const shown = alarms.slice(0, MAX_STATUS_WIDGET_ALARMS);
     const widget =
-      this.alarms.length > 0
+      alarms.length > 0
         ? new cloudwatch.AlarmStatusWidget({
-            title: 'Alarms',
-            alarms: this.alarms,
+            title:
+              shown.length < alarms.length
+                ? `Alarms (the first ${shown.length} of ${alarms.length}: composites first, each leads to the alarms under it)`
+                : 'Alarms',
+            alarms: shown,
             width: this.width,
             height: this.height,
             sortBy: cloudwatch.AlarmStatusWidgetSortBy.STATE_UPDATED_TIMESTAMP,

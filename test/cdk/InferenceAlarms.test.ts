@@ -154,18 +154,31 @@ describe('InferenceAlarms', () => {
     expect(excluded.forModel({ name: 'm', version: '1' }).accuracy).toBeUndefined();
   });
 
-  it('notifies the topic from one composite "model health" alarm over all of them', () => {
-    const composites = resourcesOf(templateOf(full.stack), 'AWS::CloudWatch::CompositeAlarm');
-    const team = Object.entries(composites).find(([id]) => id.startsWith('TeamAlarms'))?.[1]
-      .Properties;
+  it('notifies the topic from a fleet composite over one "model health" composite per model', () => {
+    const stack = full.stack;
+    const composites = resourcesOf(templateOf(stack), 'AWS::CloudWatch::CompositeAlarm');
+    const idOfAlarm = (alarm: { node: { defaultChild?: unknown } }) =>
+      stack.resolve(stack.getLogicalId(alarm.node.defaultChild as never));
+    const ruleOf = (alarm: { node: { defaultChild?: unknown } }) =>
+      renderString(composites[idOfAlarm(alarm)]?.Properties.AlarmRule as never);
+    const team = composites[idOfAlarm(full.teamAlarms.modelHealth)]?.Properties;
     expect(team?.AlarmName).toBe('team/TeamAlarms (2 models): model health');
-    const rule = renderString(team?.AlarmRule as never);
-    for (const alarm of full.teamAlarms.alarms) {
-      const id = full.stack.resolve(full.stack.getLogicalId(alarm.node.defaultChild as never));
-      expect(rule).toContain(`ALARM("{{GetAtt:${id}.Arn}}")`);
+    const models = [
+      { name: 'fraud', version: '2026-11-01' },
+      { name: 'churn', version: '7' },
+    ];
+    for (const model of models) {
+      const health = full.teamAlarms.modelHealthOf(model);
+      expect(ruleOf(full.teamAlarms.modelHealth)).toContain(
+        `ALARM("{{GetAtt:${idOfAlarm(health)}.Arn}}")`,
+      );
+      for (const alarm of Object.values(full.teamAlarms.forModel(model)))
+        expect(ruleOf(health)).toContain(`ALARM("{{GetAtt:${idOfAlarm(alarm)}.Arn}}")`);
+      expect(composites[idOfAlarm(health)]?.Properties.AlarmActions).toBeUndefined();
     }
+    expect(full.teamAlarms.healthAlarms).toHaveLength(3);
     const topicRef = {
-      Ref: full.stack.resolve(full.stack.getLogicalId(full.topic.node.defaultChild as never)),
+      Ref: stack.resolve(stack.getLogicalId(full.topic.node.defaultChild as never)),
     };
     expect(team?.AlarmActions).toEqual([topicRef]);
     expect(team?.OKActions).toEqual([topicRef]);

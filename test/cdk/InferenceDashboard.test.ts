@@ -157,10 +157,12 @@ describe('InferenceDashboard', () => {
     expect(slowest?.properties.query).toContain('stages.predict');
   });
 
-  it('shows the status of the alarms added, composite first, at the top', () => {
+  it('shows the status of the alarms added, composites first (the root first), at the top', () => {
     const [first] = bodyOf(full.teamDashboard).widgets;
     expect(first?.type).toBe('alarm');
-    expect(first?.properties.alarms).toHaveLength(1 + full.teamAlarms.alarms.length);
+    expect(first?.properties.alarms).toHaveLength(
+      full.teamAlarms.healthAlarms.length + full.teamAlarms.alarms.length,
+    );
     expect(first?.properties.alarms?.[0]).toContain('TeamAlarmsModelHealth');
   });
 

@@ -159,7 +159,14 @@ describe('the CDK stacks of the documentation', () => {
     );
     expect(names.some((name) => name.includes('/fraud-api/fraud@2026-11-01: '))).toBe(true);
     expect(names.some((name) => name.includes('/churn-api/churn@7: '))).toBe(true);
-    template!.resourceCountIs('AWS::CloudWatch::CompositeAlarm', 1);
+    // One "model health" composite per model under a fleet composite, the only one that notifies.
+    const composites = Object.values(template!.findResources('AWS::CloudWatch::CompositeAlarm'));
+    expect(composites).toHaveLength(3);
+    expect(
+      composites.filter(
+        (c) => (c as { Properties: { AlarmActions?: unknown } }).Properties.AlarmActions,
+      ),
+    ).toHaveLength(1);
     template!.resourceCountIs('AWS::CloudWatch::Dashboard', 1);
     template!.resourceCountIs('AWS::SNS::Topic', 1);
     template!.hasResourceProperties('AWS::Lambda::Function', {
