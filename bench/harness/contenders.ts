@@ -21,6 +21,7 @@ export const CONTENDER_IDS = [
   'oi-zero-code',
   'oi-otlp-udp',
   'oi-otlp-http',
+  'oi-otlp-all',
   'powertools',
   'otel',
   'emf',
@@ -133,6 +134,21 @@ export const CONTENDERS: readonly Contender[] = [
     env: { OBSERVED_TRACES: 'otlp-http' },
     collector: true,
     expect: { stdoutLines: 2, udpDatagrams: 0, otlpRequests: 1, quietStderr: true },
+  },
+  {
+    id: 'oi-otlp-all',
+    label: 'observed-inference (library, traces, metrics and logs over OTLP/HTTP)',
+    signals: 'traces + metrics + logs',
+    handler: 'observed.mjs',
+    layer: LAYER.Ours,
+    // Nothing on stdout: three requests per invocation (traces, metrics, logs), each awaited before the response.
+    env: {
+      OBSERVED_TRACES: 'otlp-http',
+      OBSERVED_METRICS: 'otlp-http',
+      OBSERVED_LOGS: 'otlp-http',
+    },
+    collector: true,
+    expect: { stdoutLines: 0, udpDatagrams: 0, otlpRequests: 3, quietStderr: true },
   },
   {
     id: 'powertools',

@@ -130,6 +130,7 @@ export function layerSizes(
       case 'oi-zero-code':
       case 'oi-otlp-udp':
       case 'oi-otlp-http':
+      case 'oi-otlp-all':
         sizes.set(c.id, ourLayer(staged.ourZip));
         break;
       case 'powertools':
