@@ -11,6 +11,48 @@ export interface BatchSender<T> {
   readonly pending?: number;
 }
 
+/**
+ * Items held until {@link settle}, which the invocation awaits before its
+ * response, so nothing is held across a Lambda freeze: one request per
+ * invocation, bounded by the OTLP timeout. What is held outside an
+ * invocation leaves with the next one, or at `flush()`. The one batch of
+ * the OTLP metrics sink and log writer.
+ *
+ * @example
+ * const held = new HeldBatch(sender);
+ * held.hold(record);
+ * await held.settle();
+ */
+export class HeldBatch<T> {
+  readonly #sender: BatchSender<T>;
+  #held: T[] = [];
+
+  constructor(sender: BatchSender<T>) {
+    this.#sender = sender;
+  }
+
+  hold(item: T): void {
+    this.#held.push(item);
+  }
+
+  /** Send what is held, in one request, and wait for its answer. Never rejects. */
+  settle(): Promise<void> {
+    if (this.#held.length === 0) return Promise.resolve();
+    const items = this.#held;
+    this.#held = [];
+    return this.#sender.send(items);
+  }
+
+  async flush(): Promise<void> {
+    await this.settle();
+    await this.#sender.flush?.();
+  }
+
+  get pending(): number {
+    return this.#held.length + (this.#sender.pending ?? 0);
+  }
+}
+
 /** The OTLP exporters' module: one file of the layer (`otlp.cjs`), which the default modes never load. */
 const loadOtlp = () => import('./tracing/otlpExporters.js');
 export type OtlpModule = Awaited<ReturnType<typeof loadOtlp>>;

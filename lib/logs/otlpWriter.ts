@@ -1,5 +1,5 @@
 import { isSpanContextValid, type SpanContext, trace } from '@opentelemetry/api';
-import type { BatchSender } from '../otlpLoader.js';
+import { type BatchSender, HeldBatch } from '../otlpLoader.js';
 import type { LogWriter } from './logger.js';
 import { LOG_THRESHOLD, type LogLevel, type LogSettings } from './logLevel.js';
 import type { LogEntry } from './otlpLogs.js';
@@ -24,19 +24,18 @@ const LEVEL_VALUE: Readonly<Record<LogLevel, number>> = {
  * await log.settle();
  */
 export class OtlpLogWriter implements LogWriter {
-  readonly #sender: BatchSender<LogEntry>;
+  readonly #batch: HeldBatch<LogEntry>;
   readonly #threshold: number;
-  #held: LogEntry[] = [];
 
   constructor(sender: BatchSender<LogEntry>, settings: LogSettings) {
-    this.#sender = sender;
+    this.#batch = new HeldBatch(sender);
     this.#threshold = settings.threshold;
   }
 
   write(level: LogLevel, message: string, fields: Record<string, unknown>, span?: SpanContext) {
     if (LEVEL_VALUE[level] < this.#threshold) return;
     const active = span ?? trace.getActiveSpan()?.spanContext();
-    this.#held.push({
+    this.#batch.hold({
       level,
       message: String(message),
       fields,
@@ -47,19 +46,15 @@ export class OtlpLogWriter implements LogWriter {
 
   /** Send what is held, in one request, and wait for its answer. Never rejects. */
   settle(): Promise<void> {
-    if (this.#held.length === 0) return Promise.resolve();
-    const entries = this.#held;
-    this.#held = [];
-    return this.#sender.send(entries);
+    return this.#batch.settle();
   }
 
-  async flush(): Promise<void> {
-    await this.settle();
-    await this.#sender.flush?.();
+  flush(): Promise<void> {
+    return this.#batch.flush();
   }
 
   get pending(): number {
-    return this.#held.length + (this.#sender.pending ?? 0);
+    return this.#batch.pending;
   }
 }
 

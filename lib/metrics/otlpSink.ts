@@ -1,4 +1,4 @@
-import type { BatchSender } from '../otlpLoader.js';
+import { type BatchSender, HeldBatch } from '../otlpLoader.js';
 import type { MetricsRecord, MetricsSink } from './record.js';
 
 /**
@@ -15,31 +15,26 @@ import type { MetricsRecord, MetricsSink } from './record.js';
  * await sink.settle();
  */
 export class OtlpMetricsSink implements MetricsSink {
-  readonly #sender: BatchSender<MetricsRecord>;
-  #held: MetricsRecord[] = [];
+  readonly #batch: HeldBatch<MetricsRecord>;
 
   constructor(sender: BatchSender<MetricsRecord>) {
-    this.#sender = sender;
+    this.#batch = new HeldBatch(sender);
   }
 
   publish(record: MetricsRecord): void {
-    if (record.metrics.size > 0) this.#held.push(record);
+    if (record.metrics.size > 0) this.#batch.hold(record);
   }
 
   /** Send what is held, in one request, and wait for its answer. Never rejects. */
   settle(): Promise<void> {
-    if (this.#held.length === 0) return Promise.resolve();
-    const records = this.#held;
-    this.#held = [];
-    return this.#sender.send(records);
+    return this.#batch.settle();
   }
 
-  async flush(): Promise<void> {
-    await this.settle();
-    await this.#sender.flush?.();
+  flush(): Promise<void> {
+    return this.#batch.flush();
   }
 
   get pending(): number {
-    return this.#held.length + (this.#sender.pending ?? 0);
+    return this.#batch.pending;
   }
 }
