@@ -74,8 +74,12 @@ function otlpHttpSender(config: ResolvedConfig, containment: Containment): SpanS
 function createSender(config: ResolvedConfig, containment: Containment): SpanSender | undefined {
   const onError = (error: unknown) => containment.report(AREA, error);
   switch (config.traces) {
-    case TRACES_MODE.XrayUdp:
-      return xraySender(new UdpSegmentSender({ ...config.daemon, onError }));
+    case TRACES_MODE.XrayUdp: {
+      const udp = new UdpSegmentSender({ ...config.daemon, onError });
+      // In Lambda the socket connects at init, where its built-ins load once, not in the first invocation.
+      if (config.inLambda) udp.open();
+      return xraySender(udp);
+    }
     case TRACES_MODE.XrayApi:
       return xraySender(new ApiSegmentSender({ region: config.region, onError }));
     case TRACES_MODE.OtlpUdp:

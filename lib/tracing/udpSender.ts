@@ -105,6 +105,21 @@ export class UdpSender {
     });
   }
 
+  /**
+   * Open and connect the socket now rather than at the first `send()`: in
+   * Lambda, at init. Node's dgram loads `node:dns` when it connects and
+   * `node:cluster` (with `child_process` and `net`) when it binds, about 15 ms
+   * under Lambda's node flags, which would otherwise land in the first
+   * invocation. Does nothing once open, or while a failed connection backs off.
+   */
+  open(): void {
+    if (this.#connected !== undefined || this.#failure) return;
+    // connect() binds in a later tick: loading what the bind needs now keeps it in init wherever that tick lands.
+    process.getBuiltinModule?.('node:cluster');
+    // A failure is kept for the next send() (reported per datagram then, after the back-off rule).
+    this.#open().catch(() => {});
+  }
+
   /** Close the socket; a later `send()` opens a new one. */
   close(): void {
     const socket = this.#socket;

@@ -151,6 +151,53 @@ describe('UdpSegmentSender', () => {
     expect(performance.now() - started).toBeLessThan(1000);
   });
 
+  it('connects at open(), so the first send goes out at once without waiting for a lookup', async () => {
+    const server = await daemon();
+    opened.push(server.socket);
+    const errors: Error[] = [];
+    const sender = new UdpSegmentSender({
+      host: 'localhost',
+      port: server.port,
+      onError: (e) => errors.push(e),
+    });
+    opened.push(sender);
+    sender.open();
+    sender.open(); // a second call keeps the one socket
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    let settled = false;
+    const sent = sender.send(['{"id":"first"}']).then(() => {
+      settled = true;
+    });
+    // Connected: the datagram left synchronously, its callback comes without a lookup or a timer.
+    await new Promise((resolve) => setImmediate(resolve));
+    expect(settled).toBe(true);
+    await sent;
+    expect(await server.waitFor(1)).toEqual([`${XRAY_DAEMON_HEADER}{"id":"first"}`]);
+    expect(errors).toEqual([]);
+  });
+
+  it('learns at open() that the host does not resolve, and the first send then waits for nothing', async () => {
+    const errors: Error[] = [];
+    const sender = new UdpSegmentSender({
+      host: 'daemon.invalid',
+      port: 2000,
+      timeoutMs: 5_000,
+      onError: (e) => errors.push(e),
+    });
+    opened.push(sender);
+    sender.open();
+    // The failed lookup is held for the back-off, not reported until a datagram is lost to it.
+    await expect
+      .poll(() => sender.send(['{"id":"probe"}']).then(() => errors.length))
+      .toBeGreaterThan(0);
+    const before = errors.length;
+    const started = performance.now();
+    await sender.send(['{"id":"a"}']);
+    expect(performance.now() - started).toBeLessThan(1_000);
+    expect(errors.length).toBe(before + 1);
+    expect(errors.at(-1)?.message).toMatch(/send to daemon\.invalid:2000 failed/);
+  });
+
   it('keeps a throwing error hook away from the caller', async () => {
     const sender = new UdpSegmentSender({
       host: '127.0.0.1',
