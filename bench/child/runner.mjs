@@ -10,9 +10,20 @@
 // noise to every invocation; between invocations it yields to the event loop
 // (setImmediate), as a poll would. Timestamps are process.hrtime (CLOCK_MONOTONIC,
 // shared with the parent, so the parent can subtract its spawn time).
+import 'node:async_hooks';
 import { existsSync, writeFileSync } from 'node:fs';
+// What the runtime client has loaded before any handler: aws-lambda-ric 4.0.2's
+// index.mjs requires these at its top level (the Runtime API's HTTP client, its
+// logging), so in Lambda a handler that also uses them (dgram's bind loads net
+// through cluster and child_process; the X-Ray SDK loads http) does not pay for
+// them. Loaded here, they count for the bare handler as they do in Lambda.
+import 'node:http';
+import 'node:net';
+import 'node:os';
 import { resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
+import 'node:util';
+import 'node:worker_threads';
 
 const mainAt = process.hrtime.bigint();
 
