@@ -1,9 +1,13 @@
 import type { Containment } from './containment.js';
 
-/** Telemetry accepted but not yet sent. */
+/** Telemetry accepted but not yet sent, by signal. */
 export interface Unsent {
-  readonly datums: number;
-  readonly segments: number;
+  /** Metric datums (EMF records or OTLP points). */
+  readonly metrics: number;
+  /** Log records held for an OTLP request. */
+  readonly logs: number;
+  /** Spans, or the X-Ray documents or OTLP requests made of them. */
+  readonly traces: number;
 }
 
 /** What the exit hooks need: the one flush core and what it has left to send. */
@@ -19,6 +23,7 @@ export interface ExitEvents {
   on(event: 'beforeExit' | 'exit', listener: () => void): unknown;
 }
 
+const NONE: Unsent = { metrics: 0, logs: 0, traces: 0 };
 const plural = (n: number, one: string) => `${n} ${one}${n === 1 ? '' : 's'}`;
 
 /**
@@ -31,7 +36,7 @@ const plural = (n: number, one: string) => `${n} ${one}${n === 1 ? '' : 's'}`;
  * can run (`process.exit()`, an uncaught exception), say what was lost.
  *
  * @example
- * flushOnExit({ containment, unsent: () => ({ datums: 0, segments: 0 }), flush: async () => {} });
+ * flushOnExit({ containment, unsent: () => ({ metrics: 0, logs: 0, traces: 0 }), flush: async () => {} });
  */
 export function flushOnExit(target: ExitFlushTarget, events: ExitEvents = process): void {
   const { containment } = target;
@@ -44,10 +49,10 @@ export function flushOnExit(target: ExitFlushTarget, events: ExitEvents = proces
       return target.unsent();
     } catch (error) {
       containment.report('flush at exit', error);
-      return { datums: 0, segments: 0 };
+      return NONE;
     }
   };
-  const total = ({ datums, segments }: Unsent) => datums + segments;
+  const total = ({ metrics, logs, traces }: Unsent) => metrics + logs + traces;
 
   const flush = async () => {
     try {
@@ -68,14 +73,15 @@ export function flushOnExit(target: ExitFlushTarget, events: ExitEvents = proces
   });
 
   events.on('exit', () => {
-    const { datums, segments } = unsent();
-    if (datums + segments === 0) return;
-    const lost = [
-      datums > 0 ? plural(datums, 'metric datum') : '',
-      segments > 0 ? plural(segments, 'X-Ray segment') : '',
-    ]
-      .filter(Boolean)
-      .join(' and ');
+    const left = unsent();
+    if (total(left) === 0) return;
+    const parts = [
+      left.metrics > 0 ? plural(left.metrics, 'metric datum') : '',
+      left.logs > 0 ? plural(left.logs, 'log record') : '',
+      left.traces > 0 ? plural(left.traces, 'trace record') : '',
+    ].filter(Boolean);
+    const lost =
+      parts.length > 1 ? `${parts.slice(0, -1).join(', ')} and ${parts.at(-1)}` : parts[0];
     containment.warn(
       `observed-inference: the process exited with ${lost} unsent, now lost; call \`await flush()\` before process.exit()`,
     );

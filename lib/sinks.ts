@@ -196,14 +196,16 @@ async function flushAll(): Promise<void> {
 
 /** What the batching (api) sinks hold: lost if the process exits now. */
 function unsent(): Unsent {
-  let datums = 0;
+  let metrics = 0;
+  let logs = 0;
   // Every span recorded waits for an exporter to take it (no other is recorded).
-  let segments = spanBuffer?.size ?? 0;
+  let traces = spanBuffer?.size ?? 0;
   for (const sinks of made.values()) {
-    datums += (sinks.metrics?.pending ?? 0) + (sinks.log.pending ?? 0);
-    segments += sinks.traces?.pending ?? 0;
+    metrics += sinks.metrics?.pending ?? 0;
+    logs += sinks.log.pending ?? 0;
+    traces += sinks.traces?.pending ?? 0;
   }
-  return { datums, segments };
+  return { metrics, logs, traces };
 }
 
 let exitWatched = false;

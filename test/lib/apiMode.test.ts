@@ -187,7 +187,7 @@ if (process.argv[2] === 'exit') process.exit(0);
     expect(JSON.parse(lines[0]!)).toMatchObject({
       level: 'WARN',
       message: expect.stringMatching(
-        /^observed-inference: the process exited with \d+ metric datums and 2 X-Ray segments unsent, now lost; call `await flush\(\)` before process\.exit\(\)$/,
+        /^observed-inference: the process exited with \d+ metric datums and 2 trace records unsent, now lost; call `await flush\(\)` before process\.exit\(\)$/,
       ),
     });
     expect(await tracesOf(traceId)).toEqual([]);

@@ -29,11 +29,11 @@ function setup(initial: Unsent, flush: (left: { value: Unsent }) => Promise<void
   return { events, lines, left, containment, beforeExit, flushes: () => flushes };
 }
 
-const none = { datums: 0, segments: 0 };
+const none = { metrics: 0, logs: 0, traces: 0 };
 
 describe('flushOnExit', () => {
   it('flushes once what is unsent, and not again when beforeExit fires with nothing left', async () => {
-    const p = setup({ datums: 3, segments: 1 }, async (left) => {
+    const p = setup({ metrics: 3, logs: 0, traces: 1 }, async (left) => {
       left.value = none;
     });
     await p.beforeExit();
@@ -53,17 +53,17 @@ describe('flushOnExit', () => {
   });
 
   it('flushes again only when more was buffered after a flush', async () => {
-    const p = setup({ datums: 2, segments: 0 }, async (left) => {
+    const p = setup({ metrics: 2, logs: 0, traces: 0 }, async (left) => {
       left.value = none;
     });
     await p.beforeExit();
-    p.left.value = { datums: 1, segments: 1 };
+    p.left.value = { metrics: 1, logs: 0, traces: 1 };
     await p.beforeExit();
     expect(p.flushes()).toBe(2);
   });
 
   it('does not retry a flush that sent nothing, and warns at exit with what was lost', async () => {
-    const p = setup({ datums: 5, segments: 1 }, async () => undefined);
+    const p = setup({ metrics: 5, logs: 0, traces: 1 }, async () => undefined);
     await p.beforeExit();
     await p.beforeExit();
     expect(p.flushes()).toBe(1);
@@ -72,14 +72,22 @@ describe('flushOnExit', () => {
       {
         level: 'WARN',
         message:
-          'observed-inference: the process exited with 5 metric datums and 1 X-Ray segment unsent, now lost; call `await flush()` before process.exit()',
+          'observed-inference: the process exited with 5 metric datums and 1 trace record unsent, now lost; call `await flush()` before process.exit()',
         timestamp: expect.any(String),
       },
     ]);
   });
 
+  it('names each signal it lost at exit, logs included', async () => {
+    const p = setup({ metrics: 1, logs: 2, traces: 3 }, async () => undefined);
+    p.events.emit('exit');
+    expect(JSON.parse(p.lines[0] ?? '{}').message).toBe(
+      'observed-inference: the process exited with 1 metric datum, 2 log records and 3 trace records unsent, now lost; call `await flush()` before process.exit()',
+    );
+  });
+
   it('reports a failing flush or count through containment and never throws', async () => {
-    const p = setup({ datums: 1, segments: 0 }, async () => {
+    const p = setup({ metrics: 1, logs: 0, traces: 0 }, async () => {
       throw new Error('network down');
     });
     await p.beforeExit();
