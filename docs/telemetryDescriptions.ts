@@ -38,6 +38,7 @@ import {
   SPAN,
   type START_TYPE,
   TRACES_MODE,
+  TRACES_PROVIDER,
   WRAPPER_PATH,
 } from '../lib/telemetry.js';
 
@@ -267,6 +268,10 @@ export const ENV_DOC: Record<keyof typeof ENV, { default: string; what: string }
   Labels: {
     default: `the baseline's labels, else the first ${MAX_LABEL_METRICS} distinct labels of each environment`,
     what: `labels separated by ${code(LIST_SEPARATOR)} that get a ${code(`${PREDICTED_LABEL_PREFIX}.<label>`)} metric of their own`,
+  },
+  TracesProvider: {
+    default: code(TRACES_PROVIDER.Auto),
+    what: `${Object.values(TRACES_PROVIDER).map(code).join(', ')}: whose OpenTelemetry tracer provider records our spans; with ${code(TRACES_PROVIDER.Auto)}, one registered before the first observe() (ADOT, your own) records and exports them, under its active span ([beside ADOT and your own provider](library.md#beside-powertools-tracer-adot-and-your-own-opentelemetry-provider))`,
   },
 };
 

@@ -17,6 +17,7 @@ import {
   type StartType,
   TRACES_MODE,
   type TracesMode,
+  type TracesProvider,
 } from './telemetry.js';
 import {
   DEFAULT_DAEMON_ADDRESS,
@@ -29,6 +30,7 @@ import {
   resolveMetricsMode,
   resolveResource,
   resolveTracesMode,
+  resolveTracesProvider,
 } from './tracing/traceConfig.js';
 import type { ModelSpec, ObserveOptions } from './types.js';
 
@@ -100,6 +102,8 @@ export interface ResolvedConfig {
   /** Normalised (`normaliseKey`): the defaults plus `redact`/`OBSERVED_REDACT`, less their `!name`s. */
   readonly redactKeys: ReadonlySet<string>;
   readonly traces: TracesMode;
+  /** `OBSERVED_TRACES_PROVIDER`: read by the first observe() of the process only (`tracer.ts`). */
+  readonly tracesProvider: TracesProvider;
   /** Where `xray-udp` and `otlp-udp` send their datagrams (`AWS_XRAY_DAEMON_ADDRESS`). */
   readonly daemon: HostPort;
   /** Where and how `otlp-http` sends traces; undefined in the other modes. */
@@ -311,6 +315,7 @@ export function resolveConfig(env: Env, options: ObserveOptions<never, never> = 
     logPayloadRate: resolveLogPayloads(env, options.logPayloads, issues),
     redactKeys: resolveRedact(env, options.redact),
     traces,
+    tracesProvider: resolveTracesProvider(env, issues),
     daemon: udp ? resolveDaemon(env, issues) : DEFAULT_DAEMON_ADDRESS.udp,
     otlp: traces === TRACES_MODE.OtlpHttp ? resolveOtlpHttp(env, issues, 'traces') : undefined,
     otlpMetrics:

@@ -10,7 +10,9 @@ import {
   OTEL_ENV,
   OTEL_TRACES_EXPORTER_VALUE,
   TRACES_MODE,
+  TRACES_PROVIDER,
   type TracesMode,
+  type TracesProvider,
 } from '../telemetry.js';
 import { type Env, keyValues, nonEmpty } from './otlpEndpoint.js';
 
@@ -160,6 +162,20 @@ export function resolveTracesMode(
     fromOtelExporter(env[OTEL_ENV.TracesExporter], issues) ??
     (inLambda ? TRACES_MODE.XrayUdp : TRACES_MODE.XrayApi)
   );
+}
+
+const TRACES_PROVIDERS = Object.values(TRACES_PROVIDER);
+
+/**
+ * Whose tracer provider records our spans: `OBSERVED_TRACES_PROVIDER` >
+ * `auto` (see `TRACES_PROVIDER`).
+ *
+ * @example
+ * resolveTracesProvider({ OBSERVED_TRACES_PROVIDER: 'own' }, []); // 'own'
+ */
+export function resolveTracesProvider(env: Env, issues: ConfigError[]): TracesProvider {
+  const name = ENV.TracesProvider;
+  return modeOf(name, env[name], TRACES_PROVIDERS, issues) ?? TRACES_PROVIDER.Auto;
 }
 
 /** What the resource is made of besides OpenTelemetry's variables. */
