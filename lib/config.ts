@@ -26,6 +26,7 @@ import {
 } from './tracing/daemonAddress.js';
 import { type OtlpHttpConfig, resolveOtlpHttp } from './tracing/otlpEndpoint.js';
 import {
+  modeEnv,
   resolveLogsMode,
   resolveMetricsMode,
   resolveResource,
@@ -275,9 +276,10 @@ export function resolveConfig(env: Env, options: ObserveOptions<never, never> = 
   const inLambda =
     env.AWS_LAMBDA_FUNCTION_NAME !== undefined && env.AWS_LAMBDA_RUNTIME_API !== undefined;
   const functionName = nonEmpty(env.AWS_LAMBDA_FUNCTION_NAME) ?? 'local';
-  const traces = resolveTracesMode(env, options.traces, inLambda, issues);
-  const metrics = resolveMetricsMode(env, options.metrics, inLambda, issues);
-  const logs = resolveLogsMode(env, options.logs, issues);
+  const modes = modeEnv(env);
+  const traces = resolveTracesMode(modes, options.traces, inLambda, issues);
+  const metrics = resolveMetricsMode(modes, options.metrics, inLambda, issues);
+  const logs = resolveLogsMode(modes, options.logs, issues);
   const lowConfidence =
     unitInterval('lowConfidence', options.lowConfidence, issues) ??
     unitInterval(ENV.LowConfidence, env[ENV.LowConfidence], issues) ??

@@ -164,6 +164,32 @@ export function resolveTracesMode(
   );
 }
 
+/** The exec wrappers of the ADOT (`otel-instrument`) and OpenTelemetry (`otel-handler`, `otel-sqs-handler`, …) Lambda layers. */
+const OTEL_WRAPPER = /(?:^|\/)otel-[a-z-]+$/;
+
+/**
+ * The variables the signal modes are read from. Under the ADOT or
+ * OpenTelemetry Lambda layer's exec wrapper, `OTEL_TRACES_EXPORTER`,
+ * `OTEL_METRICS_EXPORTER` and `OTEL_LOGS_EXPORTER` configure that wrapper's
+ * SDK (ADOT sets the last two to `none` where unset): they say nothing of our
+ * EMF record or log line, so they are left out and `OBSERVED_*` alone choose.
+ *
+ * @example
+ * modeEnv({ AWS_LAMBDA_EXEC_WRAPPER: '/opt/otel-instrument', OTEL_METRICS_EXPORTER: 'none' });
+ * // { AWS_LAMBDA_EXEC_WRAPPER: '/opt/otel-instrument' }
+ */
+export function modeEnv(env: Env): Env {
+  const wrapper = env[ECOSYSTEM_ENV.ExecWrapper]?.trim();
+  if (!wrapper || !OTEL_WRAPPER.test(wrapper)) return env;
+  const {
+    [OTEL_ENV.TracesExporter]: _traces,
+    [OTEL_ENV.MetricsExporter]: _metrics,
+    [OTEL_ENV.LogsExporter]: _logs,
+    ...rest
+  } = env;
+  return rest;
+}
+
 const TRACES_PROVIDERS = Object.values(TRACES_PROVIDER);
 
 /**
