@@ -24,12 +24,7 @@ import { STATUS } from './status.js';
 import type { StreamRecord } from './streaming.js';
 import { ATTR, ECOSYSTEM_ENV, SPAN, TRACES_MODE } from './telemetry.js';
 import { activeContext } from './tracer.js';
-import {
-  type ParentOf,
-  underActiveSpan,
-  underXRaySdk,
-  xraySdkContext,
-} from './tracing/foreignParents.js';
+import { chooseParentOf, type ParentOf } from './tracing/foreignParents.js';
 import { xrayParentContext } from './tracing/traceHeader.js';
 import { XRAY_ANNOTATIONS_ATTR } from './tracing/xrayDocument.js';
 
@@ -70,9 +65,7 @@ export class InvocationSpan {
     this.#tracer = tracer;
     const fromHeader = createParentContext(config);
     this.parentOf = (event, lambdaContext) => {
-      const sdk = global ? undefined : xraySdkContext();
-      if (global) this.parentOf = underActiveSpan(fromHeader, activeContext);
-      else this.parentOf = sdk ? underXRaySdk(fromHeader, sdk) : fromHeader;
+      this.parentOf = chooseParentOf(config, fromHeader, global, activeContext);
       return this.parentOf(event, lambdaContext);
     };
     this.#name = SPAN.inference(config.model.name);

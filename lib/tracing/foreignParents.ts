@@ -7,6 +7,9 @@ import {
   trace,
 } from '@opentelemetry/api';
 import type { Context as LambdaContext } from 'aws-lambda';
+import type { ResolvedConfig } from '../config.js';
+import { containment } from '../containment.js';
+import { TRACES_MODE } from '../telemetry.js';
 
 /** Where an invocation's span hangs, from its event and Lambda context. */
 export type ParentOf = (event: unknown, lambdaContext: LambdaContext) => Context;
@@ -98,4 +101,43 @@ export function underActiveSpan(fromHeader: ParentOf, active: () => Context): Pa
       ? context
       : fromHeader(event, lambdaContext);
   };
+}
+
+/**
+ * Where Powertools Tracer's subsegments (always the X-Ray daemon) and our
+ * spans part ways: undefined while ours go to X-Ray too (`xray-*`,
+ * `otlp-udp`, X-Ray's OTLP endpoint), else where ours go.
+ */
+function splitFromXRay(config: ResolvedConfig, global: boolean): string | undefined {
+  if (global) return 'the registered OpenTelemetry provider’s exporter';
+  if (config.traces !== TRACES_MODE.OtlpHttp || config.otlp?.sigv4Region !== undefined) return;
+  return config.otlp?.url;
+}
+
+/**
+ * How this observe() parents its invocations, decided at its first
+ * invocation (Powertools Tracer may be loaded after observe() ran): under a
+ * foreign global provider's active span, under Tracer's current subsegment,
+ * or on the trace header. Tracer beside traces that do not go to X-Ray makes
+ * one trace id in two backends: said once.
+ *
+ * @example
+ * this.parentOf = chooseParentOf(config, fromHeader, global, activeContext);
+ */
+export function chooseParentOf(
+  config: ResolvedConfig,
+  fromHeader: ParentOf,
+  global: boolean,
+  active: () => Context,
+): ParentOf {
+  const sdk = config.traces === TRACES_MODE.Off ? undefined : xraySdkContext();
+  const elsewhere = sdk ? splitFromXRay(config, global) : undefined;
+  if (elsewhere) {
+    containment.warnOnce(
+      'xray-sdk-split',
+      `observed-inference: Powertools Tracer (aws-xray-sdk-core) sends its subsegments to the X-Ray daemon and observed-inference its spans to ${elsewhere}: one trace id, two backends unless that one forwards to X-Ray (OBSERVED_TRACES=xray-udp or otlp-udp keeps one trace)`,
+    );
+  }
+  if (global) return underActiveSpan(fromHeader, active);
+  return sdk ? underXRaySdk(fromHeader, sdk) : fromHeader;
 }

@@ -19,6 +19,7 @@ import { hasMotoServer, type Moto, motoEnv, startMoto } from '../../local-lambda
 import { emfRecords, logRecords } from '../../local-lambda/outputRecords.js';
 import { newTraceHeader } from '../../local-lambda/runtimeApi.js';
 import { startXRayDaemon, type XRayDaemon } from '../../local-lambda/xrayDaemon.js';
+import { startOtlpReceiver } from '../support/otlp.js';
 import { type SegmentDoc, type SegmentNode, segmentNodes } from '../support/segmentTree.js';
 import { validateSegmentDocument } from '../support/xraySchema.js';
 
@@ -189,6 +190,56 @@ describe.skipIf(!hasMotoServer() && process.env.CI !== 'true')(
         // The invocation log line is INFO: below AWS_LAMBDA_LOG_LEVEL=WARN, not written.
         expect(logRecords(lines).filter((r) => r.message === 'inference')).toHaveLength(0);
         expect(emfRecords(lines)[0]!.TelemetryErrors ?? 0).toBe(0);
+      });
+    });
+
+    describe('with our spans going to an OTLP collector, not X-Ray', () => {
+      it('warns once that the trace is split between two backends, and still names Tracer as parent', async () => {
+        const receiver = await startOtlpReceiver();
+        const fn = await startLocalLambda({
+          taskRoot,
+          handler: 'powertools.tracerOutside',
+          optDir,
+          functionName: 'fraud-powertools-otlp',
+          timeoutMs: 5000,
+          xrayDaemonAddress: daemon.address,
+          env: {
+            ...motoEnv(moto.endpoint),
+            OBSERVED_TRACES: 'otlp-http',
+            OTEL_EXPORTER_OTLP_ENDPOINT: receiver.endpoint,
+            AWS_LAMBDA_LOG_FORMAT: 'JSON',
+            AWS_LAMBDA_LOG_LEVEL: 'WARN',
+          },
+        });
+        try {
+          const mark = fn.mark();
+          const headers = [newTraceHeader(), newTraceHeader()];
+          for (const header of headers) {
+            expect(
+              (await fn.invoke(apiEvent({ amount: 5 }), { traceHeader: header })).error,
+            ).toBeUndefined();
+          }
+          await new Promise((r) => setTimeout(r, 50));
+          const lines = fn.linesSince(mark);
+          expectLambdaJsonLogs(lines);
+          const warnings = logRecords(lines).filter((r) =>
+            String(r.message).includes('Powertools Tracer (aws-xray-sdk-core)'),
+          );
+          expect(warnings).toHaveLength(1);
+          expect(warnings[0]!.message).toContain(receiver.endpoint);
+          const header = headers[1]!;
+          const traceId = rootOf(header).replace(/^1-/, '').replace('-', '');
+          const ours = await receiver.waitForSpan(
+            (s) => s.traceId === traceId && s.name === 'inference fraud',
+          );
+          const theirs = await daemon.waitFor(
+            (d) => d.trace_id === rootOf(header) && d.name === '## powertools.tracerOutside',
+          );
+          expect(ours.parentSpanId).toBe(theirs.id);
+        } finally {
+          await fn.stop();
+          await receiver.close();
+        }
       });
     });
   },

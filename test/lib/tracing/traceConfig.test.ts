@@ -273,7 +273,7 @@ describe('OBSERVED_TRACES_PROVIDER', () => {
     }
     const { config, issues } = resolveConfig({ ...lambdaEnv, OBSERVED_TRACES_PROVIDER: 'adot' });
     expect(config.tracesProvider).toBe('auto');
-    expect(messages(issues)).toEqual([
+    expect(issues.map((i) => i.message)).toEqual([
       expect.stringMatching(/OBSERVED_TRACES_PROVIDER.*'adot' is not one of auto, own, global/),
     ]);
   });
