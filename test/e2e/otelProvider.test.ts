@@ -7,6 +7,8 @@
  *   wrapper is a stand-in built from the npm packages that layer wraps —
  *   NodeTracerProvider, instrumentation-aws-lambda (the invocation span and
  *   the flush before each response), the OTLP/HTTP protobuf exporter;
+ * - the same wrapper chained with the zero-code layer's, one script
+ *   running both as AWS_LAMBDA_EXEC_WRAPPER;
  * - a NodeTracerProvider the handler registers itself before observe();
  * - the same with `OBSERVED_TRACES_PROVIDER=own`.
  *
@@ -15,11 +17,11 @@
  * stand-in. Our spans must nest under theirs in one trace, reach their
  * exporter, and nothing may be sent twice. Lambda's JSON log format is on.
  */
-import { chmodSync, symlinkSync } from 'node:fs';
+import { chmodSync, symlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { taskRootFrom, unzipLayer } from '../../local-lambda/layer.js';
+import { taskRootFrom, unzipLayer, wrapperPath } from '../../local-lambda/layer.js';
 import { type LocalLambda, startLocalLambda } from '../../local-lambda/localLambda.js';
 import { emfRecords, logRecords } from '../../local-lambda/outputRecords.js';
 import { newTraceHeader } from '../../local-lambda/runtimeApi.js';
@@ -27,6 +29,7 @@ import { lambdaNodeRuntimes } from '../../local-lambda/runtimes.js';
 import { startXRayDaemon, type XRayDaemon } from '../../local-lambda/xrayDaemon.js';
 import { type OtlpReceiver, type OtlpSpan, startOtlpReceiver } from '../support/otlp.js';
 import { type SegmentDoc, segmentNodes } from '../support/segmentTree.js';
+import { snippet } from '../support/snippets.js';
 
 const fixture = fileURLToPath(new URL('../fixtures/tracers/', import.meta.url));
 const repoModules = fileURLToPath(new URL('../../node_modules', import.meta.url));
@@ -176,6 +179,55 @@ describe.skipIf(!NODE24)(
     });
   },
 );
+
+describe.skipIf(!NODE24)('zero-code, chained after the ADOT-style wrapper', () => {
+  let fn: LocalLambda;
+  let run: Run;
+
+  beforeAll(async () => {
+    // AWS_LAMBDA_EXEC_WRAPPER runs one script: ADOT's wrapper, then ours, then the runtime;
+    // docs/library.md's, with /opt and /var/task replaced by the test's directories.
+    const chain = join(taskRoot, 'wrappers');
+    const script = snippet('docs/library.md', 'beside-adot-zero-code')
+      .replaceAll('/opt/otel-instrument', join(taskRoot, 'adot-layer', 'otel-instrument'))
+      .replaceAll('/opt/observed-inference-wrapper', wrapperPath(optDir));
+    writeFileSync(chain, script);
+    chmodSync(chain, 0o755);
+    fn = await startLocalLambda({
+      taskRoot,
+      handler: 'plain.handler',
+      optDir,
+      functionName: 'fraud-adot-zero-code',
+      timeoutMs: 5000,
+      nodeBinary: NODE24?.nodeBinary,
+      xrayDaemonAddress: daemon.address,
+      env: {
+        AWS_EXECUTION_ENV: 'AWS_Lambda_nodejs24.x',
+        AWS_LAMBDA_EXEC_WRAPPER: chain,
+        OBSERVED_MODEL_NAME: 'fraud',
+        OTEL_EXPORTER_OTLP_ENDPOINT: receiver.endpoint,
+        AWS_LAMBDA_LOG_FORMAT: 'JSON',
+      },
+    });
+    run = await runTwice(fn);
+  }, 60_000);
+
+  afterAll(async () => {
+    await fn?.stop();
+  });
+
+  it('nests the invocation span under the wrapper span, exported once by their exporter', async () => {
+    for (const header of run.headers) {
+      const spans = await receivedTrace(header, ['fraud-adot-zero-code', 'inference fraud']);
+      expectOneTree(spans, header);
+      const s = byName(spans);
+      expect(s['inference fraud']!.parentSpanId).toBe(s['fraud-adot-zero-code']!.spanId);
+    }
+    expect(daemon.documents().filter((d) => String(d.name).includes('fraud'))).toEqual([]);
+    expectJsonLogs(run.lines);
+    expect(emfRecords(run.lines)).toHaveLength(2);
+  });
+});
 
 describe('beside a provider the handler registers before observe()', () => {
   for (const mode of ['auto', 'own'] as const) {
