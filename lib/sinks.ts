@@ -129,8 +129,10 @@ export function createLogWriter(service: string): LogWriter {
  * const sinks = createSinks(resolveConfig(process.env, options).config);
  */
 export function createSinks(config: ResolvedConfig): Sinks {
-  const processTracer = getProcessTracer(config, containment);
-  const { tracer, tracedRoot, untracedRoot, spans, resource, global } = processTracer;
+  const { tracer, tracedRoot, untracedRoot, spans, resource, global } = getProcessTracer(
+    config,
+    containment,
+  );
   spanBuffer = spans;
   const outputs = outputsOf(config, spans, resource, global);
   const batches =
