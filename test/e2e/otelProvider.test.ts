@@ -10,7 +10,8 @@
  * - the same wrapper chained with the zero-code layer's, one script
  *   running both as AWS_LAMBDA_EXEC_WRAPPER;
  * - a NodeTracerProvider the handler registers itself before observe();
- * - the same with `OBSERVED_TRACES_PROVIDER=own`.
+ * - the same with `OBSERVED_TRACES_PROVIDER=own`, and one registered after
+ *   observe() with `OBSERVED_TRACES_PROVIDER=global`.
  *
  * Their exporter sends to a real OTLP/HTTP receiver decoding with
  * OpenTelemetry's own protobuf definitions; ours would send to a daemon
@@ -229,9 +230,15 @@ describe.skipIf(!NODE24)('zero-code, chained after the ADOT-style wrapper', () =
   });
 });
 
-describe('beside a provider the handler registers before observe()', () => {
-  for (const mode of ['auto', 'own'] as const) {
-    describe(`OBSERVED_TRACES_PROVIDER=${mode}`, () => {
+const PROVIDERS = [
+  { mode: 'auto', handler: 'provider.handler', when: 'before' },
+  { mode: 'own', handler: 'provider.handler', when: 'before' },
+  { mode: 'global', handler: 'lateProvider.handler', when: 'after' },
+] as const;
+
+describe('beside a provider the handler registers itself', () => {
+  for (const { mode, handler, when } of PROVIDERS) {
+    describe(`${when} observe(), OBSERVED_TRACES_PROVIDER=${mode}`, () => {
       let fn: LocalLambda;
       let run: Run;
       const functionName = `fraud-provider-${mode}`;
@@ -239,7 +246,7 @@ describe('beside a provider the handler registers before observe()', () => {
       beforeAll(async () => {
         fn = await startLocalLambda({
           taskRoot,
-          handler: 'provider.handler',
+          handler,
           optDir,
           functionName,
           timeoutMs: 5000,
@@ -260,12 +267,12 @@ describe('beside a provider the handler registers before observe()', () => {
       });
 
       it(
-        mode === 'auto'
+        mode !== 'own'
           ? 'records our spans with their provider, flushed before each response'
           : 'keeps our spans ours (X-Ray) and only the user spans theirs',
         async () => {
           for (const [i, header] of run.headers.entries()) {
-            if (mode === 'auto') {
+            if (mode !== 'own') {
               // observe() flushed their provider before answering: at the receiver by the response.
               expect(run.atResponse[i]).toEqual(
                 expect.arrayContaining(['inference fraud', 'predict', 'score']),
