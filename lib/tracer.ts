@@ -3,6 +3,7 @@ import {
   type Context as OtelContext,
   propagation,
   type Tracer,
+  trace,
 } from '@opentelemetry/api';
 import { AWSXRayIdGenerator } from '@opentelemetry/id-generator-aws-xray';
 import { AWSXRayPropagator } from '@opentelemetry/propagator-aws-xray';
@@ -94,7 +95,10 @@ export function getProcessTracer(config: ResolvedConfig, containment: Containmen
   const global =
     mode === TRACES_PROVIDER.Global ||
     (registerUnlessForeign(inside) && mode === TRACES_PROVIDER.Auto);
-  const theirs = global ? globalTracer(TRACER_NAME) : undefined;
+  // `global` looks the provider up per span (it may be registered later); `auto` found it already.
+  let theirs: Tracer | undefined;
+  if (mode === TRACES_PROVIDER.Global) theirs = globalTracer(TRACER_NAME);
+  else if (global) theirs = trace.getTracer(TRACER_NAME);
   const manager = new AlsContextManager().enable();
   if (contextApi.setGlobalContextManager(manager)) ownManager = manager;
   propagation.setGlobalPropagator(new AWSXRayPropagator());
