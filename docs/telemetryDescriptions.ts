@@ -38,6 +38,7 @@ import {
   SPAN,
   type START_TYPE,
   TRACES_MODE,
+  TRACES_PROVIDER,
   WRAPPER_PATH,
 } from '../lib/telemetry.js';
 
@@ -268,6 +269,10 @@ export const ENV_DOC: Record<keyof typeof ENV, { default: string; what: string }
     default: `the baseline's labels, else the first ${MAX_LABEL_METRICS} distinct labels of each environment`,
     what: `labels separated by ${code(LIST_SEPARATOR)} that get a ${code(`${PREDICTED_LABEL_PREFIX}.<label>`)} metric of their own`,
   },
+  TracesProvider: {
+    default: code(TRACES_PROVIDER.Auto),
+    what: `${Object.values(TRACES_PROVIDER).map(code).join(', ')}: whose OpenTelemetry tracer provider records our spans; with ${code(TRACES_PROVIDER.Auto)}, one registered before the first observe() (ADOT, your own) records and exports them, under its active span ([beside ADOT and your own provider](library.md#beside-powertools-tracer-adot-and-your-own-opentelemetry-provider))`,
+  },
 };
 
 export const ECOSYSTEM_ENV_DOC: Record<keyof typeof ECOSYSTEM_ENV, string> = {
@@ -284,7 +289,7 @@ export const ECOSYSTEM_ENV_DOC: Record<keyof typeof ECOSYSTEM_ENV, string> = {
 };
 
 export const OTEL_ENV_DOC: Record<keyof typeof OTEL_ENV, string> = {
-  TracesExporter: `\`otlp\` selects ${code(TRACES_MODE.OtlpHttp)}, \`none\` ${code(TRACES_MODE.Off)}; any other exporter is a configuration error (the default stays); \`OBSERVED_TRACES\` wins`,
+  TracesExporter: `\`otlp\` selects ${code(TRACES_MODE.OtlpHttp)}, \`none\` ${code(TRACES_MODE.Off)}; any other exporter is a configuration error (the default stays); \`OBSERVED_TRACES\` wins; not read under an ADOT or OpenTelemetry layer wrapper (\`AWS_LAMBDA_EXEC_WRAPPER=/opt/otel-*\`), whose SDK it configures`,
   ServiceName:
     '`service.name` of the OTLP resource (after the `serviceName` option; before `POWERTOOLS_SERVICE_NAME`)',
   ResourceAttributes:
@@ -300,13 +305,13 @@ export const OTEL_ENV_DOC: Record<keyof typeof OTEL_ENV, string> = {
   TracesTimeout: 'the same, for traces; wins',
   Protocol: '`http/protobuf`, the only one `otlp-http` speaks; another is a configuration error',
   TracesProtocol: 'the same, for traces; wins',
-  MetricsExporter: `\`otlp\` selects metrics ${code(METRICS_MODE.OtlpHttp)}, \`none\` ${code(METRICS_MODE.Off)}; \`OBSERVED_METRICS\` wins`,
+  MetricsExporter: `\`otlp\` selects metrics ${code(METRICS_MODE.OtlpHttp)}, \`none\` ${code(METRICS_MODE.Off)}; \`OBSERVED_METRICS\` wins; not read under an ADOT or OpenTelemetry layer wrapper (\`AWS_LAMBDA_EXEC_WRAPPER=/opt/otel-*\`), whose SDK it configures`,
   MetricsEndpoint: `metrics ${code(METRICS_MODE.OtlpHttp)}: the metrics URL, used as it is; wins over \`OTEL_EXPORTER_OTLP_ENDPOINT\``,
   MetricsHeaders: 'headers for metrics; win key by key',
   MetricsCompression: 'compression for metrics; wins',
   MetricsTimeout: 'timeout for metrics; wins',
   MetricsProtocol: 'protocol for metrics; wins',
-  LogsExporter: `\`otlp\` selects logs ${code(LOGS_MODE.OtlpHttp)}; \`none\` leaves the line on stdout; \`OBSERVED_LOGS\` wins`,
+  LogsExporter: `\`otlp\` selects logs ${code(LOGS_MODE.OtlpHttp)}; \`none\` leaves the line on stdout; \`OBSERVED_LOGS\` wins; not read under an ADOT or OpenTelemetry layer wrapper (\`AWS_LAMBDA_EXEC_WRAPPER=/opt/otel-*\`), whose SDK it configures`,
   LogsEndpoint: `logs ${code(LOGS_MODE.OtlpHttp)}: the logs URL, used as it is; wins over \`OTEL_EXPORTER_OTLP_ENDPOINT\`. On \`https://logs.<region>.amazonaws.com\` requests are signed with SigV4`,
   LogsHeaders:
     'headers for logs (CloudWatch Logs wants `x-aws-log-group` and `x-aws-log-stream`); win key by key',

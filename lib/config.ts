@@ -17,6 +17,7 @@ import {
   type StartType,
   TRACES_MODE,
   type TracesMode,
+  type TracesProvider,
 } from './telemetry.js';
 import {
   DEFAULT_DAEMON_ADDRESS,
@@ -25,10 +26,12 @@ import {
 } from './tracing/daemonAddress.js';
 import { type OtlpHttpConfig, resolveOtlpHttp } from './tracing/otlpEndpoint.js';
 import {
+  modeEnv,
   resolveLogsMode,
   resolveMetricsMode,
   resolveResource,
   resolveTracesMode,
+  resolveTracesProvider,
 } from './tracing/traceConfig.js';
 import type { ModelSpec, ObserveOptions } from './types.js';
 
@@ -100,6 +103,8 @@ export interface ResolvedConfig {
   /** Normalised (`normaliseKey`): the defaults plus `redact`/`OBSERVED_REDACT`, less their `!name`s. */
   readonly redactKeys: ReadonlySet<string>;
   readonly traces: TracesMode;
+  /** `OBSERVED_TRACES_PROVIDER`: read by the first observe() of the process only (`tracer.ts`). */
+  readonly tracesProvider: TracesProvider;
   /** Where `xray-udp` and `otlp-udp` send their datagrams (`AWS_XRAY_DAEMON_ADDRESS`). */
   readonly daemon: HostPort;
   /** Where and how `otlp-http` sends traces; undefined in the other modes. */
@@ -271,9 +276,10 @@ export function resolveConfig(env: Env, options: ObserveOptions<never, never> = 
   const inLambda =
     env.AWS_LAMBDA_FUNCTION_NAME !== undefined && env.AWS_LAMBDA_RUNTIME_API !== undefined;
   const functionName = nonEmpty(env.AWS_LAMBDA_FUNCTION_NAME) ?? 'local';
-  const traces = resolveTracesMode(env, options.traces, inLambda, issues);
-  const metrics = resolveMetricsMode(env, options.metrics, inLambda, issues);
-  const logs = resolveLogsMode(env, options.logs, issues);
+  const modes = modeEnv(env);
+  const traces = resolveTracesMode(modes, options.traces, inLambda, issues);
+  const metrics = resolveMetricsMode(modes, options.metrics, inLambda, issues);
+  const logs = resolveLogsMode(modes, options.logs, issues);
   const lowConfidence =
     unitInterval('lowConfidence', options.lowConfidence, issues) ??
     unitInterval(ENV.LowConfidence, env[ENV.LowConfidence], issues) ??
@@ -311,6 +317,7 @@ export function resolveConfig(env: Env, options: ObserveOptions<never, never> = 
     logPayloadRate: resolveLogPayloads(env, options.logPayloads, issues),
     redactKeys: resolveRedact(env, options.redact),
     traces,
+    tracesProvider: resolveTracesProvider(env, issues),
     daemon: udp ? resolveDaemon(env, issues) : DEFAULT_DAEMON_ADDRESS.udp,
     otlp: traces === TRACES_MODE.OtlpHttp ? resolveOtlpHttp(env, issues, 'traces') : undefined,
     otlpMetrics:

@@ -230,7 +230,9 @@ export {
   SPAN,
   stageMetricName,
   TRACES_MODE,
+  TRACES_PROVIDER,
   type TracesMode,
+  type TracesProvider,
 } from './telemetry.js';
 export type {
   AsyncHandler,

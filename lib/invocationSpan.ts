@@ -23,6 +23,8 @@ import type { PredictionSummary } from './predictions.js';
 import { STATUS } from './status.js';
 import type { StreamRecord } from './streaming.js';
 import { ATTR, ECOSYSTEM_ENV, SPAN, TRACES_MODE } from './telemetry.js';
+import { activeContext } from './tracer.js';
+import { chooseParentOf, type ParentOf } from './tracing/foreignParents.js';
 import { xrayParentContext } from './tracing/traceHeader.js';
 import { XRAY_ANNOTATIONS_ATTR } from './tracing/xrayDocument.js';
 
@@ -47,13 +49,25 @@ export class InvocationSpan {
   /** The last invoked ARN and its account: the same for every invocation of an environment but aliases. */
   #arn = '';
   #account = '';
-  /** Where each invocation's span hangs (see {@link createParentContext}). */
-  readonly parentOf: (event: unknown, lambdaContext: Context) => OtelContext;
+  /**
+   * Where each invocation's span hangs (see {@link createParentContext}):
+   * with a global provider not ours, under the span active at the start; with
+   * Powertools Tracer loaded, under its current subsegment. Chosen at the
+   * first invocation (Tracer may load after observe()), then fixed.
+   */
+  parentOf: ParentOf;
 
-  /** `tracer`: the observe()'s root tracer, which records its invocations only if it exports traces. */
-  constructor(config: ResolvedConfig, tracer: Tracer) {
+  /**
+   * `tracer`: the observe()'s root tracer, which records its invocations only
+   * if it exports traces; `global`: it is a global provider's, not ours.
+   */
+  constructor(config: ResolvedConfig, tracer: Tracer, global = false) {
     this.#tracer = tracer;
-    this.parentOf = createParentContext(config);
+    const fromHeader = createParentContext(config);
+    this.parentOf = (event, lambdaContext) => {
+      this.parentOf = chooseParentOf(config, fromHeader, global, activeContext);
+      return this.parentOf(event, lambdaContext);
+    };
     this.#name = SPAN.inference(config.model.name);
     this.#attributes = {
       [ATTR.ModelName]: config.model.name,
@@ -77,7 +91,9 @@ export class InvocationSpan {
     // parent's own (non-recording) span stands for the invocation's, and
     // calls made from the handler pass the same header on.
     const remote = trace.getSpan(parent);
-    if (remote && !(remote.spanContext().traceFlags & TraceFlags.SAMPLED)) return remote;
+    // (A recording parent is a local span of someone else's, never ours to end.)
+    if (remote && !(remote.spanContext().traceFlags & TraceFlags.SAMPLED) && !remote.isRecording())
+      return remote;
     const span = this.#tracer.startSpan(
       warmup ? SPAN.warmup : this.#name,
       { kind: SpanKind.SERVER, attributes: this.#attributes },

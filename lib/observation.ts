@@ -46,7 +46,7 @@ export class Observation<TEvent, TResult> {
       createDriftHook(config, options as ObserveOptions<never, never>, sinks.log),
     );
     this.#drift = drift;
-    this.#span = new InvocationSpan(config, sinks.rootTracer);
+    this.#span = new InvocationSpan(config, sinks.rootTracer, sinks.globalProvider);
     this.#metrics = new InvocationMetrics(sinks, () => drift?.labels);
     this.#log = new InvocationLog(config, sinks.log);
   }

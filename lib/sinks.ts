@@ -13,7 +13,8 @@ import type { MetricsSink } from './metrics/record.js';
 import { lazyOtlpSender } from './otlpLoader.js';
 import { LOGS_MODE, METRICS_MODE, TRACES_MODE } from './telemetry.js';
 import { createTraceExporter, type TraceExporter } from './traceExporter.js';
-import { getProcessTracer, TRACER_NAME } from './tracer.js';
+import { activeContext, getProcessTracer, TRACER_NAME } from './tracer.js';
+import { globalProviderExporter } from './tracing/globalProvider.js';
 import type { XRaySpanProcessor } from './tracing/xrayProcessor.js';
 
 /**
@@ -30,6 +31,8 @@ export interface Sinks {
   readonly rootTracer: Tracer;
   /** Every span inside an invocation, recorded when its parent is (see `tracer.ts`). */
   readonly tracer: Tracer;
+  /** A global provider not ours records the spans: invocations nest under the span active at their start. */
+  readonly globalProvider: boolean;
   /** Undefined when traces are `off`: the invocation's spans are not even recorded. */
   readonly traces: TraceExporter | undefined;
   readonly metrics: MetricsSink | undefined;
@@ -126,12 +129,12 @@ export function createLogWriter(service: string): LogWriter {
  * const sinks = createSinks(resolveConfig(process.env, options).config);
  */
 export function createSinks(config: ResolvedConfig): Sinks {
-  const { tracer, tracedRoot, untracedRoot, spans, resource } = getProcessTracer(
+  const { tracer, tracedRoot, untracedRoot, spans, resource, global } = getProcessTracer(
     config,
     containment,
   );
   spanBuffer = spans;
-  const outputs = outputsOf(config, spans, resource);
+  const outputs = outputsOf(config, spans, resource, global);
   const batches =
     config.metrics === METRICS_MODE.Api ||
     config.metrics === METRICS_MODE.OtlpHttp ||
@@ -143,6 +146,7 @@ export function createSinks(config: ResolvedConfig): Sinks {
     containment,
     rootTracer: outputs.traces ? tracedRoot : untracedRoot,
     tracer,
+    globalProvider: global,
     ...outputs,
   };
 }
@@ -165,12 +169,21 @@ function outputsKey(config: ResolvedConfig): string {
   ]);
 }
 
-function outputsOf(config: ResolvedConfig, spans: XRaySpanProcessor, resource: Resource): Outputs {
+function outputsOf(
+  config: ResolvedConfig,
+  spans: XRaySpanProcessor,
+  resource: Resource,
+  global: boolean,
+): Outputs {
   const key = outputsKey(config);
   let outputs = made.get(key);
   if (!outputs) {
+    // The global provider's own exporter sends the spans it records: ours would have none.
+    const theirs = global && config.traces !== TRACES_MODE.Off;
     outputs = {
-      traces: createTraceExporter(config, containment, spans),
+      traces: theirs
+        ? globalProviderExporter(containment, activeContext)
+        : createTraceExporter(config, containment, spans),
       metrics: createMetricsSink(config, resource),
       log: createInvocationLogWriter(config, resource),
     };

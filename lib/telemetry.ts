@@ -31,7 +31,9 @@ export {
   OTLP_TRACES_PATH,
   type OtlpCompression,
   TRACES_MODE,
+  TRACES_PROVIDER,
   type TracesMode,
+  type TracesProvider,
   WRAPPER_PATH,
 } from './contract/environment.js';
 export {

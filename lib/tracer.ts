@@ -17,7 +17,9 @@ import {
 } from '@opentelemetry/sdk-trace-base';
 import type { ResolvedConfig } from './config.js';
 import type { Containment } from './containment.js';
+import { TRACES_PROVIDER } from './telemetry.js';
 import { AlsContextManager } from './tracing/contextManager.js';
+import { globalTracer, registerUnlessForeign } from './tracing/globalProvider.js';
 import { XRaySpanProcessor } from './tracing/xrayProcessor.js';
 
 /** The instrumentation scope of our spans, and of the OTLP metrics and log records. */
@@ -42,6 +44,12 @@ export interface ProcessTracer {
   /** The OpenTelemetry resource, built once: the OTLP metrics and log records carry it too. */
   readonly resource: Resource;
   readonly spans: XRaySpanProcessor;
+  /**
+   * The globally registered provider records our spans, not ours
+   * (`OBSERVED_TRACES_PROVIDER`): they hang under the span active at the
+   * invocation's start, its exporter sends them, and `spans` stays empty.
+   */
+  readonly global: boolean;
 }
 
 let processTracer: ProcessTracer | undefined;
@@ -81,20 +89,29 @@ export function getProcessTracer(config: ResolvedConfig, containment: Containmen
   const inside = provider(new AlwaysOffSampler());
   // What NodeTracerProvider.register() does, without its CommonJS weight: the
   // global provider, an async-local-storage context manager and the X-Ray
-  // propagator. Each is a no-op if the user registered one first: theirs stays.
-  trace.setGlobalTracerProvider(inside);
+  // propagator. Each is a no-op if the user registered one first: theirs stays,
+  // and with `auto` it records our spans too.
+  const mode = config.tracesProvider;
+  const global =
+    mode === TRACES_PROVIDER.Global ||
+    (registerUnlessForeign(inside) && mode === TRACES_PROVIDER.Auto);
+  // `global` looks the provider up per span (it may be registered later); `auto` found it already.
+  let theirs: Tracer | undefined;
+  if (mode === TRACES_PROVIDER.Global) theirs = globalTracer(TRACER_NAME);
+  else if (global) theirs = trace.getTracer(TRACER_NAME);
   const manager = new AlsContextManager().enable();
   if (contextApi.setGlobalContextManager(manager)) ownManager = manager;
   propagation.setGlobalPropagator(new AWSXRayPropagator());
   processTracer = {
-    tracer: inside.getTracer(TRACER_NAME),
-    tracedRoot: provider(new AlwaysOnSampler()).getTracer(TRACER_NAME),
+    tracer: theirs ?? inside.getTracer(TRACER_NAME),
+    tracedRoot: theirs ?? provider(new AlwaysOnSampler()).getTracer(TRACER_NAME),
     untracedRoot: new BasicTracerProvider({
       idGenerator,
       sampler: new AlwaysOffSampler(),
     }).getTracer(TRACER_NAME),
     spans,
     resource,
+    global,
   };
   return processTracer;
 }

@@ -12,6 +12,7 @@ export const ENV = {
   Baseline: 'OBSERVED_BASELINE',
   DriftWindow: 'OBSERVED_DRIFT_WINDOW',
   Labels: 'OBSERVED_LABELS',
+  TracesProvider: 'OBSERVED_TRACES_PROVIDER',
 } as const;
 
 /**
@@ -29,6 +30,19 @@ export const TRACES_MODE = {
   Off: 'off',
 } as const;
 export type TracesMode = (typeof TRACES_MODE)[keyof typeof TRACES_MODE];
+
+/**
+ * `OBSERVED_TRACES_PROVIDER` values: which OpenTelemetry tracer provider
+ * records our spans, decided once per process by the first observe().
+ * `auto` (the default): a provider someone else registered globally before
+ * (`NodeTracerProvider.register()`, the ADOT or OpenTelemetry Lambda layer's
+ * wrapper) records them, under the span active when the invocation starts,
+ * and their exporter sends them (ours sends none); otherwise our own. `own`:
+ * always ours, exported as `OBSERVED_TRACES` says. `global`: always the
+ * global one, even one registered after observe() (none registered: no spans).
+ */
+export const TRACES_PROVIDER = { Auto: 'auto', Own: 'own', Global: 'global' } as const;
+export type TracesProvider = (typeof TRACES_PROVIDER)[keyof typeof TRACES_PROVIDER];
 
 /**
  * `OBSERVED_METRICS` values: each invocation's record as an EMF line on

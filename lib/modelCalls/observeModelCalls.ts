@@ -22,7 +22,30 @@ export interface ClientWithMiddleware {
   readonly middlewareStack: {
     // biome-ignore lint/suspicious/noExplicitAny: the SDK's own middleware and options types; we pass compatible values.
     add(middleware: any, options?: any): void;
+    /** `<name> - <step>` of each middleware (every AWS SDK v3 stack has it). */
+    identify?(): string[];
   };
+}
+
+/** The middleware aws-xray-sdk-core adds (Powertools Tracer's `captureAWSv3Client`). */
+const XRAY_SDK_MIDDLEWARE = 'XRaySDKInstrumentation';
+
+/**
+ * A client that Tracer's `captureAWSv3Client` records too: each call would
+ * be recorded twice (its subsegment, our span) with two trace headers. Said
+ * once, wherever the two were added in either order.
+ */
+function warnIfAlsoCaptured(client: ClientWithMiddleware): void {
+  try {
+    const names = client.middlewareStack.identify?.() ?? [];
+    if (!names.some((name) => name.startsWith(XRAY_SDK_MIDDLEWARE))) return;
+    processContainment.warnOnce(
+      'model calls captured twice',
+      'observed-inference: a client passed to observeModelCalls() is also captured by Powertools Tracer (captureAWSv3Client): each call is recorded twice; keep one of them per client',
+    );
+  } catch {
+    // Only a warning: never the caller's problem.
+  }
 }
 
 /** The call in progress, on the SDK's per-command context, for the trace-header middleware. */
@@ -71,8 +94,14 @@ function begin(
   }
 }
 
-function modelCallMiddleware(options: ModelCallOptions): Middleware {
+function modelCallMiddleware(options: ModelCallOptions, client: ClientWithMiddleware): Middleware {
+  let checked = false;
   return (next, context) => async (args) => {
+    if (!checked) {
+      // At the first call: Tracer may capture the client after observeModelCalls() did.
+      checked = true;
+      warnIfAlsoCaptured(client);
+    }
     let inv: Invocation | undefined;
     try {
       inv = currentInvocation();
@@ -133,7 +162,7 @@ export function observeModelCalls<C extends ClientWithMiddleware>(
   options: ModelCallOptions = {},
 ): C {
   try {
-    client.middlewareStack.add(modelCallMiddleware({ ...options }), INITIALIZE);
+    client.middlewareStack.add(modelCallMiddleware({ ...options }, client), INITIALIZE);
     client.middlewareStack.add(traceHeaderMiddleware, TRACE_HEADER);
   } catch (error) {
     processContainment.report('observeModelCalls', error);

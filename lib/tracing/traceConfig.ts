@@ -10,7 +10,9 @@ import {
   OTEL_ENV,
   OTEL_TRACES_EXPORTER_VALUE,
   TRACES_MODE,
+  TRACES_PROVIDER,
   type TracesMode,
+  type TracesProvider,
 } from '../telemetry.js';
 import { type Env, keyValues, nonEmpty } from './otlpEndpoint.js';
 
@@ -160,6 +162,46 @@ export function resolveTracesMode(
     fromOtelExporter(env[OTEL_ENV.TracesExporter], issues) ??
     (inLambda ? TRACES_MODE.XrayUdp : TRACES_MODE.XrayApi)
   );
+}
+
+/** The exec wrappers of the ADOT (`otel-instrument`) and OpenTelemetry (`otel-handler`, `otel-sqs-handler`, …) Lambda layers. */
+const OTEL_WRAPPER = /(?:^|\/)otel-[a-z-]+$/;
+
+/**
+ * The variables the signal modes are read from. Under the ADOT or
+ * OpenTelemetry Lambda layer's exec wrapper, `OTEL_TRACES_EXPORTER`,
+ * `OTEL_METRICS_EXPORTER` and `OTEL_LOGS_EXPORTER` configure that wrapper's
+ * SDK (ADOT sets the last two to `none` where unset): they say nothing of our
+ * EMF record or log line, so they are left out and `OBSERVED_*` alone choose.
+ *
+ * @example
+ * modeEnv({ AWS_LAMBDA_EXEC_WRAPPER: '/opt/otel-instrument', OTEL_METRICS_EXPORTER: 'none' });
+ * // { AWS_LAMBDA_EXEC_WRAPPER: '/opt/otel-instrument' }
+ */
+export function modeEnv(env: Env): Env {
+  const wrapper = env[ECOSYSTEM_ENV.ExecWrapper]?.trim();
+  if (!wrapper || !OTEL_WRAPPER.test(wrapper)) return env;
+  const {
+    [OTEL_ENV.TracesExporter]: _traces,
+    [OTEL_ENV.MetricsExporter]: _metrics,
+    [OTEL_ENV.LogsExporter]: _logs,
+    ...rest
+  } = env;
+  return rest;
+}
+
+const TRACES_PROVIDERS = Object.values(TRACES_PROVIDER);
+
+/**
+ * Whose tracer provider records our spans: `OBSERVED_TRACES_PROVIDER` >
+ * `auto` (see `TRACES_PROVIDER`).
+ *
+ * @example
+ * resolveTracesProvider({ OBSERVED_TRACES_PROVIDER: 'own' }, []); // 'own'
+ */
+export function resolveTracesProvider(env: Env, issues: ConfigError[]): TracesProvider {
+  const name = ENV.TracesProvider;
+  return modeOf(name, env[name], TRACES_PROVIDERS, issues) ?? TRACES_PROVIDER.Auto;
 }
 
 /** What the resource is made of besides OpenTelemetry's variables. */

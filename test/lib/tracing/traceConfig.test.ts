@@ -234,3 +234,47 @@ describe('resolveResource', () => {
     });
   });
 });
+
+describe('under an OpenTelemetry Lambda layer wrapper', () => {
+  const adot = {
+    ...lambdaEnv,
+    OTEL_METRICS_EXPORTER: 'none',
+    OTEL_LOGS_EXPORTER: 'none',
+    OTEL_TRACES_EXPORTER: 'otlp',
+  };
+
+  it("leaves OTEL_*_EXPORTER to the wrapper's SDK: ADOT's metrics 'none' keeps our EMF", () => {
+    for (const wrapper of ['/opt/otel-instrument', '/opt/otel-handler', '/opt/otel-sqs-handler']) {
+      const { config } = resolveConfig({ ...adot, AWS_LAMBDA_EXEC_WRAPPER: wrapper });
+      expect([config.traces, config.metrics, config.logs]).toEqual(['xray-udp', 'emf', 'stdout']);
+    }
+    // Without it they are ours to read; with it OBSERVED_* still choose.
+    expect(resolveConfig(adot).config.metrics).toBe('off');
+    const chosen = resolveConfig({
+      ...adot,
+      AWS_LAMBDA_EXEC_WRAPPER: '/opt/otel-instrument',
+      OBSERVED_METRICS: 'off',
+    });
+    expect(chosen.config.metrics).toBe('off');
+    const ours = resolveConfig({
+      ...adot,
+      AWS_LAMBDA_EXEC_WRAPPER: '/opt/observed-inference-wrapper',
+    });
+    expect(ours.config.traces).toBe('otlp-http');
+  });
+});
+
+describe('OBSERVED_TRACES_PROVIDER', () => {
+  it('is auto unless own or global, and names a value it does not know', () => {
+    expect(resolveConfig(lambdaEnv).config.tracesProvider).toBe('auto');
+    for (const value of ['own', 'global', ' Global ']) {
+      const { config } = resolveConfig({ ...lambdaEnv, OBSERVED_TRACES_PROVIDER: value });
+      expect(config.tracesProvider).toBe(value.trim().toLowerCase());
+    }
+    const { config, issues } = resolveConfig({ ...lambdaEnv, OBSERVED_TRACES_PROVIDER: 'adot' });
+    expect(config.tracesProvider).toBe('auto');
+    expect(issues.map((i) => i.message)).toEqual([
+      expect.stringMatching(/OBSERVED_TRACES_PROVIDER.*'adot' is not one of auto, own, global/),
+    ]);
+  });
+});
