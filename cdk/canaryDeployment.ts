@@ -40,7 +40,7 @@ export interface FunctionDeployment {
    */
   readonly deploymentConfig?: codedeploy.ILambdaDeploymentConfig;
   /**
-   * Thresholds and evaluation of the comparison alarms (with `previousVersion`).
+   * Thresholds and evaluation of the comparison alarms (used with `previousVersion`).
    * @default - `InferenceVersionComparison`'s defaults
    */
   readonly comparison?: VersionComparisonSettings;
@@ -87,12 +87,9 @@ export function checkDeployment(
 ): void {
   checkAliasName('deployment.aliasName', props.aliasName ?? 'live');
   const { previousVersion, comparison } = props;
+  // `comparison` without `previousVersion` is kept for the next release: a stack sets both thresholds
+  // once and the previous version per release.
   if (previousVersion === undefined) {
-    if (comparison !== undefined)
-      throw new InvalidPropError(
-        'deployment.comparison',
-        'sets the comparison alarms, which only exist with deployment.previousVersion',
-      );
     if (!createAlarms && (props.alarms ?? []).length === 0)
       throw new InvalidPropError(
         'deployment',

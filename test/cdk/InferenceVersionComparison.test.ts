@@ -297,9 +297,6 @@ describe('ObservedInferenceFunction deployment', () => {
     expect(() => deployed({ previousVersion: '2' })).toThrow(
       /deployment\.previousVersion.*bump model\.version/,
     );
-    expect(() => deployed({ comparison: { latencyP99Ratio: 2 } })).toThrow(
-      /deployment\.comparison.*previousVersion/,
-    );
     expect(() => deployed({ previousVersion: '1', comparison: { confidenceShift: 0 } })).toThrow(
       /deployment\.comparison\.confidenceShift/,
     );
