@@ -58,6 +58,7 @@ export {
   type XrayOtlpEndpointExport,
 } from './traceExport.js';
 export {
+  type ResolvedVersionSettings,
   VERSION_ALARM_KIND,
   type VersionAlarmKind,
   type VersionComparisonSettings,

@@ -19,7 +19,8 @@ type Side = keyof typeof COLOR;
 type Styled = cloudwatch.Metric | cloudwatch.MathExpression;
 /** Makes one version's metric; `id` prefixes metric-math ids, which one graph must not share. */
 type Make = (m: InferenceMetrics, id: 'b' | 'c') => Styled;
-type Both = (make: Make, what: string) => cloudwatch.IMetric[];
+/** `colored: false` for graphs with several lines per version (the label mix): the palette tells them apart. */
+type Both = (make: Make, what: string, colored?: boolean) => cloudwatch.IMetric[];
 
 function graph(
   title: string,
@@ -44,11 +45,12 @@ export function versionRows(c: InferenceVersionComparison): cloudwatch.IWidget[]
     candidate: { m: new InferenceMetrics(c.candidate), version: c.candidate.model.version },
   };
   /** One metric of both versions, each labelled with its version and coloured by its side. */
-  const both: Both = (make, what) =>
+  const both: Both = (make, what, colored = true) =>
     (Object.keys(sides) as Side[]).map((side) => {
       const { m, version } = sides[side];
       const id = side === 'baseline' ? 'b' : 'c';
-      return make(m, id).with({ label: `${version} ${what}`, color: COLOR[side], period });
+      const color = colored ? COLOR[side] : undefined;
+      return make(m, id).with({ label: `${version} ${what}`, color, period });
     });
   const { model, serviceName } = c.candidate;
   const header = new cloudwatch.TextWidget({
@@ -135,7 +137,7 @@ function labelMix(c: InferenceVersionComparison, both: Both): cloudwatch.IWidget
           fillNumerator: true,
         },
       );
-  const lines = c.labels.flatMap((label, i) => both(share(label, i), `${label} share`));
+  const lines = c.labels.flatMap((label, i) => both(share(label, i), `${label} share`, false));
   return graph('Label mix by version (share of predictions)', 8, lines, { leftYAxis: rateAxis });
 }
 

@@ -9,9 +9,9 @@
  * what each version emitted: first on 1.0.0 alone (the main run), then on
  * the two versions side by side.
  */
-import { mkdtempSync, readFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
 import { App } from 'aws-cdk-lib';
@@ -23,6 +23,7 @@ import { FRAUD, FraudDetectionStack } from '../fraud-detection/cdk/stack.js';
 import { generate } from '../fraud-detection/data.js';
 import { type AlarmVerdict, evaluateAlarms } from './alarms.js';
 import { MetricStore } from './preview/metricStore.js';
+import { renderDashboardHtml } from './preview/render.js';
 import { summarise } from './summary.js';
 import { type Json, type Template, TemplateResolver } from './template.js';
 import { apiEvent } from './traffic.js';
@@ -36,6 +37,7 @@ export const LOGIT_DIVISOR = 3;
 const REQUESTS = 600;
 const CANARY_EVERY = 10;
 const EXAMPLE = fileURLToPath(new URL('../fraud-detection/', import.meta.url));
+const OUT_DIR = fileURLToPath(new URL('../../dist/demo/', import.meta.url));
 
 /** The baseline's weights, relabelled as the candidate, with the demo regression. */
 export function regressedWeights(baseline: {
@@ -185,8 +187,42 @@ export async function runCanary(world: World, baseline: MetricStore): Promise<Ca
       ? `  → ${fired} rollback alarm${fired === 1 ? '' : 's'} in ALARM: CodeDeploy stops the canary and moves \`live\` back to ${BASELINE}`
       : `  → no rollback alarm in ALARM: CodeDeploy would shift the rest of the traffic to ${CANDIDATE}`,
   );
+  const page = writeDashboard(
+    release.resolver,
+    store,
+    logs,
+    evaluateAlarms(release.resolver, store),
+  );
+  out.push(
+    `  the release's dashboard, both versions side by side: ${relative(process.cwd(), page)}`,
+  );
   out.push(`  (canary phase: ${((Date.now() - started) / 1000).toFixed(1)} s)`);
   return { lines: out, before, during };
+}
+
+/** The release's own dashboard (the version comparison rows included), drawn from the canary's telemetry. */
+function writeDashboard(
+  resolver: TemplateResolver,
+  store: MetricStore,
+  logs: ReturnType<typeof logRecords>,
+  alarms: readonly AlarmVerdict[],
+): string {
+  const [dashboard] = resolver.resources('AWS::CloudWatch::Dashboard');
+  mkdirSync(OUT_DIR, { recursive: true });
+  const path = join(OUT_DIR, 'canary-dashboard.html');
+  const html = renderDashboardHtml({
+    dashboardBody: JSON.parse(String(dashboard!.properties.DashboardBody)) as unknown,
+    metrics: store,
+    logs,
+    alarms,
+    title: `fraud-detection release ${CANDIDATE} (local preview of the canary)`,
+    generatedAt: new Date(),
+    // The canary's traffic takes seconds: 5-second periods show its shape (the page says so), and
+    // the candidate's tenth of it still reaches the comparison's 20 invocations in most of them.
+    period: 5,
+  });
+  writeFileSync(path, html);
+  return path;
 }
 
 function verdictLines(verdicts: readonly AlarmVerdict[]): string[] {
