@@ -216,6 +216,37 @@ describe('InferenceDashboard.addVersionComparison', () => {
   });
 });
 
+describe('version comparisons on a dashboard of many models', () => {
+  it('open new pages as models do, each within its widgets and body budget', () => {
+    const stack = new Stack(testApp(), 'Many');
+    const dashboard = new InferenceDashboard(stack, 'D', { dashboardName: 'fleet' });
+    for (let i = 0; i < 15; i++) {
+      const model = { model: { name: `model-${i}`, version: '2' }, serviceName: `svc-${i}` };
+      dashboard
+        .addModel(model)
+        .addVersionComparison(
+          new InferenceVersionComparison(stack, `Cmp${i}`, {
+            target: model,
+            baseline: '1',
+            labels: ['a', 'b'],
+          }),
+        );
+    }
+    const bodies = Object.values(
+      resourcesOf(Template.fromStack(stack), 'AWS::CloudWatch::Dashboard'),
+    ).map(
+      (d) =>
+        JSON.parse(renderString(d.Properties.DashboardBody as never)) as { widgets: unknown[] },
+    );
+    expect(bodies.length).toBe(dashboard.dashboards.length);
+    expect(bodies.length).toBeGreaterThan(1);
+    for (const body of bodies) {
+      expect(body.widgets.length).toBeLessThanOrEqual(100);
+      expect(JSON.stringify(body).length).toBeLessThanOrEqual(100_000);
+    }
+  });
+});
+
 describe('ObservedInferenceFunction deployment', () => {
   function deployed(deployment: Props, overrides: Props = {}) {
     const { stack, layer } = testStack('Canary');
