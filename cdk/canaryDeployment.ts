@@ -83,17 +83,18 @@ export function checkAliasName(prop: string, name: string): void {
 export function checkDeployment(
   props: FunctionDeployment,
   modelVersion: string,
-  createAlarms: boolean,
+  hasErrorRateAlarm: boolean,
 ): void {
   checkAliasName('deployment.aliasName', props.aliasName ?? 'live');
   const { previousVersion, comparison } = props;
   // `comparison` without `previousVersion` is kept for the next release: a stack sets both thresholds
   // once and the previous version per release.
   if (previousVersion === undefined) {
-    if (!createAlarms && (props.alarms ?? []).length === 0)
+    if (!hasErrorRateAlarm && (props.alarms ?? []).length === 0)
       throw new InvalidPropError(
         'deployment',
-        'has no alarm to roll back on: with createAlarms: false, give deployment.previousVersion or deployment.alarms',
+        'has no alarm to roll back on: the function makes no error-rate alarm (createAlarms: false, or an SLO ' +
+          'replaces it), so give deployment.previousVersion or deployment.alarms',
       );
     return;
   }

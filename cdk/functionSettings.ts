@@ -234,7 +234,11 @@ export function resolveFunctionSettings(props: FunctionSettingsProps): FunctionS
     );
   const replacedAlarms = resolveReplacedAlarms(props);
   if (props.deployment && props.model)
-    checkDeployment(props.deployment, props.model.version, props.createAlarms !== false);
+    checkDeployment(
+      props.deployment,
+      props.model.version,
+      props.createAlarms !== false && !replacedAlarms.includes(ALARM_KIND.ErrorRate),
+    );
   return { runtime, mode, logLevel, objective, driftThreshold, replacedAlarms };
 }
 

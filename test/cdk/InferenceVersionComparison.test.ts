@@ -222,15 +222,13 @@ describe('version comparisons on a dashboard of many models', () => {
     const dashboard = new InferenceDashboard(stack, 'D', { dashboardName: 'fleet' });
     for (let i = 0; i < 15; i++) {
       const model = { model: { name: `model-${i}`, version: '2' }, serviceName: `svc-${i}` };
-      dashboard
-        .addModel(model)
-        .addVersionComparison(
-          new InferenceVersionComparison(stack, `Cmp${i}`, {
-            target: model,
-            baseline: '1',
-            labels: ['a', 'b'],
-          }),
-        );
+      dashboard.addModel(model).addVersionComparison(
+        new InferenceVersionComparison(stack, `Cmp${i}`, {
+          target: model,
+          baseline: '1',
+          labels: ['a', 'b'],
+        }),
+      );
     }
     const bodies = Object.values(
       resourcesOf(Template.fromStack(stack), 'AWS::CloudWatch::Dashboard'),
@@ -333,5 +331,8 @@ describe('ObservedInferenceFunction deployment', () => {
     );
     expect(() => deployed({ aliasName: '42' })).toThrow(/deployment\.aliasName/);
     expect(() => deployed({}, { createAlarms: false })).toThrow(/'deployment'.*no alarm/);
+    expect(() => deployed({}, { serviceLevelObjectives: { replaceAlarms: true } })).toThrow(
+      /'deployment'.*no alarm/,
+    );
   });
 });
