@@ -33,8 +33,12 @@ export const BASELINE = FRAUD.model.version;
 export const CANDIDATE = '1.1.0';
 /** The demo regression: the candidate's logits are the baseline's divided by this. */
 export const LOGIT_DIVISOR = 3;
-/** Requests of the canary phase; every tenth goes to the candidate, as CANARY_10PERCENT would send it. */
-const REQUESTS = 600;
+/**
+ * Requests of the canary phase; every tenth goes to the candidate, as CANARY_10PERCENT would send it.
+ * 100 candidate invocations make its p99 the second slowest, not the slowest: a new environment's
+ * first real request (its code paths still cold) alone cannot decide the latency comparison.
+ */
+const REQUESTS = 1000;
 const CANARY_EVERY = 10;
 const EXAMPLE = fileURLToPath(new URL('../fraud-detection/', import.meta.url));
 const OUT_DIR = fileURLToPath(new URL('../../dist/demo/', import.meta.url));
@@ -116,7 +120,37 @@ export async function runCanary(world: World, baseline: MetricStore): Promise<Ca
       during: [],
     };
   const release = synthesizeRelease();
-  const key = await uploadCandidate(world);
+  const lines = await serveCanary(world, release.env, await uploadCandidate(world));
+  const records = emfRecords(lines);
+  const store = MetricStore.fromEmf(records);
+  const rollback = (verdicts: readonly AlarmVerdict[]) =>
+    verdicts.filter((v) => release.rollbackAlarms.includes(v.name));
+  const before = rollback(evaluateAlarms(release.resolver, baseline));
+  const during = rollback(evaluateAlarms(release.resolver, store));
+  const logs = logRecords(lines);
+  const out = [title, ...reportLines(records, logs, before, during)];
+  const page = writeDashboard(
+    release.resolver,
+    store,
+    logs,
+    evaluateAlarms(release.resolver, store),
+  );
+  out.push(
+    `  the release's dashboard, both versions side by side: ${relative(process.cwd(), page)}`,
+  );
+  out.push(`  (canary phase: ${((Date.now() - started) / 1000).toFixed(1)} s)`);
+  return { lines: out, before, during };
+}
+
+/**
+ * Both versions in environments of their own, each warmed, then REQUESTS
+ * requests, every CANARY_EVERY-th to the candidate; their stdout lines.
+ */
+async function serveCanary(
+  world: World,
+  releaseEnv: Readonly<Record<string, string>>,
+  weightsKey: string,
+): Promise<string[]> {
   const start = (env: Record<string, string>) =>
     startLocalLambda({
       taskRoot: world.taskRoot,
@@ -134,15 +168,18 @@ export async function runCanary(world: World, baseline: MetricStore): Promise<Ca
     fns.push(await start(world.env));
     fns.push(
       await start({
-        ...release.env,
-        ...motoEnv(world.moto.endpoint),
+        ...releaseEnv,
+        ...motoEnv(world.moto!.endpoint),
         MODEL_BUCKET: world.env.MODEL_BUCKET!,
-        MODEL_KEY: key,
+        MODEL_KEY: weightsKey,
       }),
     );
+    for (const [i, fn] of fns.entries())
+      if (fn.initError)
+        throw new Error(
+          `${i === 0 ? BASELINE : CANDIDATE} failed to initialise: ${JSON.stringify(fn.initError)}`,
+        );
     const [old, candidate] = fns as [LocalLambda, LocalLambda];
-    if (candidate.initError)
-      throw new Error(`${CANDIDATE} failed to initialise: ${JSON.stringify(candidate.initError)}`);
     // Both environments are new: a keep-warm ping takes each one's cold start (model load), as
     // provisioned concurrency would, so that the versions' latencies compare warm with warm.
     for (const fn of fns) await fn.invoke({ warmup: true }, { traceHeader: newTraceHeader() });
@@ -157,47 +194,7 @@ export async function runCanary(world: World, baseline: MetricStore): Promise<Ca
   } finally {
     await Promise.allSettled(fns.map((fn) => fn.stop()));
   }
-  const lines = fns.flatMap((fn) => fn.lines());
-  const records = emfRecords(lines);
-  const store = MetricStore.fromEmf(records);
-  const rollback = (verdicts: readonly AlarmVerdict[]) =>
-    verdicts.filter((v) => release.rollbackAlarms.includes(v.name));
-  const before = rollback(evaluateAlarms(release.resolver, baseline));
-  const during = rollback(evaluateAlarms(release.resolver, store));
-  const logs = logRecords(lines);
-  const out = [
-    title,
-    `  ${REQUESTS} requests, 1 in ${CANARY_EVERY} to ${CANDIDATE}: a deliberate demo regression, ${BASELINE}'s weights with every logit divided by ${LOGIT_DIVISOR} (same labels, less confidence)`,
-  ];
-  for (const version of [BASELINE, CANDIDATE]) {
-    const s = summarise(records, logs, {
-      service: FRAUD.serviceName,
-      model: FRAUD.model.name,
-      version,
-    });
-    out.push(
-      `  ${version.padEnd(8)} ${String(s.invocations).padStart(4)} invocations   p99 ${s.latency.p99?.toFixed(2) ?? '–'} ms   errors ${s.errors}   mean confidence ${s.confidenceAverage?.toFixed(3) ?? '–'}`,
-    );
-  }
-  out.push(`  ${BASELINE} alone (the run above):`, ...verdictLines(before));
-  out.push(`  ${BASELINE} and ${CANDIDATE} side by side:`, ...verdictLines(during));
-  const fired = during.filter((v) => v.state === 'ALARM').length;
-  out.push(
-    fired > 0
-      ? `  → ${fired} rollback alarm${fired === 1 ? '' : 's'} in ALARM: CodeDeploy stops the canary and moves \`live\` back to ${BASELINE}`
-      : `  → no rollback alarm in ALARM: CodeDeploy would shift the rest of the traffic to ${CANDIDATE}`,
-  );
-  const page = writeDashboard(
-    release.resolver,
-    store,
-    logs,
-    evaluateAlarms(release.resolver, store),
-  );
-  out.push(
-    `  the release's dashboard, both versions side by side: ${relative(process.cwd(), page)}`,
-  );
-  out.push(`  (canary phase: ${((Date.now() - started) / 1000).toFixed(1)} s)`);
-  return { lines: out, before, during };
+  return fns.flatMap((fn) => fn.lines());
 }
 
 /** The release's own dashboard (the version comparison rows included), drawn from the canary's telemetry. */
@@ -223,6 +220,37 @@ function writeDashboard(
   });
   writeFileSync(path, html);
   return path;
+}
+
+/** Each version's figures, the rollback alarms before and during the canary, and CodeDeploy's verdict. */
+function reportLines(
+  records: ReturnType<typeof emfRecords>,
+  logs: ReturnType<typeof logRecords>,
+  before: readonly AlarmVerdict[],
+  during: readonly AlarmVerdict[],
+): string[] {
+  const out = [
+    `  ${REQUESTS} requests, 1 in ${CANARY_EVERY} to ${CANDIDATE}: a deliberate demo regression, ${BASELINE}'s weights with every logit divided by ${LOGIT_DIVISOR} (same labels, less confidence)`,
+  ];
+  for (const version of [BASELINE, CANDIDATE]) {
+    const s = summarise(records, logs, {
+      service: FRAUD.serviceName,
+      model: FRAUD.model.name,
+      version,
+    });
+    out.push(
+      `  ${version.padEnd(8)} ${String(s.invocations).padStart(4)} invocations   p99 ${s.latency.p99?.toFixed(2) ?? '–'} ms   errors ${s.errors}   mean confidence ${s.confidenceAverage?.toFixed(3) ?? '–'}`,
+    );
+  }
+  out.push(`  ${BASELINE} alone (the run above):`, ...verdictLines(before));
+  out.push(`  ${BASELINE} and ${CANDIDATE} side by side:`, ...verdictLines(during));
+  const fired = during.filter((v) => v.state === 'ALARM').length;
+  out.push(
+    fired > 0
+      ? `  → ${fired} rollback alarm${fired === 1 ? '' : 's'} in ALARM: CodeDeploy stops the canary and moves \`live\` back to ${BASELINE}`
+      : `  → no rollback alarm in ALARM: CodeDeploy would shift the rest of the traffic to ${CANDIDATE}`,
+  );
+  return out;
 }
 
 function verdictLines(verdicts: readonly AlarmVerdict[]): string[] {
