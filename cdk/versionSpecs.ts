@@ -1,4 +1,4 @@
-import { Duration } from 'aws-cdk-lib';
+import { Duration, Token } from 'aws-cdk-lib';
 import type * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import { METRIC } from '../lib/telemetry.js';
 import { percent } from './alarmBuilders.js';
@@ -131,10 +131,13 @@ export function resolveVersionSettings(
     s.latencyP99Increase === undefined
       ? ({ kind: 'ratio', threshold: s.latencyP99Ratio ?? 1.25 } as const)
       : ({ kind: 'increase', threshold: s.latencyP99Increase.toMilliseconds() } as const);
-  checkPositive(
-    prop(latency.kind === 'ratio' ? 'latencyP99Ratio' : 'latencyP99Increase'),
-    latency.threshold,
-  );
+  if (latency.kind === 'increase')
+    checkPositive(prop('latencyP99Increase'), latency.threshold, ' ms');
+  else if (!Token.isUnresolved(latency.threshold) && !(latency.threshold > 1))
+    throw new InvalidPropError(
+      prop('latencyP99Ratio'),
+      `must be more than 1 (1.25: the candidate 25 % slower), got ${latency.threshold}`,
+    );
   const errorRateIncrease = s.errorRateIncrease ?? 0.01;
   const confidenceShift = s.confidenceShift ?? 0.05;
   for (const [name, value] of [

@@ -131,6 +131,8 @@ describe('InferenceVersionComparison', () => {
       /latencyP99Increase/,
     );
     expect(bad({ errorRateIncrease: 2 })).toThrow(/errorRateIncrease/);
+    expect(bad({ latencyP99Ratio: 1 })).toThrow(/latencyP99Ratio.*more than 1/);
+    expect(bad({ latencyP99Increase: Duration.millis(0) })).toThrow(/latencyP99Increase/);
     expect(bad({ period: Duration.seconds(45) })).toThrow(/'period'/);
     expect(bad({ datapointsToAlarm: 4 })).toThrow(InvalidPropError);
   });
