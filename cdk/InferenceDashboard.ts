@@ -11,6 +11,7 @@ import {
 import { modelRows } from './dashboardRows.js';
 import { InvalidPropError } from './errors.js';
 import { InferenceAlarms } from './InferenceAlarms.js';
+import type { InferenceVersionComparison } from './InferenceVersionComparison.js';
 import { DEFAULT_PERIOD } from './metricFactory.js';
 import {
   checkTarget,
@@ -22,6 +23,7 @@ import {
   targetLabel,
 } from './target.js';
 import { checkInteger, checkLabels, checkPositive } from './validate.js';
+import { versionRows } from './versionRows.js';
 
 /**
  * A model on an {@link InferenceDashboard}: its target plus what to draw.
@@ -244,6 +246,22 @@ export class InferenceDashboard extends Construct {
     const page = this.#pages[this.#pages.length - 1]!;
     for (const row of rows) page.addWidgets(...row);
     return this;
+  }
+
+  /**
+   * Add two versions of a model side by side (latency, error rate,
+   * confidence, label mix, drift, accuracy, at the comparison's period) and
+   * the comparison's alarms to the status widget.
+   *
+   * @example
+   * dashboard.addVersionComparison(fraud.versionComparison!);
+   */
+  addVersionComparison(comparison: InferenceVersionComparison): this {
+    const rows = versionRows(comparison);
+    this.#place(rows.flat(), comparison.candidate);
+    const page = this.#pages[this.#pages.length - 1]!;
+    for (const row of rows) page.addWidgets(...row);
+    return this.addAlarms(...comparison.alarms);
   }
 
   /** Count widgets onto the current page, or open a new one when they do not fit. */

@@ -1,3 +1,5 @@
+import type * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
+import type * as codedeploy from 'aws-cdk-lib/aws-codedeploy';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
 import { NodejsFunction, type NodejsFunctionProps } from 'aws-cdk-lib/aws-lambda-nodejs';
@@ -5,6 +7,7 @@ import * as logs from 'aws-cdk-lib/aws-logs';
 import type * as sns from 'aws-cdk-lib/aws-sns';
 import type { Construct } from 'constructs';
 import type { AlarmOverrides } from './alarmSpecs.js';
+import { canaryDeployment, type FunctionDeployment } from './canaryDeployment.js';
 import type { InstrumentationMode } from './environment.js';
 import { bundlingOptions, resolveFunctionSettings } from './functionSettings.js';
 import { InferenceAlarms } from './InferenceAlarms.js';
@@ -14,6 +17,7 @@ import {
   type FunctionServiceLevelObjectives,
   InferenceServiceLevelObjectives,
 } from './InferenceServiceLevelObjectives.js';
+import { InferenceVersionComparison } from './InferenceVersionComparison.js';
 import { InferenceMetrics } from './metrics.js';
 import { acknowledge, NAG_REASON } from './nag.js';
 import type {
@@ -133,6 +137,15 @@ export interface ObservedInferenceFunctionProps extends Omit<NodejsFunctionProps
    */
   readonly serviceLevelObjectives?: FunctionServiceLevelObjectives;
   /**
+   * Deploy through an alias (`live`) whose traffic CodeDeploy moves to each
+   * new Lambda version, canary or linear, rolling back when the function's
+   * error-rate alarm fires or, with `previousVersion`, when this model
+   * version is worse than the previous one (p99 latency, error rate,
+   * mean confidence). Invoke the `alias`, not the function.
+   * @default - no alias, no CodeDeploy: each deployment takes all traffic at once
+   */
+  readonly deployment?: FunctionDeployment;
+  /**
    * Per-alarm evaluation of the function's alarms (`threshold` of timeouts,
    * throttles and model reloads, `evaluationPeriods`, `datapointsToAlarm`,
    * `treatMissingData`), as `InferenceAlarms`' prop of the same name.
@@ -213,6 +226,12 @@ export class ObservedInferenceFunction extends NodejsFunction {
   readonly target: InferenceTarget;
   /** The model's metrics on this function's dimensions: `metrics.metricErrorRate()`, … */
   readonly metrics: InferenceMetrics;
+  /** The alias callers invoke, with `deployment`. */
+  readonly alias?: lambda.Alias;
+  /** The CodeDeploy deployment group that moves the alias, with `deployment`. */
+  readonly deploymentGroup?: codedeploy.LambdaDeploymentGroup;
+  /** This model version against `deployment.previousVersion`: its alarms and dashboard rows. */
+  readonly versionComparison?: InferenceVersionComparison;
 
   constructor(scope: Construct, id: string, props: ObservedInferenceFunctionProps) {
     const {
@@ -228,6 +247,7 @@ export class ObservedInferenceFunction extends NodejsFunction {
       accuracyFloor,
       stages,
       serviceLevelObjectives,
+      deployment,
       alarmOverrides,
       alarmTopic,
       createAlarms = true,
@@ -302,6 +322,28 @@ export class ObservedInferenceFunction extends NodejsFunction {
         ],
         alarms: this.alarms ? [this.alarms] : [],
       });
+    if (deployment) {
+      if (deployment.previousVersion !== undefined) {
+        this.versionComparison = new InferenceVersionComparison(this, 'VersionComparison', {
+          ...deployment.comparison,
+          target: this.target,
+          baseline: deployment.previousVersion,
+          labels,
+          driftThreshold,
+        });
+        this.dashboard?.addVersionComparison(this.versionComparison);
+      }
+      const errorRate = this.alarms?.forModel(this.target.model).errorRate;
+      const rollback: cloudwatch.IAlarm[] = [
+        ...(this.versionComparison?.alarms ?? []),
+        ...(errorRate ? [errorRate] : []),
+      ];
+      ({ alias: this.alias, deploymentGroup: this.deploymentGroup } = canaryDeployment(
+        this,
+        deployment,
+        rollback,
+      ));
+    }
   }
 }
 

@@ -3,6 +3,7 @@ import * as lambda from 'aws-cdk-lib/aws-lambda';
 import { type BundlingOptions, OutputFormat } from 'aws-cdk-lib/aws-lambda-nodejs';
 import { ECOSYSTEM_ENV, ENV } from '../lib/telemetry.js';
 import { ALARM_KIND, type AlarmKind } from './alarmSpecs.js';
+import { checkDeployment, type FunctionDeployment } from './canaryDeployment.js';
 import {
   INSTRUMENTATION_MODE,
   type InstrumentationMode,
@@ -188,6 +189,8 @@ export interface FunctionSettingsProps {
   readonly alarmOverrides?: Readonly<Record<string, unknown>>;
   readonly traces?: TraceExport;
   readonly serviceLevelObjectives?: FunctionServiceLevelObjectives;
+  readonly model?: { readonly version: string };
+  readonly deployment?: FunctionDeployment;
 }
 
 /** An `ObservedInferenceFunction`'s props, checked and with defaults filled in. */
@@ -230,6 +233,12 @@ export function resolveFunctionSettings(props: FunctionSettingsProps): FunctionS
       'applies to the alarms the function creates; with createAlarms: false, give it to your InferenceAlarms',
     );
   const replacedAlarms = resolveReplacedAlarms(props);
+  if (props.deployment && props.model)
+    checkDeployment(
+      props.deployment,
+      props.model.version,
+      props.createAlarms !== false && !replacedAlarms.includes(ALARM_KIND.ErrorRate),
+    );
   return { runtime, mode, logLevel, objective, driftThreshold, replacedAlarms };
 }
 

@@ -4,6 +4,7 @@ export {
   type AlarmOverride,
   type AlarmOverrides,
 } from './alarmSpecs.js';
+export type { FunctionDeployment } from './canaryDeployment.js';
 export { INSTRUMENTATION_MODE, type InstrumentationMode } from './environment.js';
 export { InvalidPropError } from './errors.js';
 export { SUPPORTED_RUNTIMES } from './functionSettings.js';
@@ -23,6 +24,10 @@ export {
   InferenceServiceLevelObjectives,
   type InferenceServiceLevelObjectivesProps,
 } from './InferenceServiceLevelObjectives.js';
+export {
+  InferenceVersionComparison,
+  type InferenceVersionComparisonProps,
+} from './InferenceVersionComparison.js';
 export {
   DEFAULT_PERIOD,
   type InferenceMathOptions,
@@ -52,3 +57,9 @@ export {
   type TraceExportKind,
   type XrayOtlpEndpointExport,
 } from './traceExport.js';
+export {
+  type ResolvedVersionSettings,
+  VERSION_ALARM_KIND,
+  type VersionAlarmKind,
+  type VersionComparisonSettings,
+} from './versionSpecs.js';

@@ -13,6 +13,10 @@ export const NAG_REASON = {
   defaultRuntime:
     'nodejs22.x is the default: a maintained LTS runtime the layer is built and tested for; ' +
     'pass runtime: lambda.Runtime.NODEJS_24_X for the latest.',
+  codeDeployRole:
+    'CodeDeploy assumes this role with AWSCodeDeployRoleForLambdaLimited, the AWS-managed service-role policy ' +
+    'CodeDeploy documents for Lambda deployments: it can read and shift aliases, read alarms and invoke only ' +
+    'CodeDeployHook_* functions, and AWS keeps it in step with the calls CodeDeploy makes.',
 } as const;
 
 /**

@@ -13,6 +13,7 @@ import { DIMENSION } from '../../lib/telemetry.js';
 import { emfRecords, logRecords } from '../../local-lambda/outputRecords.js';
 import { FRAUD } from '../fraud-detection/cdk/stack.js';
 import { evaluateAlarms } from './alarms.js';
+import { runCanary } from './canary.js';
 import { MetricStore } from './preview/metricStore.js';
 import { renderDashboardHtml } from './preview/render.js';
 import { screenshot } from './preview/screenshot.js';
@@ -85,6 +86,7 @@ async function main(): Promise<void> {
       lowConfidenceThreshold: lowConfidence,
     }))
       say(line);
+    for (const line of (await runCanary(world, store)).lines) say(line);
     await writePreview(example, store, logs, alarms);
     if (world.moto)
       say(

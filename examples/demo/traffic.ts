@@ -71,7 +71,7 @@ const MALFORMED = [
   }),
 ];
 
-function apiEvent(body: string, i: number) {
+export function apiEvent(body: string, i: number) {
   return {
     resource: '/predict',
     path: '/predict',

@@ -2,6 +2,7 @@ import { spawnSync } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { Duration, Validations } from 'aws-cdk-lib';
+import { LambdaDeploymentConfig } from 'aws-cdk-lib/aws-codedeploy';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
 import { AwsSolutionsChecks } from 'cdk-nag';
 import type { IConstruct } from 'constructs';
@@ -75,6 +76,17 @@ beforeAll(() => {
       createDashboard: false,
     });
   new InferenceServiceLevelObjectives(full.stack, 'ChurnSlos', { target: full.churn });
+  // A canary deployment: alias, CodeDeploy deployment group, version-comparison alarms and rows.
+  new ObservedInferenceFunction(full.stack, 'Canary', {
+    ...functionProps(full.layer),
+    model: { name: 'canary', version: '2' },
+    runtime: lambda.Runtime.NODEJS_24_X,
+    labels: ['yes', 'no'],
+    deployment: {
+      previousVersion: '1',
+      deploymentConfig: LambdaDeploymentConfig.LINEAR_10PERCENT_EVERY_1MINUTE,
+    },
+  });
   // The test's own "user" function, outside the constructs: the user acknowledges its findings.
   Validations.of(full.churnFn).acknowledge(
     {

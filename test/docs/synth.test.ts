@@ -151,6 +151,22 @@ describe('the CDK stacks of the documentation', () => {
     expect(alarms).toContain('timeouts');
   });
 
+  it('the canary stack deploys through an alias that CodeDeploy rolls back on four alarms', async () => {
+    const block = stacks.find((b) => /class FraudCanaryStack/.test(b.code))!;
+    const [template] = await synth(block, { bundle: false });
+    template!.hasResourceProperties('AWS::Lambda::Alias', { Name: 'live' });
+    template!.hasResourceProperties('AWS::CodeDeploy::DeploymentGroup', {
+      DeploymentConfigName: 'CodeDeployDefault.LambdaCanary10Percent5Minutes',
+    });
+    const group = Object.values(template!.findResources('AWS::CodeDeploy::DeploymentGroup'))[0] as {
+      Properties: { AlarmConfiguration: { Alarms: unknown[] } };
+    };
+    expect(group.Properties.AlarmConfiguration.Alarms).toHaveLength(4);
+    const names = JSON.stringify(template!.findResources('AWS::CloudWatch::Alarm'));
+    expect(names).toContain('fraud@2026-12-01 vs 2026-11-01: p99 latency > baseline + 50 ms');
+    template!.resourceCountIs('AWS::Lambda::Url', 1);
+  });
+
   it('the shared dashboard and alarm set alarm once per model, on one topic', async () => {
     const team = stacks.find((block) => /class MlTeamStack/.test(block.code))!;
     const [template] = await synth(team, { bundle: false });

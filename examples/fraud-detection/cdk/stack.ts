@@ -8,6 +8,7 @@ import { fileURLToPath } from 'node:url';
 import { CfnOutput, Duration, Stack, type StackProps } from 'aws-cdk-lib';
 import { HttpApi, HttpMethod } from 'aws-cdk-lib/aws-apigatewayv2';
 import { HttpLambdaIntegration } from 'aws-cdk-lib/aws-apigatewayv2-integrations';
+import { LambdaDeploymentConfig } from 'aws-cdk-lib/aws-codedeploy';
 import { Runtime } from 'aws-cdk-lib/aws-lambda';
 import { SqsEventSource } from 'aws-cdk-lib/aws-lambda-event-sources';
 import { NodejsFunction, OutputFormat } from 'aws-cdk-lib/aws-lambda-nodejs';
@@ -40,9 +41,24 @@ export const FRAUD = {
   accuracyFloor: 0.9,
 } as const;
 
+/** A model release: the version deployed and the one it replaces. */
+export interface FraudRelease {
+  /** The new `ModelVersion` (its weights at `fraud-detector/<version>/weights.json` in MODEL_BUCKET). */
+  readonly version: string;
+  /** The `ModelVersion` the `live` alias serves until the canary passes. */
+  readonly previousVersion: string;
+}
+
 export interface FraudDetectionStackProps extends StackProps {
   /** The layer zip (built by `npm run build:layer`). @default dist/layer.zip of the repository */
   readonly layerZip?: string;
+  /**
+   * Deploy a new model version as a canary beside the previous one: 10 % of
+   * the traffic for 5 minutes, rolled back by CodeDeploy when the new
+   * version is slower, fails more or answers with a shifted confidence.
+   * @default - the first release, FRAUD.model.version, with nothing to compare it with
+   */
+  readonly release?: FraudRelease;
 }
 
 export class FraudDetectionStack extends Stack {
@@ -59,10 +75,11 @@ export class FraudDetectionStack extends Stack {
       'ObservedInferenceLayer',
       props.layerZip ? { zipPath: props.layerZip } : {},
     );
+    const version = props.release?.version ?? FRAUD.model.version;
     this.function = new ObservedInferenceFunction(this, 'Fraud', {
       entry: join(example, 'handler.ts'),
       layer,
-      model: FRAUD.model,
+      model: { name: FRAUD.model.name, version },
       serviceName: FRAUD.serviceName,
       stages: [...FRAUD.stages],
       memorySize: 512,
@@ -72,7 +89,14 @@ export class FraudDetectionStack extends Stack {
       drift: { baseline: FRAUD.baseline, threshold: 0.25, window: FRAUD.driftWindow },
       labels: [...FRAUD.labels],
       accuracyFloor: FRAUD.accuracyFloor,
-      environment: { MODEL_VERSION: FRAUD.model.version },
+      environment: { MODEL_VERSION: version },
+      // Callers reach the `live` alias; CodeDeploy moves it to each new version, canary first.
+      deployment: {
+        previousVersion: props.release?.previousVersion,
+        deploymentConfig: LambdaDeploymentConfig.CANARY_10PERCENT_5MINUTES,
+        // A p99 of a few ms moves by a quarter on noise: judge the new version by 50 ms more, a fifth of the objective.
+        comparison: { latencyP99Increase: Duration.millis(50) },
+      },
       bundling: {
         commandHooks: {
           beforeBundling: () => [],
@@ -88,7 +112,7 @@ export class FraudDetectionStack extends Stack {
     api.addRoutes({
       path: '/predict',
       methods: [HttpMethod.POST],
-      integration: new HttpLambdaIntegration('Predict', this.function),
+      integration: new HttpLambdaIntegration('Predict', this.function.alias ?? this.function),
     });
     new CfnOutput(this, 'PredictUrl', { value: `${api.apiEndpoint}/predict` });
 
