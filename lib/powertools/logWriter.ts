@@ -1,0 +1,58 @@
+import type { DebugLines } from '../logs/debugLines.js';
+import type { LogLevel, LogWriter } from '../logs/logger.js';
+import type { PowertoolsLogger } from './types.js';
+
+/**
+ * Our lines through the user's Powertools Logger: the invocation's line, our
+ * warnings and the `log` lines each become one `logger.<level>(message,
+ * fields)`, so they carry its persistent keys, correlation id and service,
+ * and obey its level, sampling and `AWS_LAMBDA_LOG_LEVEL` handling. Its own
+ * log buffer (`logBufferOptions`) holds DEBUG lines; a failed invocation
+ * flushes it.
+ *
+ * @example
+ * const writer = new PowertoolsLogWriter(new Logger({ serviceName: 'fraud-api' }));
+ * writer.write('info', 'inference', { model_name: 'fraud' });
+ */
+export class PowertoolsLogWriter implements LogWriter {
+  readonly #logger: PowertoolsLogger;
+
+  constructor(logger: PowertoolsLogger) {
+    this.#logger = logger;
+  }
+
+  write(level: LogLevel, message: string, fields: Record<string, unknown>): void {
+    this.#logger[level](message, fields);
+  }
+
+  debugLines(): DebugLines {
+    return new PowertoolsDebugLines(this.#logger);
+  }
+
+  flushBuffer(): void {
+    this.#logger.flushBuffer?.();
+  }
+}
+
+/** DEBUG lines go to the Logger at once: its level, or its log buffer, decides. */
+class PowertoolsDebugLines implements DebugLines {
+  readonly #logger: PowertoolsLogger;
+  #added = 0;
+  readonly dropped = 0;
+
+  constructor(logger: PowertoolsLogger) {
+    this.#logger = logger;
+  }
+
+  add(message: string, fields: Record<string, unknown>): void {
+    this.#added++;
+    this.#logger.debug(message, fields);
+  }
+
+  flush(): boolean {
+    this.#logger.flushBuffer?.();
+    return this.#added > 0;
+  }
+
+  discard(): void {}
+}
