@@ -22,7 +22,7 @@ export class PowertoolsLogWriter implements LogWriter {
   }
 
   write(level: LogLevel, message: string, fields: Record<string, unknown>): void {
-    this.#logger[level](message, fields);
+    this.#logger[level](message, defined(fields));
   }
 
   debugLines(): DebugLines {
@@ -32,6 +32,16 @@ export class PowertoolsLogWriter implements LogWriter {
   flushBuffer(): void {
     this.#logger.flushBuffer?.();
   }
+}
+
+/**
+ * The fields that have a value: an absent one of ours (`correlation_id` of
+ * an event without the header) must not hide the Logger's own key.
+ */
+function defined(fields: Record<string, unknown>): Record<string, unknown> {
+  const out: Record<string, unknown> = {};
+  for (const key in fields) if (fields[key] !== undefined) out[key] = fields[key];
+  return out;
 }
 
 /** DEBUG lines go to the Logger at once: its level, or its log buffer, decides. */
@@ -46,7 +56,7 @@ class PowertoolsDebugLines implements DebugLines {
 
   add(message: string, fields: Record<string, unknown>): void {
     this.#added++;
-    this.#logger.debug(message, fields);
+    this.#logger.debug(message, defined(fields));
   }
 
   flush(): boolean {
