@@ -1,3 +1,4 @@
+import { containment } from '../containment.js';
 import { DIMENSION } from '../contract/metrics.js';
 import type { MetricsRecord, MetricsSink } from '../metrics/record.js';
 import type { PowertoolsMetrics } from './types.js';
@@ -5,6 +6,20 @@ import type { PowertoolsMetrics } from './types.js';
 const OUR_DIMENSIONS: ReadonlySet<string> = new Set(Object.values(DIMENSION));
 /** Powertools publishes on its own at 100 values of a metric (or 100 names), and then drops the dimensions. */
 const POWERTOOLS_LIMIT = 100;
+
+/**
+ * Take Powertools' cold-start flag (true once, on an on-demand environment's
+ * first call): `captureColdStartMetric` then writes nothing. The flag's
+ * getter is protected in Powertools' types (v2), public in its JavaScript.
+ */
+function takeColdStart(metrics: PowertoolsMetrics): void {
+  try {
+    const take = (metrics as { getColdStart?: unknown }).getColdStart;
+    if (typeof take === 'function') take.call(metrics);
+  } catch (error) {
+    containment.report('powertools cold start', error);
+  }
+}
 
 /**
  * Our metrics into the user's Powertools Metrics, to leave in its one EMF
@@ -28,7 +43,7 @@ export class PowertoolsMetricsSink implements MetricsSink {
 
   constructor(metrics: PowertoolsMetrics) {
     this.#metrics = metrics;
-    metrics.getColdStart?.();
+    takeColdStart(metrics);
   }
 
   publish(record: MetricsRecord): void {

@@ -38,8 +38,6 @@ export interface PowertoolsMetrics {
   addMetadata(key: string, value: string): unknown;
   hasStoredMetrics(): boolean;
   publishStoredMetrics(): unknown;
-  /** Powertools' cold-start flag: true once, on an on-demand environment's first call. */
-  getColdStart?(): boolean;
 }
 
 /**
