@@ -149,6 +149,26 @@ describe('observe() with a Powertools Logger and Metrics', () => {
   });
 });
 
+describe('a batch past Powertools Metrics’ 100 values per metric', () => {
+  it('keeps the model dimensions on the record Powertools starts after flushing on its own', async () => {
+    const metrics = new Metrics({ namespace: 'FraudTeam' });
+    const batch = lib.observe(
+      async () => ({
+        predictions: Array.from({ length: 150 }, () => ({ label: 'legit', confidence: 0.8 })),
+      }),
+      { model: { name: 'fraud', version: '3' }, powertools: { metrics } },
+    );
+    const inv = await invoke(batch, { amount: 1 });
+    expect(inv.emf).toHaveLength(2);
+    for (const record of inv.emf) {
+      expect(validateEmf(record)).toEqual([]);
+      expect(record).toMatchObject({ ModelName: 'fraud', ModelVersion: '3' });
+    }
+    expect(metricValues(inv.emf, 'Confidence')).toHaveLength(150);
+    expect(metricValues(inv.emf, 'Predictions')).toEqual([150]);
+  });
+});
+
 describe("a Powertools Logger's level and log buffer", () => {
   const handler = (logger: Logger) =>
     lib.observe(
