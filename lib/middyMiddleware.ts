@@ -6,8 +6,12 @@ import { EXIT, type Exit } from './status.js';
 import { enterContext } from './tracer.js';
 import type { ObserveOptions } from './types.js';
 
-/** What Powertools' `logMetrics` middleware leaves in `request.internal`: it flushes the Metrics after us. */
-const POWERTOOLS_METRICS_KEY = 'powertools.metrics';
+/**
+ * What Powertools' `logMetrics` middleware leaves in `request.internal` in
+ * its `before` (`METRICS_KEY` of `@aws-lambda-powertools/commons` 2.x): when
+ * it is there at ours, its `after` runs after ours and flushes the Metrics.
+ */
+const POWERTOOLS_METRICS_KEY = 'powertools-for-aws.metrics';
 
 /**
  * The parts of a Middy request the middleware reads (Middy 4 to 7).

@@ -47,7 +47,7 @@ async function invoke(handler: (e: Event, c: Context) => Promise<unknown>, event
     error = e;
   }
   const lines = out.since(mark);
-  return { result, error, trace, ctx, emf: emfRecords(lines), logs: logRecords(lines) };
+  return { result, error, trace, ctx, lines, emf: emfRecords(lines), logs: logRecords(lines) };
 }
 
 const thrown = new RangeError('negative amount');
@@ -120,6 +120,12 @@ describe('observedInference() last, after injectLambdaContext and logMetrics (as
     }
   });
 
+  it('calls publishStoredMetrics once: no flush of an empty store, which Powertools warns of', () => {
+    for (const inv of [cold, warm]) {
+      expect(inv.lines.filter((l) => l.includes('No application metrics to publish'))).toEqual([]);
+    }
+  });
+
   it('counts the cold start once, though logMetrics captures cold starts', () => {
     expect(metricValues([...cold.emf, ...warm.emf], 'ColdStart')).toEqual([1, 0]);
     expect(cold.emf.some((r) => 'function_name' in r)).toBe(false);
@@ -155,6 +161,7 @@ describe('observedInference() last, after injectLambdaContext and logMetrics (as
     expect(failed.error).toBe(thrown);
     expect(failed.emf).toHaveLength(1);
     expect(failed.emf[0]).toMatchObject({ Errors: 1, CardChecks: 1 });
+    expect(failed.lines.filter((l) => l.includes('No application metrics'))).toEqual([]);
     expect(failed.logs.find((l) => l.message === 'inference failed')).toMatchObject({
       level: 'ERROR',
       team: 'risk',
