@@ -1,5 +1,5 @@
 import type { Context } from 'aws-lambda';
-import { containment } from './containment.js';
+import { contain, containment } from './containment.js';
 import type { Invocation } from './invocation.js';
 import { createObservation } from './observe.js';
 import { EXIT, type Exit } from './status.js';
@@ -12,6 +12,10 @@ import type { ObserveOptions } from './types.js';
  * it is there at ours, its `after` runs after ours and flushes the Metrics.
  */
 const POWERTOOLS_METRICS_KEY = 'powertools-for-aws.metrics';
+
+function hasKey(internal: unknown, key: string): boolean {
+  return typeof internal === 'object' && internal !== null && key in internal;
+}
 
 /**
  * The parts of a Middy request the middleware reads (Middy 4 to 7).
@@ -40,8 +44,8 @@ export interface ObservedInferenceMiddleware<TEvent = unknown, TResult = unknown
 }
 
 /**
- * Public through `observed-inference/middy` (`middy.ts`). A Middy middleware that observes each invocation as `observe()` does:
- * the same options, the same trace, EMF record and log line; `stage()`,
+ * Public through `observed-inference/middy` (`middy.ts`). A Middy
+ * middleware that observes each invocation as `observe()` does: the same options, the same trace, EMF record and log line; `stage()`,
  * `log` and the other helpers work in the handler. Use it last (innermost),
  * after Powertools' `injectLambdaContext` and `logMetrics`: then our line
  * goes through a Logger that already has the Lambda context, our metrics
@@ -74,7 +78,9 @@ export function observedInference<TEvent = unknown, TResult = unknown>(
       const invocation = observation.begin(request.event, request.context);
       if (!invocation) return undefined;
       open.set(request, invocation);
-      invocation.metricsFlushedAfter = POWERTOOLS_METRICS_KEY in request.internal;
+      invocation.metricsFlushedAfter = contain(containment, 'middy', false, () =>
+        hasKey(request.internal, POWERTOOLS_METRICS_KEY),
+      );
       if (!enterContext(invocation.context)) {
         containment.warnOnce(
           'middy context',
