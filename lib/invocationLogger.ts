@@ -5,7 +5,13 @@ import { createLogWriter } from './sinks.js';
 import { ECOSYSTEM_ENV, POWERTOOLS_LOG_KEY as KEY, LOG_KEY } from './telemetry.js';
 import { toXRayTraceId } from './tracing/xrayDocument.js';
 
-/** What a line may add: fields, or an error (logged as `error`). */
+/**
+ * What a line may add: fields, or an error (logged as `error`).
+ *
+ * @example
+ * log.warn('feature store slow', { ms: 40 });
+ * log.error('fallback used', new Error('feature store down'));
+ */
 export type LogFields = Readonly<Record<string, unknown>> | Error;
 
 /**

@@ -5,6 +5,11 @@ import { MAX_DEBUG_BYTES, MAX_DEBUG_LINES } from '../contract/limits.js';
  * whether they are worth writing: written when it went wrong (a fault, a
  * timeout, a 5xx answer, a prediction below the confidence threshold),
  * dropped when it went well.
+ *
+ * @example
+ * const held = writer.debugLines?.();
+ * held?.add('features', { n: 3 });
+ * if (failed) held?.flush(); else held?.discard();
  */
 export interface DebugLines {
   add(message: string, fields: Record<string, unknown>): void;
