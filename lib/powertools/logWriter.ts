@@ -1,5 +1,6 @@
 import type { DebugLines } from '../logs/debugLines.js';
 import type { LogLevel, LogWriter } from '../logs/logger.js';
+import { LOG_THRESHOLD } from '../logs/logLevel.js';
 import type { PowertoolsLogger } from './types.js';
 
 /**
@@ -25,7 +26,10 @@ export class PowertoolsLogWriter implements LogWriter {
     this.#logger[level](message, defined(fields));
   }
 
-  debugLines(): DebugLines {
+  /** None when the Logger writes DEBUG anyway: the lines go out at once, like any other. */
+  debugLines(): DebugLines | undefined {
+    const { level } = this.#logger;
+    if (typeof level === 'number' && level <= LOG_THRESHOLD.DEBUG) return undefined;
     return new PowertoolsDebugLines(this.#logger);
   }
 

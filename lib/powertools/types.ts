@@ -19,6 +19,8 @@ export interface PowertoolsLogger {
   info(message: string, fields: Record<string, unknown>): void;
   warn(message: string, fields: Record<string, unknown>): void;
   error(message: string, fields: Record<string, unknown>): void;
+  /** Its threshold (Powertools' numbers: DEBUG 8, INFO 12, …). */
+  readonly level?: number;
   /** Write the DEBUG lines its log buffer holds for the current trace (`logBufferOptions`). */
   flushBuffer?(): void;
 }

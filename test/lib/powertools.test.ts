@@ -205,6 +205,20 @@ describe("a Powertools Logger's level and log buffer", () => {
     expect(inv.logs[1]).toMatchObject({ debug_flushed: true });
   });
 
+  it('writes DEBUG lines at once when its level is DEBUG, and claims no flush', async () => {
+    const verbose = new Logger({ serviceName: 'fraud-api', logLevel: 'DEBUG' });
+    const h = lib.observe(
+      async () => {
+        lib.log.debug('features', { n: 3 });
+        return { label: 'fraud', confidence: 0.3 };
+      },
+      { model: 'fraud', powertools: { logger: verbose } },
+    );
+    const inv = await invoke(h, {});
+    expect(inv.logs.map((l) => l.message)).toEqual(['features', 'inference']);
+    expect(inv.logs[1]).not.toHaveProperty('debug_flushed');
+  });
+
   it('leaves out what its level leaves out', async () => {
     const quiet = new Logger({ serviceName: 'fraud-api', logLevel: 'WARN' });
     const h = lib.observe(async () => ({ label: 'legit', confidence: 0.9 }), {
