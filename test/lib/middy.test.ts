@@ -199,3 +199,23 @@ describe('observedInference() first, before the Powertools middlewares', () => {
     expect(inv.emf.some((r) => 'function_name' in r)).toBe(false);
   });
 });
+
+describe('a warmup ping answered by observedInference() itself', () => {
+  it('answers early, skips the handler and still writes the record', async () => {
+    let called = 0;
+    const handler = middy(async () => {
+      called++;
+      return { label: 'legit', confidence: 0.9 };
+    }).use(observedInference({ model: 'fraud', warmup: { respond: () => 'warm' } }));
+    const inv = await invoke(
+      handler as (e: Event, c: Context) => Promise<unknown>,
+      {
+        warmup: true,
+      } as unknown as Event,
+    );
+    expect(inv.result).toBe('warm');
+    expect(called).toBe(0);
+    expect(inv.emf).toHaveLength(1);
+    expect(inv.emf[0]).toMatchObject({ WarmupPings: 1, ModelName: 'fraud' });
+  });
+});
