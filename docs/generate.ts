@@ -58,6 +58,8 @@ import {
   ENV,
   LOG_KEY,
   MAX_CATEGORIES,
+  MAX_DEBUG_BYTES,
+  MAX_DEBUG_LINES,
   MAX_DIMENSION_VALUE,
   MAX_DRIFT_WINDOW,
   MAX_EXCEPTIONS,
@@ -365,6 +367,10 @@ function limits(): string {
       `1 to ${MAX_DIMENSION_VALUE.toLocaleString('en')} printable ASCII characters, not starting with \`:\``,
     ],
     ['logged payload', `${MAX_LOGGED_PAYLOAD_CHARS.toLocaleString('en')} characters`],
+    [
+      'DEBUG lines held per invocation (`log.debug()`)',
+      `${MAX_DEBUG_LINES} lines or ${MAX_DEBUG_BYTES.toLocaleString('en')} bytes; more are dropped and counted in ${code(LOG_KEY.DebugLinesDropped)}`,
+    ],
     ['stack frames per exception in a trace', String(MAX_STACK_FRAMES)],
     ['exceptions per trace error', String(MAX_EXCEPTIONS)],
     [

@@ -224,6 +224,9 @@ export const LOG_KEY_DOC: Record<keyof typeof LOG_KEY, string> = {
     'when the invocation called a model through an `observeModelCalls()` client: `{ count, errors, throttles, input_tokens, output_tokens, ttft_ms, latency_ms, cost, streams_open, models }` (empty members left out; `models`: the first 10 distinct Bedrock model ids, SageMaker endpoints or S3 buckets)',
   Error:
     'on failure: `name`, `message`, `stack` (a thrown `InvalidInputError`: `name` and `message`)',
+  DebugFlushed:
+    '`true` when the DEBUG lines `log.debug()` held for this invocation were written before this line (it failed, timed out, answered 5xx or predicted below the confidence threshold); with a Powertools Logger, its own log buffer was flushed',
+  DebugLinesDropped: "DEBUG lines past the invocation's buffer, not kept, when any was",
 };
 
 export const ENV_DOC: Record<keyof typeof ENV, { default: string; what: string }> = {

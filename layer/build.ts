@@ -22,6 +22,7 @@ import { basename, dirname, join, relative, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { type BuildOptions, build, type Plugin } from 'esbuild';
 import { type Zippable, zipSync } from 'fflate';
+import { API_KEY_NAME } from '../lib/apiKey.js';
 import { WRAPPER_PATH } from '../lib/telemetry.js';
 
 const root = resolve(dirname(fileURLToPath(import.meta.url)), '..');
@@ -114,6 +115,8 @@ export function layerBundles(packageDir: string): BuildOptions[] {
 async function bundle(): Promise<void> {
   for (const options of layerBundles(PACKAGE_DIR)) await build(options);
   writeFileSync(join(PACKAGE_DIR, 'index.mjs'), esmFacade(join(PACKAGE_DIR, 'index.cjs')));
+  writeFileSync(join(PACKAGE_DIR, 'middy.cjs'), MIDDY_ENTRY);
+  writeFileSync(join(PACKAGE_DIR, 'middy.mjs'), MIDDY_ESM_ENTRY);
   checkDependencies();
   const { version } = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8')) as {
     version: string;
@@ -121,13 +124,33 @@ async function bundle(): Promise<void> {
   const pkg = {
     name: 'observed-inference',
     version,
-    exports: { '.': { import: './index.mjs', require: './index.cjs' } },
+    exports: {
+      '.': { import: './index.mjs', require: './index.cjs' },
+      './middy': { import: './middy.mjs', require: './middy.cjs' },
+    },
     main: './index.cjs',
   };
   writeFileSync(join(PACKAGE_DIR, 'package.json'), `${JSON.stringify(pkg, null, 2)}\n`);
   copyFileSync(join(root, 'layer', WRAPPER_NAME), join(LAYER_DIR, WRAPPER_NAME));
   chmodSync(join(LAYER_DIR, WRAPPER_NAME), 0o755);
 }
+
+/**
+ * `observed-inference/middy` in the layer: the middleware of the one runtime
+ * `index.cjs` holds (published on `globalThis` when it loads), not a second
+ * bundle of it.
+ */
+const MIDDY_ENTRY = [
+  "'use strict';",
+  "require('./index.cjs');",
+  `exports.observedInference = globalThis[Symbol.for(${JSON.stringify(API_KEY_NAME)})].observedInference;`,
+  '',
+].join('\n');
+const MIDDY_ESM_ENTRY = [
+  "import { createRequire } from 'node:module';",
+  "export const { observedInference } = createRequire(import.meta.url)('./middy.cjs');",
+  '',
+].join('\n');
 
 /**
  * `index.mjs`: the core's exports by name (read from the built core). It

@@ -12,7 +12,9 @@ export {
   InvocationTimeoutError,
 } from './errors.js';
 export { rejectInput } from './invalidInput.js';
+export { log } from './invocationLogger.js';
 export { loadModel } from './loadModel.js';
+export { observedInference } from './middyMiddleware.js';
 export { observeModelCalls } from './modelCalls/observeModelCalls.js';
 export { observe } from './observe.js';
 export { recordOutcome } from './outcomes.js';

@@ -18,15 +18,10 @@
  * export const handler = observe(async (event: { features: number[] }) =>
  *   stage('predict', () => ({ label: 'legit', confidence: 0.97 })));
  */
-import * as own from './api.js';
+import type * as own from './api.js';
+import { type Api, sharedApi } from './apiRegistry.js';
 
-/** Bumped when a function or class of `api.ts` changes in a way another copy could not serve. */
-const API_KEY = Symbol.for('observed-inference.api.v3');
-
-type Api = typeof own;
-const registry = globalThis as { [API_KEY]?: Api };
-registry[API_KEY] ??= own;
-const api: Api = registry[API_KEY];
+const api: Api = sharedApi();
 
 /**
  * Wrap a Lambda handler so every invocation becomes an X-Ray trace, one EMF
@@ -168,6 +163,26 @@ export const addMetadata: Api['addMetadata'] = api.addMetadata;
 export const flush: Api['flush'] = api.flush;
 
 /**
+ * The invocation-scoped logger: `log.debug/info/warn/error(message, fields?)`.
+ * Inside an observed invocation each line carries its request id, trace id,
+ * model name and version, `prediction_id` and correlation id, and goes where
+ * the invocation's line goes (the JSON line, OTLP, or the Powertools Logger
+ * passed to `observe()`). DEBUG lines below the level are held per
+ * invocation (at most 100 lines, 64 KiB) and written only when it fails,
+ * times out, answers 5xx or predicts below the confidence threshold
+ * (`debug_flushed` on its line); `AWS_LAMBDA_LOG_LEVEL` above DEBUG drops
+ * them. Outside an invocation a line has no such context. Never throws.
+ *
+ * @example
+ * import { log, observe } from 'observed-inference';
+ * export const handler = observe(async (event: { amount: number }) => {
+ *   log.debug('scoring', { amount: event.amount }); // written only if this invocation goes wrong
+ *   return { label: event.amount > 500 ? 'fraud' : 'legit', confidence: 0.9 };
+ * });
+ */
+export const log: Api['log'] = api.log;
+
+/**
  * An input that failed the handler's own validation. Thrown from a handler
  * wrapped with `observe()`, it is recorded as the caller's error, not a fault:
  * `InvalidInputs` 1 and `Errors` 0, the X-Ray `error` flag (not `fault`), and
@@ -198,10 +213,16 @@ export const InvocationTimeoutError: Api['InvocationTimeoutError'] = api.Invocat
 export type InvocationTimeoutError = own.InvocationTimeoutError;
 
 export type { InputRejection } from './invalidInput.js';
+export type { InvocationLogger, LogFields } from './invocationLogger.js';
 export type { ClientWithMiddleware } from './modelCalls/observeModelCalls.js';
 export type { ModelCallOptions, ModelPrice } from './modelCalls/targets.js';
 export type { ObservedHandler } from './observe.js';
 export type { Outcome } from './outcomes.js';
+export type {
+  PowertoolsLogger,
+  PowertoolsMetrics,
+  PowertoolsOptions,
+} from './powertools/types.js';
 export {
   DATA_QUALITY_METRIC,
   DEFAULT_NAMESPACE,

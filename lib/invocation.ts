@@ -7,6 +7,7 @@ import {
 import type { Context } from 'aws-lambda';
 import type { ColdStart } from './coldStart.js';
 import type { StartInfo } from './lifecycle.js';
+import type { DebugLines } from './logs/debugLines.js';
 import { addValue, type MetricValues } from './metrics/record.js';
 import type { ModelCallsRecord } from './modelCalls/record.js';
 import type { PredictionSummary } from './predictions.js';
@@ -70,6 +71,13 @@ export class Invocation {
   stream: StreamRecord | undefined = undefined;
   /** Model calls through `observeModelCalls()` clients; undefined until the first one (most invocations). */
   modelCalls: ModelCallsRecord | undefined = undefined;
+  /** `log.debug()` lines held until the end; undefined until the first, null where they are written at once. */
+  debugLines: DebugLines | null | undefined = undefined;
+  /**
+   * A Powertools `logMetrics` middleware runs after ours and flushes the
+   * user's Metrics: the end leaves the flush to it (Middy only).
+   */
+  metricsFlushedAfter = false;
 
   // How it ended: set once, when telemetry is written (at the end, or early by the timeout).
   finished = false;
@@ -85,6 +93,8 @@ export class Invocation {
   summary: PredictionSummary | undefined = undefined;
   /** Undefined for warmup pings. */
   batch: number | undefined = undefined;
+  /** The held DEBUG lines were written (the invocation went wrong). */
+  debugFlushed = false;
 
   constructor(
     sinks: Sinks,

@@ -87,6 +87,8 @@ function fieldsOf(inv: Invocation, config: ResolvedConfig): Record<string, unkno
     [LOG_KEY.CorrelationId]: inv.correlationId,
     [LOG_KEY.ClientId]: inv.clientId,
     [LOG_KEY.Warmup]: inv.warmup,
+    [LOG_KEY.DebugFlushed]: inv.debugFlushed || undefined,
+    [LOG_KEY.DebugLinesDropped]: inv.debugLines?.dropped || undefined,
     ...(inv.start.first ? firstInvocationFields(inv) : {}),
     ...(inv.stream ? streamFields(inv.stream) : {}),
     ...inv.annotations,

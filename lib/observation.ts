@@ -17,6 +17,24 @@ import { classify, EXIT, type Exit, STATUS } from './status.js';
 import type { ObserveOptions } from './types.js';
 import { boundUserFields } from './userFields.js';
 
+/** Whether an invocation went wrong enough for its held DEBUG lines to be worth writing. */
+function wentWrong(inv: Invocation): boolean {
+  const { status, summary } = inv;
+  if (status === STATUS.Fault || status === STATUS.Timeout) return true;
+  if (status === STATUS.ServerErrorResponse) return true;
+  return summary !== undefined && summary.lowConfidence > 0;
+}
+
+/** Write the invocation's held DEBUG lines if it went wrong, else drop them: before its own line. */
+function settleDebugLines(inv: Invocation): void {
+  const held = inv.debugLines;
+  const wrong = wentWrong(inv);
+  if (held) {
+    if (wrong) inv.debugFlushed = held.flush();
+    else held.discard();
+  } else if (wrong) inv.sinks.log.flushBuffer?.();
+}
+
 /**
  * The work of one observe() call around each of its invocations, in the order
  * it happens: `begin` builds the invocation's record (span, cold start, ids,
@@ -123,8 +141,12 @@ export class Observation<TEvent, TResult> {
       this.#call('remember', () =>
         rememberPredictions(inv.predictionId, inv.inputHash, summary.list),
       );
+    this.#call('debug lines', () => settleDebugLines(inv));
     this.#call('span', () => this.#span.end(inv));
     this.#call('metrics', () => this.#metrics.publish(inv));
+    // A timeout's record is written while the handler runs: nothing after us will flush it.
+    if (exit === EXIT.TimedOut || !inv.metricsFlushedAfter)
+      this.#call('metrics', () => this.#sinks.metrics?.endInvocation?.());
     this.#call('log', () => this.#log.write(inv));
     const { traces, metrics, log } = this.#sinks;
     // OTLP metrics and logs leave with the trace, before the response: nothing is held across a freeze.

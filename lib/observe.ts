@@ -9,6 +9,7 @@ import {
 } from './handlerShape.js';
 import type { Invocation } from './invocation.js';
 import { Observation } from './observation.js';
+import { withPowertools } from './powertools/sinks.js';
 import { createSinks, type Sinks } from './sinks.js';
 import { EXIT } from './status.js';
 import { type ResponseStream, watchStream } from './streaming.js';
@@ -56,6 +57,23 @@ function reportConfigIssues(sinks: Sinks, issues: readonly Error[]): void {
   }
 }
 
+/**
+ * The one core every adapter calls (observe(), the Middy middleware): the
+ * config resolved once, its sinks (the user's Powertools Logger and Metrics
+ * in place of ours where given), configuration problems logged once.
+ *
+ * @example
+ * const observation = createObservation({ model: 'fraud' });
+ */
+export function createObservation(
+  options: ObserveOptions<unknown, unknown>,
+): Observation<unknown, unknown> {
+  const { config, issues } = resolveConfig(process.env, options as ObserveOptions<never, never>);
+  const sinks = withPowertools(createSinks(config), options.powertools);
+  reportConfigIssues(sinks, issues);
+  return new Observation<unknown, unknown>(sinks, options);
+}
+
 /** How the handler is called in the buffered (non-streaming) mode: with a callback when it takes one. */
 function bufferedCall(handler: AnyHandler): Run {
   if (!isCallbackHandler(handler)) return handler as unknown as Run;
@@ -88,13 +106,7 @@ export function observe(
   handler: AnyHandler,
   options: ObserveOptions<never, never> = {},
 ): (...args: never[]) => Promise<unknown> {
-  const { config, issues } = resolveConfig(process.env, options);
-  const sinks = createSinks(config);
-  reportConfigIssues(sinks, issues);
-  const observation = new Observation<unknown, unknown>(
-    sinks,
-    options as ObserveOptions<unknown, unknown>,
-  );
+  const observation = createObservation(options as ObserveOptions<unknown, unknown>);
   const buffered = bufferedCall(handler);
 
   // Two declared parameters: the nodejs24.x runtime refuses a non-streaming handler with three.

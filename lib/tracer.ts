@@ -125,3 +125,17 @@ export function runInContext<T>(ctx: OtelContext, fn: () => T): T {
 export function activeContext(): OtelContext {
   return ownManager ? ownManager.active() : contextApi.active();
 }
+
+/**
+ * Make `ctx` the active context from here on, in this execution and what it
+ * starts (a Middy `before` cannot wrap the handler in `runInContext`). Only
+ * our own context manager can: false when the user registered theirs.
+ *
+ * @example
+ * if (!enterContext(invocation.context)) containment.warnOnce('middy', '…');
+ */
+export function enterContext(ctx: OtelContext): boolean {
+  if (!ownManager) return false;
+  ownManager.enterWith(ctx);
+  return true;
+}

@@ -1,6 +1,7 @@
 import type { Context } from 'aws-lambda';
 import type { Baseline } from './drift/baseline.js';
 import type { WindowOptions } from './drift/window.js';
+import type { PowertoolsOptions } from './powertools/types.js';
 import type { LogsMode, MetricsMode, TracesMode } from './telemetry.js';
 
 /**
@@ -113,6 +114,13 @@ export interface ObserveOptions<TEvent = unknown, TResult = unknown> {
   readonly baseline?: string | Baseline;
   /** Drift windows and where the input features are. */
   readonly drift?: DriftOptions<TEvent>;
+  /**
+   * Your Powertools `Logger` and `Metrics`: our log line goes through the
+   * logger (its keys, correlation id, level, buffer) and our metrics into
+   * the metrics (one EMF flush, its namespace and default dimensions),
+   * instead of our own writers. Powertools is never imported otherwise.
+   */
+  readonly powertools?: PowertoolsOptions;
 }
 
 /**

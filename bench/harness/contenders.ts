@@ -4,6 +4,8 @@ export const LAYER = {
   None: 'none',
   /** dist/layer.zip, unzipped. */
   Ours: 'ours',
+  /** dist/layer.zip, unzipped, with bench/node_modules' packages beside it (Powertools). */
+  OursWithPackages: 'ours-packages',
   /** bench/node_modules as /opt/nodejs/node_modules (Powertools, aws-embedded-metrics). */
   Packages: 'packages',
   /** The OpenTelemetry Lambda layer as assembled from bench/layers/otel. */
@@ -22,6 +24,7 @@ export const CONTENDER_IDS = [
   'oi-otlp-udp',
   'oi-otlp-http',
   'oi-otlp-all',
+  'oi-powertools',
   'powertools',
   'otel',
   'emf',
@@ -149,6 +152,15 @@ export const CONTENDERS: readonly Contender[] = [
     },
     collector: true,
     expect: { stdoutLines: 0, udpDatagrams: 0, otlpRequests: 3, quietStderr: true },
+  },
+  {
+    id: 'oi-powertools',
+    label: 'observed-inference (library, through a Powertools Logger + Metrics)',
+    signals: 'traces + metrics + logs',
+    handler: 'observedPowertools.mjs',
+    layer: LAYER.OursWithPackages,
+    // Their Metrics' EMF record and their Logger's line, each its own write; one datagram per trace.
+    expect: OURS_EXPECTED,
   },
   {
     id: 'powertools',

@@ -5,6 +5,7 @@ import {
   existsSync,
   mkdirSync,
   mkdtempSync,
+  readdirSync,
   statSync,
   symlinkSync,
 } from 'node:fs';
@@ -61,6 +62,14 @@ function linkModules(opt: string, modules: string): void {
   symlinkSync(modules, join(opt, 'node_modules'), 'dir');
 }
 
+/** Each package of `modules` linked into `into`, beside what is there (our layer's package). */
+function linkEach(into: string, modules: string): void {
+  for (const name of readdirSync(modules)) {
+    if (name.startsWith('.') || existsSync(join(into, name))) continue;
+    symlinkSync(join(modules, name), join(into, name), 'dir');
+  }
+}
+
 async function bundleOtelWrapper(outfile: string): Promise<void> {
   // Like the layer's webpack build: one minified CommonJS file, import-in-the-middle external.
   await build({
@@ -107,11 +116,14 @@ export async function stage(
   const optDirs: Record<Layer, string | undefined> = {
     none: undefined,
     ours: opt('ours'),
+    'ours-packages': opt('ours-packages'),
     packages: opt('packages'),
     otel: opt('otel'),
     adot: adotInstalled ? opt('adot') : undefined,
   };
   unzipLayer(ourZip, opt('ours'));
+  unzipLayer(ourZip, opt('ours-packages'));
+  linkEach(join(opt('ours-packages'), 'nodejs', 'node_modules'), join(benchDir, 'node_modules'));
   linkModules(opt('packages'), join(benchDir, 'node_modules'));
 
   const otelSource = join(benchDir, 'layers', 'otel');

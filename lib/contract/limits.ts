@@ -26,6 +26,12 @@ export const MAX_LABEL_NAME = 64;
 /** Distinct labels kept in a batch's label → count map in the log line before the rest count as `other`. */
 export const MAX_LOGGED_LABELS = 20;
 
+/** DEBUG lines of `log.debug()` one invocation holds until it knows whether to write them. */
+export const MAX_DEBUG_LINES = 100;
+
+/** Bytes of DEBUG lines one invocation holds (their JSON text); past either bound a line is dropped and counted. */
+export const MAX_DEBUG_BYTES = 65_536;
+
 /** Characters of a logged payload (input or output) before it is cut to a preview. */
 export const MAX_LOGGED_PAYLOAD_CHARS = 16_384;
 

@@ -57,6 +57,14 @@ export const LOG_KEY = {
    */
   ModelCalls: 'model_calls',
   Error: 'error',
+  /**
+   * `true` when the invocation's buffered DEBUG lines (`log.debug()`) were
+   * written before this line: it failed, timed out or predicted below the
+   * confidence threshold. Absent otherwise.
+   */
+  DebugFlushed: 'debug_flushed',
+  /** DEBUG lines past the invocation's buffer (`MAX_DEBUG_LINES`, `MAX_DEBUG_BYTES`), not kept (present when any was). */
+  DebugLinesDropped: 'debug_lines_dropped',
 } as const;
 
 /** Keys of the log line's `model_calls` summary. */

@@ -22,6 +22,11 @@ export interface LogSettings {
   readonly sampleRate: number;
   /** Whether this environment drew DEBUG from the sample rate (logged once at the first line). */
   readonly sampledDebug: boolean;
+  /**
+   * `AWS_LAMBDA_LOG_LEVEL`'s threshold when set: Lambda itself drops JSON
+   * lines below it, so nothing below it is worth writing (or holding).
+   */
+  readonly lambdaThreshold?: number;
 }
 
 type Env = Readonly<Record<string, string | undefined>>;
@@ -56,5 +61,7 @@ export function resolveLogSettings(env: Env, random: () => number = Math.random)
   const sampledDebug =
     drawn && threshold > LOG_THRESHOLD.DEBUG && (alc === undefined || alc <= LOG_THRESHOLD.DEBUG);
   if (sampledDebug) threshold = LOG_THRESHOLD.DEBUG;
-  return { threshold, sampleRate, sampledDebug };
+  return alc === undefined
+    ? { threshold, sampleRate, sampledDebug }
+    : { threshold, sampleRate, sampledDebug, lambdaThreshold: alc };
 }

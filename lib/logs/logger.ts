@@ -1,6 +1,7 @@
 import type { SpanContext } from '@opentelemetry/api';
 import { isoTimestamp } from '../clock.js';
 import { ECOSYSTEM_ENV, POWERTOOLS_LOG_KEY as KEY } from '../telemetry.js';
+import { type DebugLines, HeldLines } from './debugLines.js';
 import { jsonKey, jsonValue, stringJson } from './json.js';
 import { LOG_THRESHOLD, type LogLevel, type LogSettings } from './logLevel.js';
 import { type LineOutput, processOutput } from './output.js';
@@ -22,6 +23,14 @@ export interface LogWriter {
   flush?(): Promise<void>;
   /** Lines held or in flight: what an exit now would lose. */
   readonly pending?: number;
+  /**
+   * A holder for one invocation's `log.debug()` lines, where this writer can
+   * hold them; undefined where they are written (or dropped) by the level
+   * like any other line.
+   */
+  debugLines?(): DebugLines | undefined;
+  /** A failed invocation: write what a log buffer of the writer's own holds (a Powertools Logger's). */
+  flushBuffer?(): void;
 }
 
 /** Options of {@link JsonLogWriter}. */
@@ -78,6 +87,7 @@ function traceRoot(header: string | undefined): string | undefined {
  */
 export class JsonLogWriter implements LogWriter {
   readonly #threshold: number;
+  readonly #lambdaThreshold: number | undefined;
   /** `,"service":"…"` */
   readonly #service: string;
   /** `,"sampling_rate":…` */
@@ -89,6 +99,7 @@ export class JsonLogWriter implements LogWriter {
 
   constructor(options: JsonLogWriterOptions) {
     this.#threshold = options.settings.threshold;
+    this.#lambdaThreshold = options.settings.lambdaThreshold;
     this.#service = `,"service":${JSON.stringify(options.service)}`;
     this.#samplingRate = `,"sampling_rate":${jsonValue(options.settings.sampleRate)}`;
     this.#onError = options.onError;
@@ -98,12 +109,33 @@ export class JsonLogWriter implements LogWriter {
   }
 
   write(level: LogLevel, message: string, fields: Record<string, unknown>): void {
-    const { value, prefix } = LEVEL[level];
+    const { value } = LEVEL[level];
     if (value < this.#threshold) return;
     if (this.#announceSampling) {
       this.#announceSampling = false;
       this.write('debug', 'Setting log level to DEBUG due to sampling rate', {});
     }
+    const line = this.#render(level, message, fields);
+    if (value >= LOG_THRESHOLD.WARN) this.#output.stderr(line);
+    else this.#output.stdout(line, true);
+  }
+
+  /**
+   * Held DEBUG lines, when the level leaves DEBUG out: written on a failed
+   * invocation only. None when DEBUG is on (the lines are written at once)
+   * or when `AWS_LAMBDA_LOG_LEVEL` is above DEBUG (Lambda would drop them).
+   */
+  debugLines(): DebugLines | undefined {
+    if (this.#threshold <= LOG_THRESHOLD.DEBUG) return undefined;
+    if ((this.#lambdaThreshold ?? LOG_THRESHOLD.DEBUG) > LOG_THRESHOLD.DEBUG) return undefined;
+    return new HeldLines(
+      (message, fields) => this.#render('debug', message, fields),
+      (line) => this.#output.stdout(line),
+    );
+  }
+
+  #render(level: LogLevel, message: string, fields: Record<string, unknown>): string {
+    const { prefix } = LEVEL[level];
     let line = `${prefix}${stringJson(String(message))},"timestamp":"${isoTimestamp()}"${this.#service}`;
     for (const key of CONTEXT_KEYS) line += this.#member(key, fields[key]);
     line += this.#samplingRate;
@@ -116,9 +148,7 @@ export class JsonLogWriter implements LogWriter {
     for (const key in fields) {
       if (!PLACED_KEYS.has(key)) line += this.#member(key, fields[key]);
     }
-    line += '}';
-    if (value >= LOG_THRESHOLD.WARN) this.#output.stderr(line);
-    else this.#output.stdout(line, true);
+    return `${line}}`;
   }
 
   /** `,"key":value`, or '' when Powertools would leave the key out. */

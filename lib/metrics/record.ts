@@ -31,6 +31,11 @@ export interface MetricsSink {
   /** Send what is held before the invocation's response (OTLP); absent where records leave at once or batch. */
   settle?(): Promise<void>;
   flush(): Promise<void>;
+  /**
+   * Write what the invocation's records added, where the sink holds them per
+   * invocation (a user's Powertools Metrics: its one `publishStoredMetrics()`).
+   */
+  endInvocation?(): void;
   /** Datums accepted but not yet sent; absent where records are written at once (EMF). */
   readonly pending?: number;
 }

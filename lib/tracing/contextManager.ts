@@ -29,6 +29,14 @@ export class AlsContextManager implements ContextManager {
     return this.#storage.run(context, callback, ...args);
   }
 
+  /**
+   * Make `context` active for the rest of the current execution and what it
+   * starts: for a Middy middleware, whose `before` cannot wrap the handler.
+   */
+  enterWith(context: Context): void {
+    this.#storage.enterWith(context);
+  }
+
   bind<T>(context: Context, target: T): T {
     if (typeof target !== 'function') return target;
     const manager = this;

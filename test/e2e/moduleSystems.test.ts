@@ -5,9 +5,11 @@
  * and a CommonJS handler calling the layer's `stage()` under the zero-code
  * wrapper, on each runtime's Node with the flags Lambda's bootstrap passes
  * (nodejs20.x/22.x: `--no-experimental-require-module`, so `require()` of an
- * ES module would fail at init).
+ * ES module would fail at init). The Middy entry the same way: the docs'
+ * ESM handler (real Middy 7 and Powertools middlewares, from the task's
+ * node_modules as a bundled function would have them) and its CommonJS one.
  */
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { transformSync } from 'esbuild';
@@ -22,14 +24,21 @@ import {
   type XRayDaemon,
   type XRayDocument,
 } from '../../local-lambda/xrayDaemon.js';
+import { repoRoot } from '../support/paths.js';
 import { type SegmentDoc, type SegmentNode, segmentNodes } from '../support/segmentTree.js';
 import { snippet } from '../support/snippets.js';
 
-function taskRoot(files: Record<string, string>): string {
+function taskRoot(files: Record<string, string>, packages: readonly string[] = []): string {
   const dir = mkdtempSync(join(tmpdir(), 'oi-task-'));
   for (const [name, text] of Object.entries(files)) writeFileSync(join(dir, name), text);
+  if (packages.length > 0) mkdirSync(join(dir, 'node_modules'));
+  for (const name of packages)
+    symlinkSync(join(repoRoot, 'node_modules', name), join(dir, 'node_modules', name), 'dir');
   return dir;
 }
+
+/** What the docs' Middy handlers import beside observed-inference (which comes from the layer). */
+const MIDDY_PACKAGES = ['@middy', '@aws-lambda-powertools'];
 
 const apiEvent = { httpMethod: 'POST', body: JSON.stringify({ amount: 2400, hour: 3 }) };
 
@@ -47,6 +56,19 @@ beforeAll(async () => {
       format: 'esm',
     }).code,
   });
+  roots.middyCommonjs = taskRoot(
+    { 'fraud.js': snippet('docs/library.md', 'middy-handler-commonjs') },
+    MIDDY_PACKAGES,
+  );
+  roots.middyEsm = taskRoot(
+    {
+      'fraud.mjs': transformSync(snippet('docs/library.md', 'middy-handler'), {
+        loader: 'ts',
+        format: 'esm',
+      }).code,
+    },
+    MIDDY_PACKAGES,
+  );
   // The zero-code wrapper observes; the handler's own require() of the layer
   // must reach the same runtime, or its stage would not nest.
   roots.zeroCode = taskRoot({
@@ -64,7 +86,10 @@ afterAll(async () => {
 });
 
 const CASES = lambdaNodeRuntimes().flatMap((runtime) =>
-  (['commonjs', 'esm', 'zeroCode'] as const).map((kind) => ({ kind, runtime })),
+  (['commonjs', 'esm', 'zeroCode', 'middyCommonjs', 'middyEsm'] as const).map((kind) => ({
+    kind,
+    runtime,
+  })),
 );
 
 describe.each(CASES)('a $kind handler on $runtime.name', ({ kind, runtime }) => {
@@ -110,6 +135,10 @@ describe.each(CASES)('a $kind handler on $runtime.name', ({ kind, runtime }) => 
   }, 30_000);
 
   it('loads from the layer and answers as the handler does', () => {
+    if (kind.startsWith('middy')) {
+      expect(result).toHaveProperty('label');
+      return;
+    }
     expect(result).toMatchObject({ statusCode: 200 });
     expect(JSON.parse((result as { body: string }).body)).toHaveProperty('label');
   });

@@ -20,8 +20,13 @@ describe('the layer zip (built by the global setup)', () => {
         `${PKG}/index.cjs`,
         `${PKG}/index.mjs`,
         `${PKG}/zero-code.mjs`,
+        `${PKG}/middy.cjs`,
+        `${PKG}/middy.mjs`,
       ]),
     );
+    // Powertools and Middy are the user's: the bundle never holds or loads them.
+    for (const [name, data] of Object.entries(files))
+      expect(Buffer.from(data).toString(), name).not.toMatch(/@aws-lambda-powertools|@middy\//);
     expect(Object.keys(files).every((f) => f === WRAPPER_NAME || f.startsWith(`${PKG}/`))).toBe(
       true,
     );
@@ -33,7 +38,10 @@ describe('the layer zip (built by the global setup)', () => {
     >;
     expect(pkg).toMatchObject({
       name: 'observed-inference',
-      exports: { '.': { import: './index.mjs', require: './index.cjs' } },
+      exports: {
+        '.': { import: './index.mjs', require: './index.cjs' },
+        './middy': { import: './middy.mjs', require: './middy.cjs' },
+      },
     });
     expect(pkg.type).toBeUndefined();
   });
@@ -53,7 +61,8 @@ describe('the layer zip (built by the global setup)', () => {
     const script = [
       "const cjs = require('observed-inference');",
       `import(${JSON.stringify(join(optDir, PKG, 'index.mjs'))}).then((esm) =>`,
-      '  console.log(JSON.stringify({ keys: Object.keys(cjs), same: esm.observe === cjs.observe && esm.InvalidInputError === cjs.InvalidInputError })));',
+      `  import(${JSON.stringify(join(optDir, PKG, 'middy.mjs'))}).then((middyEsm) =>`,
+      "  console.log(JSON.stringify({ keys: Object.keys(cjs), same: esm.observe === cjs.observe && esm.InvalidInputError === cjs.InvalidInputError, middy: typeof require('observed-inference/middy').observedInference + ',' + (middyEsm.observedInference === require('observed-inference/middy').observedInference) }))));",
     ].join('\n');
     const run = spawnSync(process.execPath, ['--no-experimental-require-module', '-e', script], {
       cwd: optDir,
@@ -61,9 +70,10 @@ describe('the layer zip (built by the global setup)', () => {
       encoding: 'utf8',
     });
     expect(run.stderr).toBe('');
-    const out = JSON.parse(run.stdout) as { keys: string[]; same: boolean };
+    const out = JSON.parse(run.stdout) as { keys: string[]; same: boolean; middy: string };
     expect(out.keys).toEqual(expect.arrayContaining(API));
     expect(out.same).toBe(true);
+    expect(out.middy).toBe('function,true');
   });
 });
 

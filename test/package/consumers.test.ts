@@ -110,6 +110,9 @@ describe('the packed package', () => {
       'package/dist/cjs/lib/index.js',
       'package/dist/cjs/lib/index.d.ts',
       'package/dist/cjs/package.json',
+      'package/dist/esm/lib/middy.js',
+      'package/dist/cjs/lib/middy.js',
+      'package/dist/cjs/lib/middy.d.ts',
       'package/dist/esm/cdk/index.js',
       'package/dist/cjs/cdk/index.js',
       'package/dist/layer.zip',
@@ -266,6 +269,17 @@ describe('a TypeScript library user with only the README install line', () => {
     '',
   ].join('\n');
 
+  /** The middy entry and the Powertools option, typed without either package installed. */
+  const MIDDY_CHECK = [
+    "import { log, observe, type PowertoolsLogger } from 'observed-inference';",
+    "import { observedInference } from 'observed-inference/middy';",
+    "export const middleware = observedInference({ model: 'fraud' });",
+    'const logger: PowertoolsLogger = { debug() {}, info() {}, warn() {}, error() {} };',
+    "export const withLogger = observe(async () => ({ label: 'x', confidence: 1 }), { powertools: { logger } });",
+    "log.info('typed');",
+    '',
+  ].join('\n');
+
   it.each([
     ['ESM', 'module'],
     ['CommonJS', 'commonjs'],
@@ -275,6 +289,8 @@ describe('a TypeScript library user with only the README install line', () => {
       'package.json': JSON.stringify({ type }),
       'src/fraud.ts': snippet('README.md', 'library-handler'),
       'src/context.ts': CONTEXT_CHECK,
+      // Neither Middy nor Powertools is installed: the middy entry's types must not need them.
+      'src/middy.ts': MIDDY_CHECK,
       'tsconfig.json': JSON.stringify({
         compilerOptions: {
           strict: true,
@@ -297,11 +313,13 @@ describe('a TypeScript library user with only the README install line', () => {
     const script = [
       "const cjs = require('observed-inference');",
       "const cdkCjs = require('observed-inference/cdk');",
-      "Promise.all([import('observed-inference'), import('observed-inference/cdk')]).then(([esm, cdkEsm]) => {",
+      "const middyCjs = require('observed-inference/middy');",
+      "Promise.all([import('observed-inference'), import('observed-inference/cdk'), import('observed-inference/middy')]).then(([esm, cdkEsm, middyEsm]) => {",
       '  console.log(JSON.stringify({',
       '    observe: typeof cjs.observe,',
       '    sameRuntime: esm.observe === cjs.observe && esm.stage === cjs.stage,',
       '    sameErrors: new cjs.InvalidInputError("x", "y") instanceof esm.InvalidInputError,',
+      '    middy: typeof middyCjs.observedInference + "," + (middyEsm.observedInference === middyCjs.observedInference),',
       '    constructs: typeof cdkCjs.ObservedInferenceFunction + "," + typeof cdkEsm.ObservedInferenceFunction,',
       '  }));',
       '});',
@@ -313,6 +331,7 @@ describe('a TypeScript library user with only the README install line', () => {
       observe: 'function',
       sameRuntime: true,
       sameErrors: true,
+      middy: 'function,true',
       constructs: 'function,function',
     });
   });
