@@ -192,7 +192,7 @@ describe.runIf(canRun)('observeModelCalls()', () => {
     expect(directives).toHaveLength(2);
     expect(directives[1]!.Dimensions).toEqual([[...lib.DIMENSION_SET, 'BedrockModelId']]);
     expect(directives[1]!.Metrics.map((m) => m.Name).sort()).toEqual(
-      ['InferenceCost', 'InputTokens', 'OutputTokens'].sort(),
+      ['InferenceCost', 'InputTokens', 'ModelCallLatency', 'OutputTokens'].sort(),
     );
     expect(record!.BedrockModelId).toBe(MODEL);
     expect(run.log?.model_calls).toMatchObject({
@@ -526,6 +526,31 @@ describe.runIf(canRun)('observeModelCalls()', () => {
       'aws.s3.key': 'model.bin',
       'inference.model_call.bytes': 1234,
     });
+  });
+
+  it('states a Bedrock model’s latency apart when the invocation also read from S3', async () => {
+    const plain = new S3Client({ region: 'us-east-1', forcePathStyle: true });
+    await plain.send(new CreateBucketCommand({ Bucket: 'prompts' }));
+    await plain.send(new PutObjectCommand({ Bucket: 'prompts', Key: 'system.txt', Body: 'hi' }));
+    const s3 = lib.observeModelCalls(new S3Client({ region: 'us-east-1', forcePathStyle: true }));
+    const handler = lib.observe(async () => {
+      const res = await s3.send(new GetObjectCommand({ Bucket: 'prompts', Key: 'system.txt' }));
+      await res.Body!.transformToString();
+      await bedrock.send(new ConverseCommand({ modelId: MODEL, messages: [] }));
+    });
+    const run = await invoke(handler);
+    expect((await run.nodes(2)).map((n) => n.name)).toEqual(
+      expect.arrayContaining(['S3.GetObject', `chat ${MODEL}`]),
+    );
+    for (const record of run.emf) expect(validateEmf(record)).toEqual([]);
+    const [main, ...byModel] = run.emf;
+    // The record's two latencies are not one model's: no BedrockModelId statement of them.
+    expect(main!._aws.CloudWatchMetrics).toHaveLength(1);
+    expect(metricValues([main!], 'ModelCallLatency')).toHaveLength(2);
+    expect(byModel).toHaveLength(1);
+    expect(byModel[0]!.BedrockModelId).toBe(MODEL);
+    expect(metricValues(byModel, 'ModelCallLatency')).toHaveLength(1);
+    expect(metricValues(byModel, 'InputTokens')).toEqual([11]);
   });
 
   it('leaves a call outside an observed invocation untouched', async () => {
