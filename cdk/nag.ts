@@ -13,6 +13,10 @@ export const NAG_REASON = {
   defaultRuntime:
     'nodejs22.x is the default: a maintained LTS runtime the layer is built and tested for; ' +
     'pass runtime: lambda.Runtime.NODEJS_24_X for the latest.',
+  inferenceProfileRegions:
+    'A Bedrock cross-region inference profile routes each call to its foundation model in any region of ' +
+    'the profile, and Bedrock authorizes the model in the region that serves it: the model ARN names ' +
+    'that one model in every region (Bedrock user guide, "Prerequisites for inference profiles").',
 } as const;
 
 /**
