@@ -33,7 +33,7 @@ import {
 } from '../../local-lambda/lambdaContext.js';
 import { hasMotoServer, type Moto, motoEnv, startMoto } from '../../local-lambda/moto.js';
 import { emfRecords, logRecords, metricValues } from '../../local-lambda/outputRecords.js';
-import { type BedrockStandIn, startBedrockStandIn } from '../support/bedrockStandIn.js';
+import { type BedrockStandIn, startBedrockStandIn } from '../../local-lambda/bedrockStandIn.js';
 import { captureOutput } from '../support/captureOutput.js';
 import { validateEmf } from '../support/emf.js';
 import { type SegmentDoc, segmentNodes } from '../support/segmentTree.js';
