@@ -26,6 +26,7 @@ import { InvokeEndpointCommand, SageMakerRuntimeClient } from '@aws-sdk/client-s
 import { NodeHttp2Handler, NodeHttpHandler } from '@smithy/node-http-handler';
 import type { Context } from 'aws-lambda';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { type BedrockStandIn, startBedrockStandIn } from '../../local-lambda/bedrockStandIn.js';
 import {
   lambdaContexts,
   traceHeader,
@@ -33,7 +34,6 @@ import {
 } from '../../local-lambda/lambdaContext.js';
 import { hasMotoServer, type Moto, motoEnv, startMoto } from '../../local-lambda/moto.js';
 import { emfRecords, logRecords, metricValues } from '../../local-lambda/outputRecords.js';
-import { type BedrockStandIn, startBedrockStandIn } from '../../local-lambda/bedrockStandIn.js';
 import { captureOutput } from '../support/captureOutput.js';
 import { validateEmf } from '../support/emf.js';
 import { type SegmentDoc, segmentNodes } from '../support/segmentTree.js';
