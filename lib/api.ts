@@ -13,6 +13,7 @@ export {
 } from './errors.js';
 export { rejectInput } from './invalidInput.js';
 export { loadModel } from './loadModel.js';
+export { observeHttpModelCalls } from './modelCalls/httpCalls.js';
 export { observeModelCalls } from './modelCalls/observeModelCalls.js';
 export { observe } from './observe.js';
 export { recordOutcome } from './outcomes.js';

@@ -3,7 +3,7 @@
  * Lambda runs a handler: moto_server serves InvokeModel (without token
  * headers: moto sends none), SageMaker InvokeEndpoint and S3 GetObject; a
  * local stand-in speaking Bedrock's real wire protocol (JSON, and the
- * binary event-stream framing for the streams, test/support/bedrockStandIn.ts)
+ * binary event-stream framing for the streams, local-lambda/bedrockStandIn.ts)
  * serves what moto lacks: Converse, ConverseStream,
  * InvokeModelWithResponseStream, InvokeModel's token-count headers and
  * throttling. Segments are read from a real UDP socket, EMF and log lines
