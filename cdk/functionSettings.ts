@@ -188,6 +188,8 @@ export interface FunctionSettingsProps {
   readonly alarmOverrides?: Readonly<Record<string, unknown>>;
   readonly traces?: TraceExport;
   readonly serviceLevelObjectives?: FunctionServiceLevelObjectives;
+  readonly modelCalls?: unknown;
+  readonly timeToFirstTokenP99?: Duration;
 }
 
 /** An `ObservedInferenceFunction`'s props, checked and with defaults filled in. */
@@ -229,6 +231,14 @@ export function resolveFunctionSettings(props: FunctionSettingsProps): FunctionS
       'alarmOverrides',
       'applies to the alarms the function creates; with createAlarms: false, give it to your InferenceAlarms',
     );
+  if (props.timeToFirstTokenP99 !== undefined) {
+    if (props.modelCalls === undefined)
+      throw new InvalidPropError(
+        'timeToFirstTokenP99',
+        'applies to a function that calls models: give modelCalls too',
+      );
+    checkPositive('timeToFirstTokenP99', props.timeToFirstTokenP99.toMilliseconds(), ' ms');
+  }
   const replacedAlarms = resolveReplacedAlarms(props);
   return { runtime, mode, logLevel, objective, driftThreshold, replacedAlarms };
 }

@@ -248,6 +248,13 @@ describe('modelCalls', () => {
     expect(make({ bedrockModelIds: [''] })).toThrow(/modelCalls.bedrockModelIds\[0\]/);
     const many = Array.from({ length: MAX_LOGGED_MODELS + 1 }, (_, i) => `m${i}`);
     expect(make({ bedrockModelIds: many })).toThrow(/modelCalls.bedrockModelIds.*at most/);
+    expect(() => {
+      const { stack, layer } = testStack();
+      new ObservedInferenceFunction(stack, 'Chat', {
+        ...functionProps(layer),
+        timeToFirstTokenP99: Duration.seconds(1),
+      });
+    }).toThrow(/timeToFirstTokenP99.*give modelCalls too/);
     expect(make({ sagemakerEndpoints: ['no_underscores'] })).toThrow(
       /modelCalls.sagemakerEndpoints\[0\].*not a SageMaker endpoint name/,
     );
