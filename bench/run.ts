@@ -8,6 +8,7 @@
  *   npm run bench                 full run (≈ 10-15 min here), ADOT included
  *   npm run bench -- --quick      ≈ 1 min smoke run (CI), ADOT skipped
  *   npm run bench -- --only=bare,oi-library,powertools --no-build --no-adot
+ *   npm run bench -- --model-calls   also what observeModelCalls() adds to a Bedrock call (bench/modelCalls.ts, ≈ 20 s)
  *
  * Prints the tables and writes bench/results/<date>.md and .json.
  */
@@ -29,6 +30,7 @@ import { startSinks } from './harness/sinks.js';
 import { layerSizes } from './harness/sizes.js';
 import { type RunKind, type RunResult, type RunSpec, runOnce } from './harness/spawnRun.js';
 import { stage } from './harness/stage.js';
+import { benchModelCalls, renderModelCallBench } from './modelCalls.js';
 
 interface Plan {
   readonly coldRounds: number;
@@ -81,6 +83,7 @@ const { values: args } = parseArgs({
     'warm-invocations': { type: 'string' },
     'leak-invocations': { type: 'string' },
     'leak-rounds': { type: 'string' },
+    'model-calls': { type: 'boolean', default: false },
   },
   allowPositionals: false,
 });
@@ -250,6 +253,8 @@ async function main(): Promise<void> {
     }
   }
   await sinks.close();
+  // In this process, after the runs: it sets the Lambda environment it needs.
+  const modelCalls = args['model-calls'] ? await benchModelCalls() : undefined;
 
   const figures = new Map<string, Figures>();
   for (const c of contenders) {
@@ -303,7 +308,10 @@ async function main(): Promise<void> {
       .join(' ')}`,
     notes,
   };
-  const markdown = renderReport(meta, contenders, figures, sizes, budget, health, byScenario);
+  const markdown = [
+    renderReport(meta, contenders, figures, sizes, budget, health, byScenario),
+    ...(modelCalls ? [renderModelCallBench(modelCalls)] : []),
+  ].join('\n');
   console.log(`\n${markdown}`);
   for (const h of health.values()) {
     if (!h.ok) console.log(`WARNING ${h.contender}: ${h.problems.join('; ')} ${h.stderr[0] ?? ''}`);
@@ -321,7 +329,7 @@ async function main(): Promise<void> {
   writeFileSync(join(resultsDir, `${name}.md`), markdown);
   writeFileSync(
     join(resultsDir, `${name}.json`),
-    `${JSON.stringify({ meta, plan, figures: Object.fromEntries(figures), scenarios: Object.fromEntries([...byScenario].map(([id, f]) => [id, Object.fromEntries(f)])), sizes: Object.fromEntries(sizes), budget, health: Object.fromEntries(health), runs: results }, null, 2)}\n`,
+    `${JSON.stringify({ meta, plan, figures: Object.fromEntries(figures), scenarios: Object.fromEntries([...byScenario].map(([id, f]) => [id, Object.fromEntries(f)])), sizes: Object.fromEntries(sizes), budget, health: Object.fromEntries(health), modelCalls, runs: results }, null, 2)}\n`,
   );
   console.log(`\nwrote bench/results/${name}.md and .json`);
   rmSync(staged.root, { recursive: true, force: true });

@@ -102,6 +102,13 @@ export interface InferenceAlarmsProps {
    */
   readonly latencyAnomalyStdDevs?: number;
   /**
+   * p99 of `TimeToFirstToken` (call start to a streamed answer's first
+   * token) above which the time to first token alarm fires, for the models
+   * whose target has `modelCalls`.
+   * @default Duration.seconds(3)
+   */
+  readonly timeToFirstTokenP99?: Duration;
+  /**
    * Model loads expected per cold start (a function that loads a tokenizer and a
    * model with `loadModel` makes 2); loads beyond that are reloads.
    * @default 1
@@ -123,7 +130,7 @@ export interface InferenceAlarmsProps {
    */
   readonly datapointsToAlarm?: number;
   /**
-   * Per-alarm evaluation: `threshold` (timeouts, throttles, model reloads),
+   * Per-alarm evaluation: `threshold` (timeouts, throttles, model reloads, model-call throttles),
    * `evaluationPeriods`, `datapointsToAlarm` and `treatMissingData`, by alarm
    * kind. Each field replaces that alarm's default; the other alarms keep theirs.
    * @default - each alarm's defaults (docs/cdk.md, "What each alarm means")

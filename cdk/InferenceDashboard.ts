@@ -77,6 +77,12 @@ export interface InferenceDashboardModel extends InferenceTarget {
    * @default false
    */
   readonly responseStreaming?: boolean;
+  /**
+   * Drawn as a line on the time to first token graph (a model whose target
+   * has `modelCalls`: those get the model-call rows).
+   * @default - no line
+   */
+  readonly timeToFirstTokenP99?: Duration;
 }
 
 /**
@@ -230,6 +236,8 @@ export class InferenceDashboard extends Construct {
     const loadsPerColdStart = model.loadsPerColdStart ?? DEFAULTS.loadsPerColdStart;
     checkInteger('loadsPerColdStart', loadsPerColdStart, 1);
     if (model.driftThreshold !== undefined) checkPositive('driftThreshold', model.driftThreshold);
+    if (model.timeToFirstTokenP99 !== undefined)
+      checkPositive('timeToFirstTokenP99', model.timeToFirstTokenP99.toMilliseconds(), ' ms');
     this.#models.set(key, model);
     const rows = modelRows(model, {
       period: this.#period,
@@ -241,6 +249,7 @@ export class InferenceDashboard extends Construct {
       loadsPerColdStart,
       labels,
       responseStreaming: model.responseStreaming ?? false,
+      timeToFirstTokenP99: model.timeToFirstTokenP99,
     });
     this.#place(rows.flat(), model);
     const page = this.#pages[this.#pages.length - 1]!;

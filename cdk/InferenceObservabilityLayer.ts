@@ -6,6 +6,7 @@ import { type InstrumentationMode, instrumentationEnvironment, parseS3Uri } from
 import { InvalidPropError } from './errors.js';
 import { checkRuntime, resolveMode, SUPPORTED_RUNTIMES } from './functionSettings.js';
 import { checkLayerZip, defaultLayerZipPath, packageVersion } from './layerAsset.js';
+import { grantModelCalls, type ModelCalls } from './modelCalls.js';
 import { acknowledge, NAG_REASON } from './nag.js';
 import { checkTarget, DEFAULTS, type InferenceModel, type InferenceTarget } from './target.js';
 import type { TraceExport } from './traceExport.js';
@@ -92,6 +93,13 @@ export interface InstrumentOptions {
    * @default { kind: 'xray-segments' }
    */
   readonly traces?: TraceExport;
+  /**
+   * The function calls models through `observeModelCalls()`: the role may
+   * invoke the Bedrock models and SageMaker endpoints named, and the target
+   * returned carries them to the dashboard and alarms.
+   * @default - no model calls, no permission
+   */
+  readonly modelCalls?: ModelCalls;
 }
 
 const instrumented = new WeakSet<lambda.Function>();
@@ -156,6 +164,7 @@ export class InferenceObservabilityLayer extends lambda.LayerVersion {
       serviceName: options.serviceName ?? options.model?.name,
       namespace: options.namespace,
       function: fn,
+      ...(options.modelCalls === undefined ? {} : { modelCalls: options.modelCalls }),
     };
     checkTarget('', target);
     if (options.driftWindow !== undefined) checkDriftWindow('driftWindow', options.driftWindow);
@@ -180,6 +189,7 @@ export class InferenceObservabilityLayer extends lambda.LayerVersion {
     if (traces.activeTracing)
       (fn.node.defaultChild as lambda.CfnFunction).tracingConfig = { mode: lambda.Tracing.ACTIVE };
     grantTelemetry(fn, traces, options.baseline);
+    grantModelCalls(fn, options.modelCalls);
     return target;
   }
 }

@@ -1,3 +1,4 @@
+import type { Duration } from 'aws-cdk-lib';
 import type * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import type * as codedeploy from 'aws-cdk-lib/aws-codedeploy';
 import * as iam from 'aws-cdk-lib/aws-iam';
@@ -19,12 +20,14 @@ import {
 } from './InferenceServiceLevelObjectives.js';
 import { InferenceVersionComparison } from './InferenceVersionComparison.js';
 import { InferenceMetrics } from './metrics.js';
+import type { ModelCalls } from './modelCalls.js';
 import { acknowledge, NAG_REASON } from './nag.js';
-import type {
-  DriftSettings,
-  InferenceModel,
-  InferenceObjective,
-  InferenceTarget,
+import {
+  DEFAULTS,
+  type DriftSettings,
+  type InferenceModel,
+  type InferenceObjective,
+  type InferenceTarget,
 } from './target.js';
 import { TRACE_EXPORT, type TraceExport } from './traceExport.js';
 
@@ -128,6 +131,20 @@ export interface ObservedInferenceFunctionProps extends Omit<NodejsFunctionProps
    * @default false
    */
   readonly responseStreaming?: boolean;
+  /**
+   * The handler calls models through `observeModelCalls()` (Bedrock,
+   * SageMaker endpoints): the role may invoke the models and endpoints named
+   * (nothing when none is), the dashboard adds the model-call rows, and the
+   * alarms fire on throttled model calls and on p99 time to first token
+   * (`timeToFirstTokenP99`).
+   * @default - no model calls
+   */
+  readonly modelCalls?: ModelCalls;
+  /**
+   * p99 of `TimeToFirstToken` (streamed answers) above which the alarm fires, with `modelCalls`.
+   * @default Duration.seconds(3)
+   */
+  readonly timeToFirstTokenP99?: Duration;
   /**
    * Application Signals SLOs on the `objective`, judged over a rolling
    * interval: 99% of inferences within `latencyP99`, and inferences without
@@ -246,6 +263,8 @@ export class ObservedInferenceFunction extends NodejsFunction {
       traces,
       accuracyFloor,
       stages,
+      modelCalls,
+      timeToFirstTokenP99,
       serviceLevelObjectives,
       deployment,
       alarmOverrides,
@@ -284,6 +303,7 @@ export class ObservedInferenceFunction extends NodejsFunction {
       driftWindow: drift?.window,
       labels,
       traces,
+      modelCalls,
     });
     this.target = { ...target, logGroup };
     this.metrics = new InferenceMetrics(this.target);
@@ -302,6 +322,7 @@ export class ObservedInferenceFunction extends NodejsFunction {
         objective,
         driftThreshold,
         accuracyFloor,
+        timeToFirstTokenP99,
         alarmOverrides,
         alarmTopic,
         exclude: settings.replacedAlarms,
@@ -318,6 +339,9 @@ export class ObservedInferenceFunction extends NodejsFunction {
             driftSignals: drift?.signals,
             labels,
             responseStreaming: props.responseStreaming,
+            timeToFirstTokenP99: modelCalls
+              ? (timeToFirstTokenP99 ?? DEFAULTS.timeToFirstTokenP99)
+              : undefined,
           },
         ],
         alarms: this.alarms ? [this.alarms] : [],

@@ -2,6 +2,7 @@ import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import { METRIC, OUTCOME_METRIC } from '../lib/telemetry.js';
 import type { AlarmEvaluation, AlarmKind, AlarmSettings, AlarmSpec } from './alarmSpecs.js';
 import type { InferenceMetrics } from './metrics.js';
+import { MODEL_CALL_ALARM_BUILDERS } from './modelCallAlarmBuilders.js';
 import type { InferenceTarget } from './target.js';
 import { USAGE_ALARM_BUILDERS } from './usageAlarmBuilders.js';
 
@@ -211,4 +212,5 @@ export const ALARM_BUILDERS: { readonly [K in AlarmKind]: AlarmBuilder } = {
     },
   },
   ...USAGE_ALARM_BUILDERS,
+  ...MODEL_CALL_ALARM_BUILDERS,
 };

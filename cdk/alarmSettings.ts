@@ -73,6 +73,8 @@ export function resolveAlarmSettings(props: AlarmSettingsProps): ResolvedAlarmSe
   if (props.predictionFloor !== undefined) checkPositive('predictionFloor', props.predictionFloor);
   if (props.latencyAnomalyStdDevs !== undefined)
     checkPositive('latencyAnomalyStdDevs', props.latencyAnomalyStdDevs);
+  const timeToFirstTokenP99 = props.timeToFirstTokenP99 ?? DEFAULTS.timeToFirstTokenP99;
+  checkPositive('timeToFirstTokenP99', timeToFirstTokenP99.toMilliseconds(), ' ms');
   const settings: AlarmSettings = {
     objective: resolveObjective('objective', props.objective),
     driftThreshold,
@@ -85,6 +87,7 @@ export function resolveAlarmSettings(props: AlarmSettingsProps): ResolvedAlarmSe
     telemetryErrorRateCeiling: props.telemetryErrorRateCeiling,
     predictionFloor: props.predictionFloor,
     latencyAnomalyStdDevs: props.latencyAnomalyStdDevs,
+    timeToFirstTokenP99,
     period,
     evaluationPeriods,
     datapointsToAlarm,

@@ -21,6 +21,8 @@ export const ALARM_KIND = {
   TelemetryErrorRate: 'telemetryErrorRate',
   SilentModel: 'silentModel',
   LatencyAnomaly: 'latencyAnomaly',
+  ModelCallThrottles: 'modelCallThrottles',
+  TimeToFirstTokenP99: 'timeToFirstTokenP99',
 } as const;
 export type AlarmKind = (typeof ALARM_KIND)[keyof typeof ALARM_KIND];
 
@@ -32,7 +34,7 @@ export type AlarmKind = (typeof ALARM_KIND)[keyof typeof ALARM_KIND];
  */
 export interface AlarmOverride {
   /**
-   * The threshold of the `timeouts`, `throttles` and `modelReloads` alarms
+   * The threshold of the `timeouts`, `throttles`, `modelReloads` and `modelCallThrottles` alarms
    * (counts per period, a whole number ≥ 0). The other kinds take theirs from
    * a prop of their own that the dashboard draws too (`objective`,
    * `driftThreshold`, `accuracyFloor`, `confidenceStdDevs`).
@@ -93,6 +95,8 @@ export interface AlarmSettings {
   readonly predictionFloor?: number;
   /** Width of the p99 latency anomaly band; none: no band alarm. */
   readonly latencyAnomalyStdDevs?: number;
+  /** p99 `TimeToFirstToken` above which the time to first token alarm fires (models with `modelCalls`). */
+  readonly timeToFirstTokenP99: Duration;
   readonly period: Duration;
   /** Latency, error rate and accuracy: breaching in `datapointsToAlarm` of the last `evaluationPeriods`. */
   readonly evaluationPeriods: number;

@@ -4,6 +4,7 @@ import * as lambda from 'aws-cdk-lib/aws-lambda';
 import { DEFAULT_NAMESPACE } from '../lib/telemetry.js';
 import { latestErrorsQuery, slowestInvocationsQuery } from './logQueries.js';
 import { InferenceMetrics } from './metrics.js';
+import { modelCallRows } from './modelCallRows.js';
 import type { InferenceTarget, ResolvedObjective } from './target.js';
 
 /** What the rows of one model show beyond its metrics. */
@@ -20,6 +21,8 @@ export interface ModelRowsOptions {
   readonly labels: readonly string[];
   /** Whether to graph the response-streaming metrics (a buffered function has none). */
   readonly responseStreaming: boolean;
+  /** Drawn as a line on the time to first token graph (a target with `modelCalls`). */
+  readonly timeToFirstTokenP99?: Duration;
 }
 
 const HEIGHT = 6;
@@ -253,7 +256,8 @@ function functionLogGroupName(fn: lambda.IFunction | undefined): string | undefi
 /**
  * The dashboard rows of one model: a header, traffic, latency, cold starts,
  * model quality (confidence, drift, accuracy; label mix, abstentions, invalid
- * inputs) and (when its log group is known) Logs Insights.
+ * inputs), model calls (with `modelCalls`) and (when its log group is known)
+ * Logs Insights.
  *
  * @example
  * for (const row of modelRows(target, options)) dashboard.addWidgets(...row);
@@ -271,6 +275,7 @@ export function modelRows(
     qualityRow(m, options),
     answersRow(m, options),
     streamingRow(m, options),
+    ...modelCallRows(target, m.modelCalls, options.period, options.timeToFirstTokenP99),
     logsRow(target, options),
   ];
   return rows.filter((row) => row.length > 0);

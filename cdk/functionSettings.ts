@@ -191,6 +191,8 @@ export interface FunctionSettingsProps {
   readonly serviceLevelObjectives?: FunctionServiceLevelObjectives;
   readonly model?: { readonly version: string };
   readonly deployment?: FunctionDeployment;
+  readonly modelCalls?: unknown;
+  readonly timeToFirstTokenP99?: Duration;
 }
 
 /** An `ObservedInferenceFunction`'s props, checked and with defaults filled in. */
@@ -232,6 +234,14 @@ export function resolveFunctionSettings(props: FunctionSettingsProps): FunctionS
       'alarmOverrides',
       'applies to the alarms the function creates; with createAlarms: false, give it to your InferenceAlarms',
     );
+  if (props.timeToFirstTokenP99 !== undefined) {
+    if (props.modelCalls === undefined)
+      throw new InvalidPropError(
+        'timeToFirstTokenP99',
+        'applies to a function that calls models: give modelCalls too',
+      );
+    checkPositive('timeToFirstTokenP99', props.timeToFirstTokenP99.toMilliseconds(), ' ms');
+  }
   const replacedAlarms = resolveReplacedAlarms(props);
   if (props.deployment && props.model)
     checkDeployment(

@@ -36,6 +36,8 @@ export {
   inferenceMetric,
 } from './metricFactory.js';
 export { InferenceMetrics } from './metrics.js';
+export { ModelCallMetrics } from './modelCallMetrics.js';
+export type { ModelCalls } from './modelCalls.js';
 export {
   ObservedInferenceFunction,
   type ObservedInferenceFunctionProps,

@@ -14,6 +14,7 @@ import {
   mathMetric,
   rateMetric,
 } from './metricFactory.js';
+import { ModelCallMetrics } from './modelCallMetrics.js';
 import { DEFAULTS, type InferenceTarget } from './target.js';
 
 /**
@@ -29,9 +30,12 @@ import { DEFAULTS, type InferenceTarget } from './target.js';
  */
 export class InferenceMetrics {
   readonly target: InferenceTarget;
+  /** The model-call metrics (`observeModelCalls()`): tokens, time to first token, call latency, cost. */
+  readonly modelCalls: ModelCallMetrics;
 
   constructor(target: InferenceTarget) {
     this.target = target;
+    this.modelCalls = new ModelCallMetrics(target);
   }
 
   /** Any contract metric (or one of yours from `addMetric()`), Average unless given. */

@@ -17,6 +17,10 @@ export const NAG_REASON = {
     'CodeDeploy assumes this role with AWSCodeDeployRoleForLambdaLimited, the AWS-managed service-role policy ' +
     'CodeDeploy documents for Lambda deployments: it can read and shift aliases, read alarms and invoke only ' +
     'CodeDeployHook_* functions, and AWS keeps it in step with the calls CodeDeploy makes.',
+  inferenceProfileRegions:
+    'A Bedrock cross-region inference profile routes each call to its foundation model in any region of ' +
+    'the profile, and Bedrock authorizes the model in the region that serves it: the model ARN names ' +
+    'that one model in every region (Bedrock user guide, "Prerequisites for inference profiles").',
 } as const;
 
 /**

@@ -3,6 +3,7 @@ import type * as lambda from 'aws-cdk-lib/aws-lambda';
 import type * as logs from 'aws-cdk-lib/aws-logs';
 import { DEFAULT_LOW_CONFIDENCE, DEFAULT_NAMESPACE } from '../lib/telemetry.js';
 import { InvalidPropError } from './errors.js';
+import { checkModelCalls, type ModelCalls } from './modelCalls.js';
 import {
   checkDimensionValue,
   checkNamespace,
@@ -55,6 +56,14 @@ export interface InferenceTarget {
    * @default - the function's log group, when `function` is a `lambda.Function`
    */
   readonly logGroup?: logs.ILogGroup;
+  /**
+   * The function calls models through `observeModelCalls()`: dashboards add
+   * the model-call rows (tokens, time to first token, call latency by model,
+   * throttles, errors, estimated cost) and alarms the model-call throttle and
+   * time to first token alarms.
+   * @default - no model calls
+   */
+  readonly modelCalls?: ModelCalls;
 }
 
 /**
@@ -116,6 +125,8 @@ export const DEFAULTS = {
   lowConfidence: DEFAULT_LOW_CONFIDENCE,
   confidenceStdDevs: 2,
   loadsPerColdStart: 1,
+  /** A streamed answer's first token: a chat user waits for it. */
+  timeToFirstTokenP99: Duration.seconds(3),
 } as const;
 
 /** An objective with its defaults filled in and checked. */
@@ -154,6 +165,7 @@ export function checkTarget(prop: string, target: InferenceTarget): void {
   checkDimensionValue(at('model.version'), target.model.version);
   checkDimensionValue(at('serviceName'), target.serviceName);
   checkNamespace(at('namespace'), target.namespace ?? DEFAULT_NAMESPACE);
+  checkModelCalls(at('modelCalls'), target.modelCalls);
 }
 
 /**

@@ -255,12 +255,13 @@ baseline's labels, else the first ${MAX_LABEL_METRICS} distinct labels each exec
 environment sees.
 
 Model calls made through an \`observeModelCalls()\` client add their metrics to
-the same record. Where the invocation called one Bedrock model, the record's
-directive lists ${MODEL_CALL_METRICS_BY_MODEL.map(code).join(', ')} a second
+the same record. Where the invocation called one Bedrock model and nothing
+else, the record's directive lists ${MODEL_CALL_METRICS_BY_MODEL.map(code).join(', ')} a second
 time under the dimension set ${MODEL_CALL_DIMENSION_SET.map(code).join(', ')}
 (${code(MODEL_CALL_DIMENSION.BedrockModelId)}: the model id), so they can be read
-per model; an invocation that called several Bedrock models writes those
-metrics once more per model, in a record of their own (at most ${MAX_LOGGED_MODELS}).
+per model; an invocation that called several Bedrock models, or one beside a
+SageMaker or S3 call, writes those metrics of each model's calls once more per
+model, in a record of their own (at most ${MAX_LOGGED_MODELS}).
 
 \`recordOutcome()\` writes, with the same dimensions:
 

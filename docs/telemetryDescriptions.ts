@@ -82,6 +82,11 @@ export const SPAN_DOC: Record<keyof typeof SPAN, { name: string; when: string; p
     when: 'each SageMaker runtime call and S3 `GetObject` of a client passed to `observeModelCalls()`, kind CLIENT (`SageMakerRuntime.InvokeEndpoint`, `S3.GetObject`)',
     parent: 'the span current when the call was made',
   },
+  httpCall: {
+    name: SPAN.httpCall('<METHOD>', '<host:port>'),
+    when: 'each `fetch()` or undici request to an origin given to `observeHttpModelCalls()`, made inside an observed invocation, kind CLIENT (`POST 127.0.0.1:8080`); it ends when the response body has been read',
+    parent: 'the span current when the request was made',
+  },
 };
 
 export const ATTR_DOC: Record<keyof typeof ATTR, string> = {

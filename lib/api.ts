@@ -15,6 +15,7 @@ export { rejectInput } from './invalidInput.js';
 export { log } from './invocationLogger.js';
 export { loadModel } from './loadModel.js';
 export { observedInference } from './middyMiddleware.js';
+export { observeHttpModelCalls } from './modelCalls/httpCalls.js';
 export { observeModelCalls } from './modelCalls/observeModelCalls.js';
 export { observe } from './observe.js';
 export { recordOutcome } from './outcomes.js';

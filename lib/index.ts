@@ -88,6 +88,21 @@ export const loadModel: Api['loadModel'] = api.loadModel;
 export const observeModelCalls: Api['observeModelCalls'] = api.observeModelCalls;
 
 /**
+ * Opt in to spans for `fetch()` (and undici) calls to other model servers,
+ * read from Node's diagnostics channels: for each request to one of
+ * `origins` made inside an observed invocation, a CLIENT span
+ * (`POST 127.0.0.1:8080`, method, server, path, status) under the current
+ * span, the downstream `X-Amzn-Trace-Id` parented on it, and
+ * `ModelCallLatency`, `ModelCallErrors` (status ≥ 400 or a network error) and
+ * `ModelCallThrottles` (429) in the invocation's record. Requests and
+ * responses pass unchanged. Returns a function that stops observing.
+ *
+ * @example
+ * const stop = observeHttpModelCalls({ origins: ['http://127.0.0.1:8080'] });
+ */
+export const observeHttpModelCalls: Api['observeHttpModelCalls'] = api.observeHttpModelCalls;
+
+/**
  * Record that the current invocation's input failed your validation, for a
  * handler that answers it itself (a 400): `InvalidInputs` counts it, the log
  * line's `invalid_input` and the span name the field. Call it once per
@@ -214,6 +229,7 @@ export type InvocationTimeoutError = own.InvocationTimeoutError;
 
 export type { InputRejection } from './invalidInput.js';
 export type { InvocationLogger, LogFields } from './invocationLogger.js';
+export type { HttpModelCallOptions } from './modelCalls/httpCalls.js';
 export type { ClientWithMiddleware } from './modelCalls/observeModelCalls.js';
 export type { ModelCallOptions, ModelPrice } from './modelCalls/targets.js';
 export type { ObservedHandler } from './observe.js';

@@ -99,7 +99,9 @@ export class InvocationMetrics {
     }
     // Only an invocation that called a model gets here.
     const { byModel } = calls;
-    const onlyModel = byModel.size === 1 ? byModel.keys().next().value : undefined;
+    // The record's own values are one model's only when no other call added to them.
+    const onlyModel =
+      byModel.size === 1 && !calls.otherCalls ? byModel.keys().next().value : undefined;
     metrics.publish({
       dimensions: this.#dimensions,
       metrics: inv.metrics,
@@ -113,10 +115,10 @@ export class InvocationMetrics {
               names: MODEL_CALL_METRICS_BY_MODEL,
             },
     });
-    if (byModel.size > 1) this.#publishByModel(byModel, metadata);
+    if (byModel.size > 0 && onlyModel === undefined) this.#publishByModel(byModel, metadata);
   }
 
-  /** Several Bedrock models in one invocation: their metrics once more per model, a record each. */
+  /** Several Bedrock models, or one beside other calls: their metrics once more per model, a record each. */
   #publishByModel(
     byModel: ReadonlyMap<string, ReadonlyMap<string, MetricValues>>,
     metadata: Readonly<Record<string, string>>,

@@ -21,6 +21,7 @@ import { renderReport } from './report.js';
 import { summarise } from './summary.js';
 import { synthesizeExample } from './synth.js';
 import { runTraffic, type TrafficResult } from './traffic.js';
+import { runTriageDemo } from './triage.js';
 import { waterfall } from './waterfall.js';
 import { FUNCTION_NAME, startWorld, type World } from './world.js';
 
@@ -88,6 +89,8 @@ async function main(): Promise<void> {
       say(line);
     for (const line of (await runCanary(world, store)).lines) say(line);
     await writePreview(example, store, logs, alarms);
+    // The second example: an LLM-backed function (examples/demo/triage.ts).
+    for (const line of await runTriageDemo(world.optDir, world.daemon.address)) say(line);
     if (world.moto)
       say(
         `\n  X-Ray on moto holds ${world.daemon.documents().length} segment documents (BatchGetTraces)`,

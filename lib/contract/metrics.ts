@@ -214,8 +214,13 @@ export const MODEL_CALL_METRICS = [
   'InferenceCost',
 ] as const satisfies readonly MetricName[];
 
-/** The model-call metrics also published per Bedrock model id (they only come from Bedrock calls). */
+/**
+ * The model-call metrics also published per Bedrock model id, with the
+ * values of that model's calls (tokens, time to first token and cost only
+ * come from Bedrock calls; `ModelCallLatency` of its calls only).
+ */
 export const MODEL_CALL_METRICS_BY_MODEL = [
+  'ModelCallLatency',
   'InputTokens',
   'OutputTokens',
   'TimeToFirstToken',

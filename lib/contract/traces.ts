@@ -11,6 +11,8 @@ export const SPAN = {
     model ? `${operation} ${model}` : operation,
   /** Any other observed AWS call: `SageMakerRuntime.InvokeEndpoint`, `S3.GetObject`. */
   awsCall: (service: string, operation: string) => `${service}.${operation}`,
+  /** An HTTP call to a model server (`observeHttpModelCalls()`): `POST 127.0.0.1:8080`. */
+  httpCall: (method: string, host: string) => `${method} ${host}`,
 } as const;
 
 /** Span attributes beyond the OpenTelemetry semantic conventions. */
@@ -92,6 +94,12 @@ export const GEN_AI_ATTR = {
   S3Key: 'aws.s3.key',
   SageMakerEndpoint: 'aws.sagemaker.endpoint_name',
   SageMakerVariant: 'aws.sagemaker.invoked_production_variant',
+  /** HTTP calls to model servers (`observeHttpModelCalls()`), as the OpenTelemetry HTTP client conventions name them. */
+  HttpRequestMethod: 'http.request.method',
+  ServerAddress: 'server.address',
+  ServerPort: 'server.port',
+  /** The path without its query (a query may carry keys). */
+  UrlPath: 'url.path',
 } as const;
 
 /** `gen_ai.provider.name` (and `gen_ai.system`) of Bedrock calls. */

@@ -58,6 +58,8 @@ export class ModelCallsRecord {
   /** Time to first token of the first streamed answer that had one. */
   firstTokenMs: number | undefined = undefined;
   streamsOpen = 0;
+  /** A call to something other than a Bedrock model (SageMaker, S3) was made: its latency is not any model's. */
+  otherCalls = false;
   /** Distinct models called, at most MAX_LOGGED_MODELS. */
   readonly models = new Set<string>();
   /** The Bedrock-only metrics of each Bedrock model id (at most MAX_LOGGED_MODELS ids). */
@@ -73,6 +75,7 @@ export class ModelCallsRecord {
     this.count++;
     if (call.model !== undefined && this.models.size < MAX_LOGGED_MODELS)
       this.models.add(call.model);
+    if (call.bedrockModelId === undefined) this.otherCalls = true;
     const byModel = this.#byModel(call.bedrockModelId);
     const put = (name: MetricName, value: number) => {
       addValue(metrics, name, METRIC_UNIT[name], value);

@@ -202,7 +202,7 @@ describe('InferenceAlarms', () => {
 
   it('names, thresholds and missing-data treatment of one model (snapshot)', () => {
     const summary = Object.values(alarms)
-      .filter((a) => a.AlarmName.startsWith('Full/'))
+      .filter((a) => a.AlarmName.startsWith('Full/fraud-api/'))
       .map((a) => [a.AlarmName, a.Threshold ?? 'band', a.ComparisonOperator, a.TreatMissingData])
       .sort();
     expect(summary).toMatchSnapshot();

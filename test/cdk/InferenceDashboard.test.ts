@@ -8,6 +8,7 @@ import {
   driftMetricName,
   METRIC,
   MODEL_CALL_METRICS,
+  MODEL_CALL_METRICS_BY_MODEL,
   OUTCOME_METRIC,
   stageMetricName,
 } from '../../lib/telemetry.js';
@@ -16,7 +17,7 @@ import {
   type TemplateMetricRef,
   templateMetrics,
 } from '../support/templateMetrics.js';
-import { fullStack, resourcesOf, templateOf, testApp } from './support.js';
+import { fullStack, resourcesOf, TRIAGE_MODELS, templateOf, testApp } from './support.js';
 
 interface Widget {
   type: string;
@@ -62,26 +63,38 @@ const titles = (c: InferenceDashboard) =>
 
 describe('InferenceDashboard', () => {
   it('graphs every contract metric of each model with the exact dimension set', () => {
-    for (const [service, name, version, streams] of [
-      ['fraud-api', 'fraud', '2026-11-01', true],
-      ['churn-api', 'churn', '7', false],
+    const modelCallMetrics: readonly string[] = MODEL_CALL_METRICS;
+    const byModel: readonly string[] = MODEL_CALL_METRICS_BY_MODEL;
+    for (const [dashboard, service, name, version, streams, callsModels] of [
+      ['TeamDashboard', 'fraud-api', 'fraud', '2026-11-01', true, false],
+      ['TeamDashboard', 'churn-api', 'churn', '7', false, false],
+      ['TriageDashboard', 'triage-api', 'triage', '2026-12-01', true, true],
     ] as const) {
       const ours = refs.filter(
-        (r) => r.resource.startsWith('TeamDashboard') && r.dimensions.ModelName === name,
+        (r) => r.resource.startsWith(dashboard) && r.dimensions.ModelName === name,
       );
       const graphed = ours.map((r) => r.metricName);
       for (const metricName of [...Object.values(METRIC), ...Object.values(OUTCOME_METRIC)]) {
-        // Not graphed yet: the model-call rows are issue 15's CDK part, still to come.
-        if ((MODEL_CALL_METRICS as readonly string[]).includes(metricName)) continue;
-        // A buffered function never emits the streaming metrics: graphed only with responseStreaming.
-        if (STREAMING_METRICS.includes(metricName) && !streams)
-          expect(graphed, `${name} ${metricName}`).not.toContain(metricName);
-        else expect(graphed, `${name} ${metricName}`).toContain(metricName);
+        // A buffered function never emits the streaming metrics: graphed only with responseStreaming;
+        // the model-call metrics only with modelCalls.
+        const emitted = STREAMING_METRICS.includes(metricName)
+          ? streams
+          : modelCallMetrics.includes(metricName)
+            ? callsModels
+            : true;
+        if (emitted) expect(graphed, `${name} ${metricName}`).toContain(metricName);
+        else expect(graphed, `${name} ${metricName}`).not.toContain(metricName);
       }
       for (const ref of ours) {
         expect(ref.namespace).toBe(DEFAULT_NAMESPACE);
-        expect(Object.keys(ref.dimensions).sort()).toEqual([...DIMENSION_SET].sort());
-        expect(ref.dimensions).toEqual({ service, ModelName: name, ModelVersion: version });
+        const { BedrockModelId, ...dimensions } = ref.dimensions;
+        expect(Object.keys(dimensions).sort()).toEqual([...DIMENSION_SET].sort());
+        expect(dimensions).toEqual({ service, ModelName: name, ModelVersion: version });
+        // The per-model statement: only the metrics the runtime states per model, only the ids named.
+        if (BedrockModelId !== undefined) {
+          expect(byModel, ref.metricName).toContain(ref.metricName);
+          expect(TRIAGE_MODELS).toContain(BedrockModelId);
+        }
       }
     }
   });

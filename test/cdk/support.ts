@@ -72,11 +72,18 @@ export function functionProps(
   };
 }
 
+/** The Bedrock model ids of the full stack's LLM-backed function: a foundation model and an inference profile. */
+export const TRIAGE_MODELS = [
+  'anthropic.claude-3-haiku-20240307-v1:0',
+  'us.anthropic.claude-3-5-haiku-20241022-v1:0',
+] as const;
+
 /**
  * One stack using every construct the way a team would: an
  * ObservedInferenceFunction with its own alarms and dashboard, a function
  * defined elsewhere instrumented in zero-code mode, a shared InferenceAlarms
- * over both and a shared InferenceDashboard with both.
+ * over both and a shared InferenceDashboard with both and an LLM-backed
+ * function (`modelCalls`) with its own alarms and dashboard.
  */
 export function fullStack(app: App = testApp()) {
   const stack = new Stack(app, 'Full', { env: { account: '123456789012', region: 'eu-west-1' } });
@@ -112,6 +119,18 @@ export function fullStack(app: App = testApp()) {
     serviceName: 'churn-api',
     lowConfidenceThreshold: 0.7,
   });
+  // An LLM-backed function: Bedrock (a model and an inference profile) and a SageMaker endpoint.
+  const triage = new ObservedInferenceFunction(stack, 'Triage', {
+    ...functionProps(layer),
+    model: { name: 'triage', version: '2026-12-01' },
+    serviceName: 'triage-api',
+    objective: { latencyP99: Duration.seconds(20) },
+    timeout: Duration.seconds(30),
+    runtime: lambda.Runtime.NODEJS_24_X,
+    responseStreaming: true,
+    modelCalls: { bedrockModelIds: TRIAGE_MODELS, sagemakerEndpoints: ['Ticket-Embedder'] },
+    timeToFirstTokenP99: Duration.millis(1500),
+  });
   const topic = new sns.Topic(stack, 'Pager', { enforceSSL: true });
   const teamAlarms = new InferenceAlarms(stack, 'TeamAlarms', {
     models: [fraud.target, churn],
@@ -125,7 +144,7 @@ export function fullStack(app: App = testApp()) {
   teamDashboard
     .addModel({ ...fraud.target, stages: ['predict'], responseStreaming: true })
     .addModel(churn);
-  return { app, stack, layer, fraud, churnFn, churn, topic, teamAlarms, teamDashboard };
+  return { app, stack, layer, fraud, churnFn, churn, triage, topic, teamAlarms, teamDashboard };
 }
 
 /** Synthesize once per stack and keep the template. */

@@ -1,5 +1,10 @@
 import { describe, expect, it } from 'vitest';
-import { DEFAULT_NAMESPACE, DIMENSION_SET } from '../../lib/telemetry.js';
+import {
+  DEFAULT_NAMESPACE,
+  DIMENSION_SET,
+  MODEL_CALL_DIMENSION_SET,
+  MODEL_CALL_METRICS_BY_MODEL,
+} from '../../lib/telemetry.js';
 import type { EmfRecord } from '../../local-lambda/outputRecords.js';
 import {
   emfMetrics,
@@ -9,6 +14,8 @@ import {
   unemittedMetrics,
 } from '../support/templateMetrics.js';
 import { fullStack, templateOf } from './support.js';
+
+const MODEL_CALL_METRICS_BY_MODEL_SET: ReadonlySet<string> = new Set(MODEL_CALL_METRICS_BY_MODEL);
 
 const dims = [
   { Name: 'service', Value: 'api' },
@@ -116,8 +123,14 @@ describe('templateMetrics', () => {
     const refs = templateMetrics(templateOf(fullStack().stack).toJSON());
     const ours = refs.filter((r) => r.namespace === DEFAULT_NAMESPACE);
     expect(ours.length).toBeGreaterThan(100);
-    for (const ref of ours)
-      expect(Object.keys(ref.dimensions).sort()).toEqual([...DIMENSION_SET].sort());
+    for (const ref of ours) {
+      // The per-model statement of the model-call metrics adds BedrockModelId to the set.
+      const set =
+        MODEL_CALL_METRICS_BY_MODEL_SET.has(ref.metricName) && 'BedrockModelId' in ref.dimensions
+          ? MODEL_CALL_DIMENSION_SET
+          : DIMENSION_SET;
+      expect(Object.keys(ref.dimensions).sort()).toEqual([...set].sort());
+    }
     expect(new Set(refs.map((r) => r.source))).toEqual(new Set(['alarm', 'dashboard']));
   });
 });

@@ -59,6 +59,7 @@ export function flavourOf(block: CodeBlock): ModuleFlavour {
 function supportFiles(): Record<string, string> {
   return {
     'src/fraud.ts': snippet('README.md', 'library-handler'),
+    'src/chat.ts': snippet('docs/library.md', 'model-calls-handler'),
     'src/churn.ts':
       '// A handler that knows nothing of observed-inference (zero-code mode wraps it).\n' +
       "export const handler = async (event: { customer?: string }) => ({ customer: event.customer, label: 'stays', confidence: 0.8 });\n",

@@ -167,6 +167,17 @@ describe('the CDK stacks of the documentation', () => {
     template!.resourceCountIs('AWS::Lambda::Url', 1);
   });
 
+  it('the model-calls stack may invoke the models and endpoint named, and alarms on throttles and TTFT', async () => {
+    const [template] = await synth(named('cdk-model-calls')!, { bundle: false });
+    const policies = JSON.stringify(template!.findResources('AWS::IAM::Policy'));
+    expect(policies).toContain('"bedrock:InvokeModelWithResponseStream"');
+    expect(policies).toContain('inference-profile/us.anthropic.claude-3-5-haiku-20241022-v1:0');
+    expect(policies).toContain('endpoint/ticket-embedder');
+    const alarms = JSON.stringify(template!.findResources('AWS::CloudWatch::Alarm'));
+    expect(alarms).toContain('model call throttles');
+    expect(alarms).toContain('p99 time to first token > 2000 ms');
+  });
+
   it('the shared dashboard and alarm set alarm once per model, on one topic', async () => {
     const team = stacks.find((block) => /class MlTeamStack/.test(block.code))!;
     const [template] = await synth(team, { bundle: false });

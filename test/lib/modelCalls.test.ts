@@ -3,7 +3,7 @@
  * Lambda runs a handler: moto_server serves InvokeModel (without token
  * headers: moto sends none), SageMaker InvokeEndpoint and S3 GetObject; a
  * local stand-in speaking Bedrock's real wire protocol (JSON, and the
- * binary event-stream framing for the streams, test/support/bedrockStandIn.ts)
+ * binary event-stream framing for the streams, local-lambda/bedrockStandIn.ts)
  * serves what moto lacks: Converse, ConverseStream,
  * InvokeModelWithResponseStream, InvokeModel's token-count headers and
  * throttling. Segments are read from a real UDP socket, EMF and log lines
@@ -26,6 +26,7 @@ import { InvokeEndpointCommand, SageMakerRuntimeClient } from '@aws-sdk/client-s
 import { NodeHttp2Handler, NodeHttpHandler } from '@smithy/node-http-handler';
 import type { Context } from 'aws-lambda';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { type BedrockStandIn, startBedrockStandIn } from '../../local-lambda/bedrockStandIn.js';
 import {
   lambdaContexts,
   traceHeader,
@@ -33,7 +34,6 @@ import {
 } from '../../local-lambda/lambdaContext.js';
 import { hasMotoServer, type Moto, motoEnv, startMoto } from '../../local-lambda/moto.js';
 import { emfRecords, logRecords, metricValues } from '../../local-lambda/outputRecords.js';
-import { type BedrockStandIn, startBedrockStandIn } from '../support/bedrockStandIn.js';
 import { captureOutput } from '../support/captureOutput.js';
 import { validateEmf } from '../support/emf.js';
 import { type SegmentDoc, segmentNodes } from '../support/segmentTree.js';
@@ -192,7 +192,7 @@ describe.runIf(canRun)('observeModelCalls()', () => {
     expect(directives).toHaveLength(2);
     expect(directives[1]!.Dimensions).toEqual([[...lib.DIMENSION_SET, 'BedrockModelId']]);
     expect(directives[1]!.Metrics.map((m) => m.Name).sort()).toEqual(
-      ['InferenceCost', 'InputTokens', 'OutputTokens'].sort(),
+      ['InferenceCost', 'InputTokens', 'ModelCallLatency', 'OutputTokens'].sort(),
     );
     expect(record!.BedrockModelId).toBe(MODEL);
     expect(run.log?.model_calls).toMatchObject({
@@ -526,6 +526,31 @@ describe.runIf(canRun)('observeModelCalls()', () => {
       'aws.s3.key': 'model.bin',
       'inference.model_call.bytes': 1234,
     });
+  });
+
+  it('states a Bedrock model’s latency apart when the invocation also read from S3', async () => {
+    const plain = new S3Client({ region: 'us-east-1', forcePathStyle: true });
+    await plain.send(new CreateBucketCommand({ Bucket: 'prompts' }));
+    await plain.send(new PutObjectCommand({ Bucket: 'prompts', Key: 'system.txt', Body: 'hi' }));
+    const s3 = lib.observeModelCalls(new S3Client({ region: 'us-east-1', forcePathStyle: true }));
+    const handler = lib.observe(async () => {
+      const res = await s3.send(new GetObjectCommand({ Bucket: 'prompts', Key: 'system.txt' }));
+      await res.Body!.transformToString();
+      await bedrock.send(new ConverseCommand({ modelId: MODEL, messages: [] }));
+    });
+    const run = await invoke(handler);
+    expect((await run.nodes(2)).map((n) => n.name)).toEqual(
+      expect.arrayContaining(['S3.GetObject', `chat ${MODEL}`]),
+    );
+    for (const record of run.emf) expect(validateEmf(record)).toEqual([]);
+    const [main, ...byModel] = run.emf;
+    // The record's two latencies are not one model's: no BedrockModelId statement of them.
+    expect(main!._aws.CloudWatchMetrics).toHaveLength(1);
+    expect(metricValues([main!], 'ModelCallLatency')).toHaveLength(2);
+    expect(byModel).toHaveLength(1);
+    expect(byModel[0]!.BedrockModelId).toBe(MODEL);
+    expect(metricValues(byModel, 'ModelCallLatency')).toHaveLength(1);
+    expect(metricValues(byModel, 'InputTokens')).toEqual([11]);
   });
 
   it('leaves a call outside an observed invocation untouched', async () => {

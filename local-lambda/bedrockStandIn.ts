@@ -6,8 +6,12 @@
  * NodeHttp2Handler speaks it to an http:// endpoint), so the real `@aws-sdk/client-bedrock-runtime`
  * parses its answers: JSON for Converse and InvokeModel, and for the streams
  * the `application/vnd.amazon.eventstream` binary framing, encoded with the
- * codec the SDK itself decodes with (`@smithy/core/event-streams`). The
- * answers are canned; what is under test is our reading of them.
+ * codec the SDK itself decodes with (`@smithy/core/event-streams`), with the
+ * usage metadata Bedrock ends a stream with. The answers are canned, or
+ * scripted per request by `behaviour.respond`: no model runs here. Used by
+ * the tests (what is under test is our reading of the answers), the demo's
+ * ticket-triage example and the model-call micro-benchmark; a client reaches
+ * it through `endpoint`, or a function through `AWS_ENDPOINT_URL_BEDROCK_RUNTIME`.
  */
 import { once } from 'node:events';
 import type { IncomingHttpHeaders } from 'node:http';
@@ -34,6 +38,29 @@ export interface StandInBehaviour {
   deltas: readonly string[];
   inputTokens: number;
   outputTokens: number;
+  /**
+   * Script the answer to one Converse or ConverseStream request from what it
+   * asked (its model id and JSON body): the fields returned replace the
+   * behaviour's for that request (`text` is Converse's answer).
+   */
+  respond?: (request: StandInRequest) => Partial<StandInAnswer>;
+}
+
+/** A request as `respond` sees it. */
+export interface StandInRequest {
+  readonly operation: 'converse' | 'converse-stream';
+  readonly modelId: string;
+  /** The request's JSON body (`messages`, `system`, `inferenceConfig`, …). */
+  readonly body: Record<string, unknown>;
+}
+
+/** What `respond` may set for one request. */
+export interface StandInAnswer {
+  readonly text: string;
+  readonly deltas: readonly string[];
+  readonly inputTokens: number;
+  readonly outputTokens: number;
+  readonly firstChunkDelayMs: number;
 }
 
 export interface BedrockStandIn {
@@ -78,7 +105,10 @@ function json(
   res.end(JSON.stringify(body));
 }
 
-async function converseStream(res: Http2ServerResponse, b: StandInBehaviour): Promise<void> {
+async function converseStream(
+  res: Http2ServerResponse,
+  b: StandInBehaviour & Partial<StandInAnswer>,
+): Promise<void> {
   res.writeHead(200, { 'content-type': 'application/vnd.amazon.eventstream' });
   res.write(eventFrame('messageStart', { role: 'assistant' }));
   res.write(eventFrame('contentBlockStart', { contentBlockIndex: 0, start: {} }));
@@ -143,6 +173,23 @@ async function invokeStream(res: Http2ServerResponse, b: StandInBehaviour): Prom
   );
 }
 
+/** The scripted answer to a Converse or ConverseStream request, if `respond` is set. */
+function scripted(
+  behaviour: StandInBehaviour,
+  op: string | undefined,
+  modelId: string | undefined,
+  chunks: readonly Buffer[],
+): Partial<StandInAnswer> {
+  if (!behaviour.respond || (op !== 'converse' && op !== 'converse-stream')) return {};
+  let body: Record<string, unknown> = {};
+  try {
+    body = JSON.parse(Buffer.concat(chunks).toString('utf8')) as Record<string, unknown>;
+  } catch {
+    // An unreadable body is answered as the behaviour says.
+  }
+  return behaviour.respond({ operation: op, modelId: modelId ?? '', body });
+}
+
 /** Start the stand-in on a free loopback port. */
 export async function startBedrockStandIn(): Promise<BedrockStandIn> {
   const behaviour: StandInBehaviour = {
@@ -158,7 +205,8 @@ export async function startBedrockStandIn(): Promise<BedrockStandIn> {
   const server = createServer((req, res) => {
     const path = decodeURIComponent(req.url ?? '');
     requests.push({ path, headers: req.headers });
-    req.resume();
+    const chunks: Buffer[] = [];
+    req.on('data', (chunk: Buffer) => chunks.push(chunk));
     req.on('end', () => {
       if (behaviour.throttleNext > 0) {
         behaviour.throttleNext--;
@@ -173,18 +221,20 @@ export async function startBedrockStandIn(): Promise<BedrockStandIn> {
         );
         return;
       }
-      const op =
-        /^\/model\/[^/]+\/(converse-stream|converse|invoke-with-response-stream|invoke)$/.exec(
+      const route =
+        /^\/model\/([^/]+)\/(converse-stream|converse|invoke-with-response-stream|invoke)$/.exec(
           path,
-        )?.[1];
+        );
+      const op = route?.[2];
+      const b = { ...behaviour, ...scripted(behaviour, op, route?.[1], chunks) };
       if (op === 'converse')
         json(res, 200, {
-          output: { message: { role: 'assistant', content: [{ text: 'Hello, world' }] } },
+          output: { message: { role: 'assistant', content: [{ text: b.text ?? 'Hello, world' }] } },
           stopReason: 'end_turn',
           usage: {
-            inputTokens: behaviour.inputTokens,
-            outputTokens: behaviour.outputTokens,
-            totalTokens: behaviour.inputTokens + behaviour.outputTokens,
+            inputTokens: b.inputTokens,
+            outputTokens: b.outputTokens,
+            totalTokens: b.inputTokens + b.outputTokens,
           },
           metrics: { latencyMs: 42 },
         });
@@ -206,7 +256,7 @@ export async function startBedrockStandIn(): Promise<BedrockStandIn> {
             'x-amzn-bedrock-invocation-latency': '40',
           },
         );
-      else if (op === 'converse-stream') void converseStream(res, behaviour);
+      else if (op === 'converse-stream') void converseStream(res, b);
       else if (op === 'invoke-with-response-stream') void invokeStream(res, behaviour);
       else json(res, 404, { message: `no route ${path}` });
     });
