@@ -10,6 +10,7 @@ import type { StartInfo } from './lifecycle.js';
 import { addValue, type MetricValues } from './metrics/record.js';
 import type { ModelCallsRecord } from './modelCalls/record.js';
 import type { PredictionSummary } from './predictions.js';
+import type { ResourceUsage } from './resourceUsage.js';
 import type { Sinks } from './sinks.js';
 import { STATUS, type Status } from './status.js';
 import type { StreamRecord } from './streaming.js';
@@ -54,6 +55,8 @@ export class Invocation {
   timer: NodeJS.Timeout | undefined = undefined;
   /** On the first invocation of an on-demand environment: the cold start it waited for. */
   coldStart: ColdStart | undefined = undefined;
+  /** The process's CPU time at the start (one getrusage call: `resourceUsage.ts`). */
+  readonly cpuStart: NodeJS.CpuUsage = process.cpuUsage();
 
   // Added while the handler runs.
   readonly metrics = new Map<string, MetricValues>();
@@ -85,6 +88,8 @@ export class Invocation {
   summary: PredictionSummary | undefined = undefined;
   /** Undefined for warmup pings. */
   batch: number | undefined = undefined;
+  /** CPU time, peak memory and estimated cost, read as it ended. */
+  usage: ResourceUsage | undefined = undefined;
 
   constructor(
     sinks: Sinks,

@@ -1,6 +1,7 @@
 import type { Context } from 'aws-lambda';
 import type { Baseline } from './drift/baseline.js';
 import type { WindowOptions } from './drift/window.js';
+import type { ComputePriceOverride } from './resourceUsage.js';
 import type { LogsMode, MetricsMode, TracesMode } from './telemetry.js';
 
 /**
@@ -113,6 +114,12 @@ export interface ObserveOptions<TEvent = unknown, TResult = unknown> {
   readonly baseline?: string | Baseline;
   /** Drift windows and where the input features are. */
   readonly drift?: DriftOptions<TEvent>;
+  /**
+   * `OBSERVED_PRICE_PER_GB_SECOND` / `OBSERVED_PRICE_PER_REQUEST`: what
+   * `ComputeCost` is estimated with; default Lambda's us-east-1 on-demand
+   * prices in USD for this architecture (`COMPUTE_PRICES`).
+   */
+  readonly computePrice?: ComputePriceOverride;
 }
 
 /**
