@@ -75,6 +75,12 @@ export interface InferenceDashboardModel extends InferenceTarget {
    * @default false
    */
   readonly responseStreaming?: boolean;
+  /**
+   * The function's memory setting in MB, drawn as a line on the "Max memory
+   * used" graph (`ObservedInferenceFunction` gives its own).
+   * @default - no line
+   */
+  readonly memorySize?: number;
 }
 
 /**
@@ -228,6 +234,7 @@ export class InferenceDashboard extends Construct {
     const loadsPerColdStart = model.loadsPerColdStart ?? DEFAULTS.loadsPerColdStart;
     checkInteger('loadsPerColdStart', loadsPerColdStart, 1);
     if (model.driftThreshold !== undefined) checkPositive('driftThreshold', model.driftThreshold);
+    if (model.memorySize !== undefined) checkPositive('memorySize', model.memorySize);
     this.#models.set(key, model);
     const rows = modelRows(model, {
       period: this.#period,
@@ -239,6 +246,7 @@ export class InferenceDashboard extends Construct {
       loadsPerColdStart,
       labels,
       responseStreaming: model.responseStreaming ?? false,
+      memorySize: model.memorySize,
     });
     this.#place(rows.flat(), model);
     const page = this.#pages[this.#pages.length - 1]!;

@@ -71,8 +71,8 @@ export function resolveAlarmSettings(props: AlarmSettingsProps): ResolvedAlarmSe
     checkPositive(prop, value);
   }
   if (props.predictionFloor !== undefined) checkPositive('predictionFloor', props.predictionFloor);
-  if (props.latencyAnomalyStdDevs !== undefined)
-    checkPositive('latencyAnomalyStdDevs', props.latencyAnomalyStdDevs);
+  for (const prop of ['latencyAnomalyStdDevs', 'predictionVolumeStdDevs'] as const)
+    if (props[prop] !== undefined) checkPositive(prop, props[prop]);
   const settings: AlarmSettings = {
     objective: resolveObjective('objective', props.objective),
     driftThreshold,
@@ -85,6 +85,8 @@ export function resolveAlarmSettings(props: AlarmSettingsProps): ResolvedAlarmSe
     telemetryErrorRateCeiling: props.telemetryErrorRateCeiling,
     predictionFloor: props.predictionFloor,
     latencyAnomalyStdDevs: props.latencyAnomalyStdDevs,
+    predictionVolumeStdDevs: props.predictionVolumeStdDevs,
+    dataQualityAlarm: props.dataQualityAlarm ?? false,
     period,
     evaluationPeriods,
     datapointsToAlarm,
@@ -110,6 +112,7 @@ const OPT_IN: Partial<Record<AlarmKind, keyof AlarmSettings>> = {
   [ALARM_KIND.TelemetryErrorRate]: 'telemetryErrorRateCeiling',
   [ALARM_KIND.SilentModel]: 'predictionFloor',
   [ALARM_KIND.LatencyAnomaly]: 'latencyAnomalyStdDevs',
+  [ALARM_KIND.PredictionVolume]: 'predictionVolumeStdDevs',
 };
 
 /** An override of an alarm that will not exist is a mistake worth naming. */
@@ -125,6 +128,11 @@ function checkOverridden(
         `overrides an alarm 'exclude' leaves out`,
       );
     const enabledBy = OPT_IN[kind];
+    if (kind === ALARM_KIND.DataQuality && !settings.dataQualityAlarm)
+      throw new InvalidPropError(
+        `alarmOverrides.${kind}`,
+        'overrides the dataQuality alarm, which only exists with dataQualityAlarm: true',
+      );
     if (enabledBy && settings[enabledBy] === undefined)
       throw new InvalidPropError(
         `alarmOverrides.${kind}`,

@@ -21,6 +21,8 @@ export const ALARM_KIND = {
   TelemetryErrorRate: 'telemetryErrorRate',
   SilentModel: 'silentModel',
   LatencyAnomaly: 'latencyAnomaly',
+  PredictionVolume: 'predictionVolume',
+  DataQuality: 'dataQuality',
 } as const;
 export type AlarmKind = (typeof ALARM_KIND)[keyof typeof ALARM_KIND];
 
@@ -93,6 +95,10 @@ export interface AlarmSettings {
   readonly predictionFloor?: number;
   /** Width of the p99 latency anomaly band; none: no band alarm. */
   readonly latencyAnomalyStdDevs?: number;
+  /** Width of the prediction-volume anomaly band; none: no band alarm. */
+  readonly predictionVolumeStdDevs?: number;
+  /** Whether to alarm when a drift window's data quality broke. */
+  readonly dataQualityAlarm: boolean;
   readonly period: Duration;
   /** Latency, error rate and accuracy: breaching in `datapointsToAlarm` of the last `evaluationPeriods`. */
   readonly evaluationPeriods: number;
