@@ -13,8 +13,8 @@ function synth(overrides: Props = {}) {
   const names = Object.values(resourcesOf(template, 'AWS::CloudWatch::Alarm')).map((r) =>
     String(r.Properties.AlarmName),
   );
-  const dashboards = Object.values(resourcesOf(template, 'AWS::CloudWatch::Dashboard')).map(
-    (r) => renderString(r.Properties.DashboardBody as never),
+  const dashboards = Object.values(resourcesOf(template, 'AWS::CloudWatch::Dashboard')).map((r) =>
+    renderString(r.Properties.DashboardBody as never),
   );
   return { fn, names, dashboard: dashboards[0] ?? '', template };
 }
