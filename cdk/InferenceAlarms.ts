@@ -109,6 +109,21 @@ export interface InferenceAlarmsProps {
    */
   readonly timeToFirstTokenP99?: Duration;
   /**
+   * Also alarm when predictions a period fall below their anomaly-detection
+   * band of this many standard deviations: a silent model against its own
+   * daily and weekly pattern, where `predictionFloor` is one fixed number.
+   * @default - no prediction-volume alarm
+   */
+  readonly predictionVolumeStdDevs?: number;
+  /**
+   * Alarm when a drift window closes with a feature's data quality broken
+   * (`DataQualityBroken`: missing values or wrong types beyond the
+   * baseline's; needs a drift baseline). `ObservedInferenceFunction` turns it
+   * on with `drift.baseline`.
+   * @default false
+   */
+  readonly dataQualityAlarm?: boolean;
+  /**
    * Model loads expected per cold start (a function that loads a tokenizer and a
    * model with `loadModel` makes 2); loads beyond that are reloads.
    * @default 1

@@ -83,6 +83,12 @@ export interface InferenceDashboardModel extends InferenceTarget {
    * @default - no line
    */
   readonly timeToFirstTokenP99?: Duration;
+  /**
+   * The function's memory setting in MB, drawn as a line on the "Max memory
+   * used" graph (`ObservedInferenceFunction` gives its own).
+   * @default - no line
+   */
+  readonly memorySize?: number;
 }
 
 /**
@@ -238,6 +244,7 @@ export class InferenceDashboard extends Construct {
     if (model.driftThreshold !== undefined) checkPositive('driftThreshold', model.driftThreshold);
     if (model.timeToFirstTokenP99 !== undefined)
       checkPositive('timeToFirstTokenP99', model.timeToFirstTokenP99.toMilliseconds(), ' ms');
+    if (model.memorySize !== undefined) checkPositive('memorySize', model.memorySize);
     this.#models.set(key, model);
     const rows = modelRows(model, {
       period: this.#period,
@@ -250,6 +257,7 @@ export class InferenceDashboard extends Construct {
       labels,
       responseStreaming: model.responseStreaming ?? false,
       timeToFirstTokenP99: model.timeToFirstTokenP99,
+      memorySize: model.memorySize,
     });
     this.#place(rows.flat(), model);
     const page = this.#pages[this.#pages.length - 1]!;

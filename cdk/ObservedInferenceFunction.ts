@@ -10,6 +10,7 @@ import type { Construct } from 'constructs';
 import type { AlarmOverrides } from './alarmSpecs.js';
 import { canaryDeployment, type FunctionDeployment } from './canaryDeployment.js';
 import type { InstrumentationMode } from './environment.js';
+import { type FunctionAlarmProps, splitAlarmProps } from './functionAlarms.js';
 import { bundlingOptions, resolveFunctionSettings } from './functionSettings.js';
 import { InferenceAlarms } from './InferenceAlarms.js';
 import { InferenceDashboard } from './InferenceDashboard.js';
@@ -31,6 +32,9 @@ import {
 } from './target.js';
 import { TRACE_EXPORT, type TraceExport } from './traceExport.js';
 
+/** Lambda's memory size when a function sets none. */
+const DEFAULT_MEMORY_MB = 128;
+
 /** Function props the construct sets itself (tracing, log format and log group are what it is for). */
 type OwnedProps =
   | 'entry'
@@ -48,7 +52,8 @@ type OwnedProps =
 /**
  * Props of {@link ObservedInferenceFunction}: the usual `NodejsFunction` props
  * (memorySize, timeout, architecture, environment, bundling, vpc, role, …) plus
- * the model and its observability.
+ * the model and its observability, and `InferenceAlarms`' props for its
+ * alarms (`predictionFloor`, `abstentionRateCeiling`, … : `FunctionAlarmProps`).
  *
  * @example
  * const props: ObservedInferenceFunctionProps = {
@@ -58,7 +63,9 @@ type OwnedProps =
  *   memorySize: 1024,
  * };
  */
-export interface ObservedInferenceFunctionProps extends Omit<NodejsFunctionProps, OwnedProps> {
+export interface ObservedInferenceFunctionProps
+  extends Omit<NodejsFunctionProps, OwnedProps>,
+    FunctionAlarmProps {
   /** The handler's source file (TypeScript or JavaScript), bundled locally with esbuild. */
   readonly entry: string;
   /** The model served: the `ModelName` and `ModelVersion` of every metric. */
@@ -276,9 +283,10 @@ export class ObservedInferenceFunction extends NodejsFunction {
       logLevel: _logLevel,
       logRetention: _logRetention,
       logGroup: _logGroup,
-      ...functionProps
+      ...otherProps
     } = props;
     const settings = resolveFunctionSettings(props);
+    const { alarmProps, rest: functionProps } = splitAlarmProps(otherProps, createAlarms);
     const { logGroup, role } = logGroupAndRole(scope, id, props);
     super(scope, id, {
       ...functionProps,
@@ -318,6 +326,7 @@ export class ObservedInferenceFunction extends NodejsFunction {
     }
     if (createAlarms)
       this.alarms = new InferenceAlarms(this, 'Alarms', {
+        ...alarmProps,
         models: [this.target],
         objective,
         driftThreshold,
@@ -325,7 +334,9 @@ export class ObservedInferenceFunction extends NodejsFunction {
         timeToFirstTokenP99,
         alarmOverrides,
         alarmTopic,
-        exclude: settings.replacedAlarms,
+        // Data quality is judged against the baseline: with one, its alarm is on unless said otherwise.
+        dataQualityAlarm: alarmProps.dataQualityAlarm ?? drift?.baseline !== undefined,
+        exclude: [...settings.replacedAlarms, ...(alarmProps.exclude ?? [])],
       });
     if (createDashboard)
       this.dashboard = new InferenceDashboard(this, 'Dashboard', {
@@ -342,6 +353,9 @@ export class ObservedInferenceFunction extends NodejsFunction {
             timeToFirstTokenP99: modelCalls
               ? (timeToFirstTokenP99 ?? DEFAULTS.timeToFirstTokenP99)
               : undefined,
+            confidenceStdDevs: alarmProps.confidenceStdDevs,
+            loadsPerColdStart: alarmProps.loadsPerColdStart,
+            memorySize: props.memorySize ?? DEFAULT_MEMORY_MB,
           },
         ],
         alarms: this.alarms ? [this.alarms] : [],

@@ -71,8 +71,8 @@ export function resolveAlarmSettings(props: AlarmSettingsProps): ResolvedAlarmSe
     checkPositive(prop, value);
   }
   if (props.predictionFloor !== undefined) checkPositive('predictionFloor', props.predictionFloor);
-  if (props.latencyAnomalyStdDevs !== undefined)
-    checkPositive('latencyAnomalyStdDevs', props.latencyAnomalyStdDevs);
+  for (const prop of ['latencyAnomalyStdDevs', 'predictionVolumeStdDevs'] as const)
+    if (props[prop] !== undefined) checkPositive(prop, props[prop]);
   const timeToFirstTokenP99 = props.timeToFirstTokenP99 ?? DEFAULTS.timeToFirstTokenP99;
   checkPositive('timeToFirstTokenP99', timeToFirstTokenP99.toMilliseconds(), ' ms');
   const settings: AlarmSettings = {
@@ -88,6 +88,8 @@ export function resolveAlarmSettings(props: AlarmSettingsProps): ResolvedAlarmSe
     predictionFloor: props.predictionFloor,
     latencyAnomalyStdDevs: props.latencyAnomalyStdDevs,
     timeToFirstTokenP99,
+    predictionVolumeStdDevs: props.predictionVolumeStdDevs,
+    dataQualityAlarm: props.dataQualityAlarm ?? false,
     period,
     evaluationPeriods,
     datapointsToAlarm,
@@ -113,6 +115,7 @@ const OPT_IN: Partial<Record<AlarmKind, keyof AlarmSettings>> = {
   [ALARM_KIND.TelemetryErrorRate]: 'telemetryErrorRateCeiling',
   [ALARM_KIND.SilentModel]: 'predictionFloor',
   [ALARM_KIND.LatencyAnomaly]: 'latencyAnomalyStdDevs',
+  [ALARM_KIND.PredictionVolume]: 'predictionVolumeStdDevs',
 };
 
 /** An override of an alarm that will not exist is a mistake worth naming. */
@@ -128,6 +131,11 @@ function checkOverridden(
         `overrides an alarm 'exclude' leaves out`,
       );
     const enabledBy = OPT_IN[kind];
+    if (kind === ALARM_KIND.DataQuality && !settings.dataQualityAlarm)
+      throw new InvalidPropError(
+        `alarmOverrides.${kind}`,
+        'overrides the dataQuality alarm, which only exists with dataQualityAlarm: true',
+      );
     if (enabledBy && settings[enabledBy] === undefined)
       throw new InvalidPropError(
         `alarmOverrides.${kind}`,

@@ -23,6 +23,8 @@ export const ALARM_KIND = {
   LatencyAnomaly: 'latencyAnomaly',
   ModelCallThrottles: 'modelCallThrottles',
   TimeToFirstTokenP99: 'timeToFirstTokenP99',
+  PredictionVolume: 'predictionVolume',
+  DataQuality: 'dataQuality',
 } as const;
 export type AlarmKind = (typeof ALARM_KIND)[keyof typeof ALARM_KIND];
 
@@ -97,6 +99,10 @@ export interface AlarmSettings {
   readonly latencyAnomalyStdDevs?: number;
   /** p99 `TimeToFirstToken` above which the time to first token alarm fires (models with `modelCalls`). */
   readonly timeToFirstTokenP99: Duration;
+  /** Width of the prediction-volume anomaly band; none: no band alarm. */
+  readonly predictionVolumeStdDevs?: number;
+  /** Whether to alarm when a drift window's data quality broke. */
+  readonly dataQualityAlarm: boolean;
   readonly period: Duration;
   /** Latency, error rate and accuracy: breaching in `datapointsToAlarm` of the last `evaluationPeriods`. */
   readonly evaluationPeriods: number;

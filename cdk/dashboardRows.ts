@@ -23,6 +23,8 @@ export interface ModelRowsOptions {
   readonly responseStreaming: boolean;
   /** Drawn as a line on the time to first token graph (a target with `modelCalls`). */
   readonly timeToFirstTokenP99?: Duration;
+  /** The function's memory setting (MB), drawn as a line on the memory graph. */
+  readonly memorySize?: number;
 }
 
 const HEIGHT = 6;
@@ -120,6 +122,31 @@ function latencyRow(
       ]),
     );
   return widgets;
+}
+
+/**
+ * What the invocations use and cost, under latency: peak memory against the
+ * memory setting, CPU time against latency (close: CPU-bound, more memory
+ * buys more CPU), and the estimated cost per 1,000 predictions.
+ */
+function resourcesRow(m: InferenceMetrics, o: ModelRowsOptions): cloudwatch.IWidget[] {
+  const period = { period: o.period };
+  const configured = o.memorySize === undefined ? [] : [line(o.memorySize, 'memory setting')];
+  return [
+    graph('Max memory used (MB)', 8, [m.metricMaxMemoryUsed(period)], {
+      leftAnnotations: configured,
+      leftYAxis: { min: 0, showUnits: false },
+    }),
+    graph('CPU time and latency (ms)', 8, [
+      m.metricCpuTime(period),
+      m.metricCpuTime({ ...period, statistic: 'p99', label: 'p99 CPU time' }),
+      m.metricInferenceLatency({ ...period, statistic: 'p50', label: 'p50 latency' }),
+    ]),
+    graph('Estimated cost per 1,000 predictions', 8, [m.metricCostPerThousandPredictions(period)], {
+      leftYAxis: { min: 0, showUnits: false },
+      right: [m.metricComputeCost(period)],
+    }),
+  ];
 }
 
 function coldStartRow(m: InferenceMetrics, o: ModelRowsOptions): cloudwatch.IWidget[] {
@@ -254,7 +281,8 @@ function functionLogGroupName(fn: lambda.IFunction | undefined): string | undefi
 }
 
 /**
- * The dashboard rows of one model: a header, traffic, latency, cold starts,
+ * The dashboard rows of one model: a header, traffic, latency, resources and
+ * cost, cold starts,
  * model quality (confidence, drift, accuracy; label mix, abstentions, invalid
  * inputs), model calls (with `modelCalls`) and (when its log group is known)
  * Logs Insights.
@@ -271,6 +299,7 @@ export function modelRows(
     [header(target)],
     trafficRow(m, options),
     latencyRow(target, m, options),
+    resourcesRow(m, options),
     coldStartRow(m, options),
     qualityRow(m, options),
     answersRow(m, options),

@@ -7,6 +7,7 @@ export {
 export type { FunctionDeployment } from './canaryDeployment.js';
 export { INSTRUMENTATION_MODE, type InstrumentationMode } from './environment.js';
 export { InvalidPropError } from './errors.js';
+export type { FunctionAlarmProps } from './functionAlarms.js';
 export { SUPPORTED_RUNTIMES } from './functionSettings.js';
 export { InferenceAlarms, type InferenceAlarmsProps, type ModelAlarms } from './InferenceAlarms.js';
 export {

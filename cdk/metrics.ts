@@ -1,5 +1,6 @@
 import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import {
+  DATA_QUALITY_METRIC,
   driftMetricName,
   METRIC,
   OUTCOME_METRIC,
@@ -266,6 +267,39 @@ export class InferenceMetrics {
       fillNumerator: true,
       ...options,
     });
+  }
+
+  /** `DataQualityBroken`, its Maximum: 1 when a drift window closed with a feature's data quality broken. */
+  metricDataQualityBroken(options?: InferenceMetricOptions): cloudwatch.Metric {
+    const name = DATA_QUALITY_METRIC.DataQualityBroken;
+    return this.#read(name, 'Maximum', 'data quality broken', options);
+  }
+
+  /** `Predictions` with 0 for a period without any: what the prediction-volume band learns from. */
+  metricPredictionVolume(options?: InferenceMathOptions): cloudwatch.MathExpression {
+    const using = { predictions: this.metricPredictions() };
+    return mathMetric('FILL(predictions, 0)', using, 'predictions', options);
+  }
+
+  /** `MaxMemoryUsed`, its Maximum: the highest peak memory of any environment, MB. */
+  metricMaxMemoryUsed(options?: InferenceMetricOptions): cloudwatch.Metric {
+    return this.#read(METRIC.MaxMemoryUsed, 'Maximum', 'max memory used (MB)', options);
+  }
+
+  /** `CpuTime` of an invocation; p50 unless given. */
+  metricCpuTime(options?: InferenceMetricOptions): cloudwatch.Metric {
+    return this.#read(METRIC.CpuTime, 'p50', 'p50 CPU time', options);
+  }
+
+  /** `ComputeCost`, summed: the estimated Lambda cost of the period's invocations. */
+  metricComputeCost(options?: InferenceMetricOptions): cloudwatch.Metric {
+    return this.#read(METRIC.ComputeCost, 'Sum', 'compute cost', options);
+  }
+
+  /** Estimated Lambda cost per 1,000 predictions: 1000 × `ComputeCost` / `Predictions` (warmup pings' cost included). */
+  metricCostPerThousandPredictions(options?: InferenceMathOptions): cloudwatch.MathExpression {
+    const using = { cost: this.metricComputeCost(), predictions: this.metricPredictions() };
+    return mathMetric('1000 * cost / predictions', using, 'cost per 1,000 predictions', options);
   }
 
   /** `PredictionCorrect` averaged: accuracy against the ground truth `recordOutcome()` reported. */

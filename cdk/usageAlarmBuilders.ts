@@ -1,5 +1,5 @@
 import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
-import { METRIC } from '../lib/telemetry.js';
+import { DATA_QUALITY_LOG_KEY, DATA_QUALITY_METRIC, METRIC } from '../lib/telemetry.js';
 import { type AlarmBuilder, type AlarmContext, percent, shared, within } from './alarmBuilders.js';
 import type { AlarmKind } from './alarmSpecs.js';
 import type { InferenceMetrics } from './metrics.js';
@@ -34,7 +34,13 @@ function perInvocation(
 
 type UsageKind = Extract<
   AlarmKind,
-  'abstentionRate' | 'invalidInputRate' | 'telemetryErrorRate' | 'silentModel' | 'latencyAnomaly'
+  | 'abstentionRate'
+  | 'invalidInputRate'
+  | 'telemetryErrorRate'
+  | 'silentModel'
+  | 'latencyAnomaly'
+  | 'predictionVolume'
+  | 'dataQuality'
 >;
 
 /**
@@ -147,5 +153,55 @@ export const USAGE_ALARM_BUILDERS: { readonly [K in UsageKind]: AlarmBuilder } =
             comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_UPPER_THRESHOLD,
             anomalyStdDevs: c.settings.latencyAnomalyStdDevs,
           },
+  },
+  predictionVolume: {
+    // The band learns from FILL(predictions, 0): a quiet night is a low band, not missing data. A
+    // window with no invocations at all is notBreaching, left to predictionFloor (whose silence breaches).
+    defaults: () => ({
+      threshold: 0,
+      evaluationPeriods: 3,
+      datapointsToAlarm: 3,
+      treatMissingData: NOT_BREACHING,
+    }),
+    thresholdFrom: 'predictionVolumeStdDevs (the width of the anomaly band)',
+    build: (c) =>
+      c.settings.predictionVolumeStdDevs === undefined
+        ? undefined
+        : {
+            title: 'predictions below band',
+            description:
+              `${METRIC.Predictions} a period below their anomaly-detection band (${c.settings.predictionVolumeStdDevs} ` +
+              `standard deviations) ${within(c)}: the model went quiet for this time of day and week. Look first ` +
+              'at the traffic row (invocations without predictions: the handler fails or returns early; fewer ' +
+              'invocations: the caller, its trigger or a routing change), then at throttles. The band learns ' +
+              'from about two weeks of history and can fire on normal variation before that.',
+            metric: c.metrics.metricPredictionVolume({ period: c.settings.period }),
+            comparisonOperator: cloudwatch.ComparisonOperator.LESS_THAN_LOWER_THRESHOLD,
+            anomalyStdDevs: c.settings.predictionVolumeStdDevs,
+          },
+  },
+  dataQuality: {
+    // Written only when a drift window closes, so most periods have none: the last verdict stands, as for drift.
+    defaults: () => ({
+      threshold: 0,
+      evaluationPeriods: 1,
+      datapointsToAlarm: 1,
+      treatMissingData: cloudwatch.TreatMissingData.IGNORE,
+    }),
+    thresholdFrom: 'dataQualityAlarm (it fires on any broken window)',
+    build: (c) =>
+      c.settings.dataQualityAlarm
+        ? {
+            title: 'data quality broken',
+            description:
+              `A drift window closed with ${DATA_QUALITY_METRIC.DataQualityBroken} = 1: a feature arrived missing ` +
+              'or of the wrong type far more often than in the baseline, so drift and confidence say little. ' +
+              `Look first at the drift log line (${DATA_QUALITY_LOG_KEY.Broken} names the features, ` +
+              `${DATA_QUALITY_LOG_KEY.Features} their missing rates and type mismatches) and the dashboard's ` +
+              'invalid-input rate, then at a client, schema or upstream pipeline change deployed before it.',
+            metric: c.metrics.metricDataQualityBroken({ period: c.settings.period }),
+            comparisonOperator: GT,
+          }
+        : undefined,
   },
 };

@@ -6,6 +6,7 @@
  */
 import {
   type ATTR,
+  COMPUTE_PRICES,
   type DATA_QUALITY_LOG_KEY,
   type DATA_QUALITY_METRIC,
   DEFAULT_DRIFT_WINDOW,
@@ -184,6 +185,11 @@ export const METRIC_DOC: Record<keyof typeof METRIC, string> = {
     'streamed answers not read to their end: the consumer stopped early, an error midway, or still open when the invocation ended (when > 0)',
   InferenceCost:
     "each Bedrock call whose model is in the `prices` table of `observeModelCalls()`: estimated cost, in the table's currency (no prices ship)",
+  MaxMemoryUsed:
+    "every invocation, warmup pings included: the process's peak resident memory so far (`ru_maxrss`, Lambda's Max Memory Used for this process), read as it ended",
+  CpuTime:
+    'every invocation: user + system CPU time of the process from its start to its end (background threads, such as the garbage collector, and overlapping invocations included)',
+  ComputeCost: `every invocation in Lambda: its estimated cost, ceil(duration ms) × memory GB × price per GB-second / 1000 + price per request; default prices ${code(COMPUTE_PRICES.region)} on-demand USD (read ${COMPUTE_PRICES.readOn}), per \`process.arch\`: x86 $${COMPUTE_PRICES.perGbSecond.x64}, arm64 $${COMPUTE_PRICES.perGbSecond.arm64} per GB-second, $${(COMPUTE_PRICES.perRequest * 1e6).toFixed(2)} per million requests`,
 };
 
 export const OUTCOME_METRIC_DOC: Record<keyof typeof OUTCOME_METRIC, string> = {
@@ -227,6 +233,9 @@ export const LOG_KEY_DOC: Record<keyof typeof LOG_KEY, string> = {
     'response streaming: `true` when the stream did not end normally (the handler failed, destroyed it, or the client went away)',
   ModelCalls:
     'when the invocation called a model through an `observeModelCalls()` client: `{ count, errors, throttles, input_tokens, output_tokens, ttft_ms, latency_ms, cost, streams_open, models }` (empty members left out; `models`: the first 10 distinct Bedrock model ids, SageMaker endpoints or S3 buckets)',
+  MaxMemoryUsedMb: "`MaxMemoryUsed`: the process's peak resident memory so far, in MB",
+  CpuMs: '`CpuTime`: CPU time of the process during the invocation, in ms',
+  ComputeCost: '`ComputeCost`: the estimated Lambda cost of the invocation (absent outside Lambda)',
   Error:
     'on failure: `name`, `message`, `stack` (a thrown `InvalidInputError`: `name` and `message`)',
   DebugFlushed:
@@ -280,6 +289,14 @@ export const ENV_DOC: Record<keyof typeof ENV, { default: string; what: string }
   TracesProvider: {
     default: code(TRACES_PROVIDER.Auto),
     what: `${Object.values(TRACES_PROVIDER).map(code).join(', ')}: whose OpenTelemetry tracer provider records our spans; with ${code(TRACES_PROVIDER.Auto)}, one registered before the first observe() (ADOT, your own) records and exports them, under its active span ([beside ADOT and your own provider](library.md#beside-powertools-tracer-adot-and-your-own-opentelemetry-provider))`,
+  },
+  PricePerGbSecond: {
+    default: `${COMPUTE_PRICES.perGbSecond.x64} (x86), ${COMPUTE_PRICES.perGbSecond.arm64} (arm64): ${COMPUTE_PRICES.region} USD`,
+    what: "`ComputeCost`'s price of a GB-second of duration, a number ≥ 0 (your region's, or your currency's)",
+  },
+  PricePerRequest: {
+    default: `${code('0.0000002')} ($${(COMPUTE_PRICES.perRequest * 1e6).toFixed(2)} per million)`,
+    what: "`ComputeCost`'s price of a request, a number ≥ 0",
   },
 };
 

@@ -1,6 +1,7 @@
 import type { Attributes } from '@opentelemetry/api';
 import { ConfigError } from './errors.js';
 import { normaliseKey } from './redactKeys.js';
+import { type ComputePrice, computePrice } from './resourceUsage.js';
 import {
   DEFAULT_LOW_CONFIDENCE,
   DEFAULT_NAMESPACE,
@@ -125,6 +126,8 @@ export interface ResolvedConfig {
   readonly driftWindow: number | undefined;
   /** `OBSERVED_LABELS` (or the `labels` option): labels with a label-mix metric of their own. */
   readonly labels: readonly string[] | undefined;
+  /** What `ComputeCost` is estimated with; undefined without a memory size (outside Lambda). */
+  readonly computePrice: ComputePrice | undefined;
 }
 
 export interface ConfigResult {
@@ -240,6 +243,23 @@ function resolveLabels(
   return kept && kept.length > 0 ? kept : undefined;
 }
 
+/** A price: ≥ 0 and finite, from the option, else the variable; undefined keeps the default. */
+function resolvePrice(
+  env: Env,
+  name: string,
+  option: number | undefined,
+  prop: string,
+  issues: ConfigError[],
+): number | undefined {
+  const raw = option ?? nonEmpty(env[name]);
+  if (raw === undefined) return undefined;
+  const n = Number(raw);
+  if (Number.isFinite(n) && n >= 0) return n;
+  const source = option !== undefined ? prop : name;
+  issues.push(new ConfigError(source, `'${raw}' is not a price ≥ 0`));
+  return undefined;
+}
+
 /**
  * The defaults plus the configured keys: configuring `ssn` must not stop
  * `client_secret` being redacted. `!name` takes a default out (`!pin` for a
@@ -265,13 +285,18 @@ function resolveRedact(env: Env, option: readonly string[] | undefined): Readonl
 
 /**
  * Resolve options, environment and defaults into one immutable config, once
- * at init. Pure: it reads only its arguments. Precedence: options > env > default
+ * at init. Pure: it reads only its arguments (`arch`: `process.arch`, which
+ * picks the price of `ComputeCost`). Precedence: options > env > default
  * (for traces: `OBSERVED_TRACES` > `OTEL_TRACES_EXPORTER`).
  *
  * @example
  * const { config, issues } = resolveConfig(process.env, { model: 'fraud' });
  */
-export function resolveConfig(env: Env, options: ObserveOptions<never, never> = {}): ConfigResult {
+export function resolveConfig(
+  env: Env,
+  options: ObserveOptions<never, never> = {},
+  arch: string = process.arch,
+): ConfigResult {
   const issues: ConfigError[] = [];
   const inLambda =
     env.AWS_LAMBDA_FUNCTION_NAME !== undefined && env.AWS_LAMBDA_RUNTIME_API !== undefined;
@@ -342,6 +367,22 @@ export function resolveConfig(env: Env, options: ObserveOptions<never, never> = 
     baseline: nonEmpty(env[ENV.Baseline]),
     driftWindow: resolveDriftWindow(env, issues),
     labels: resolveLabels(env, options.labels),
+    computePrice: computePrice(memoryMb, arch, {
+      perGbSecond: resolvePrice(
+        env,
+        ENV.PricePerGbSecond,
+        options.computePrice?.perGbSecond,
+        'computePrice.perGbSecond',
+        issues,
+      ),
+      perRequest: resolvePrice(
+        env,
+        ENV.PricePerRequest,
+        options.computePrice?.perRequest,
+        'computePrice.perRequest',
+        issues,
+      ),
+    }),
   };
   return { config, issues: distinct(issues) };
 }

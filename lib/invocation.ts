@@ -11,6 +11,7 @@ import type { DebugLines } from './logs/debugLines.js';
 import { addValue, type MetricValues } from './metrics/record.js';
 import type { ModelCallsRecord } from './modelCalls/record.js';
 import type { PredictionSummary } from './predictions.js';
+import type { ResourceUsage } from './resourceUsage.js';
 import type { Sinks } from './sinks.js';
 import { STATUS, type Status } from './status.js';
 import type { StreamRecord } from './streaming.js';
@@ -55,6 +56,8 @@ export class Invocation {
   timer: NodeJS.Timeout | undefined = undefined;
   /** On the first invocation of an on-demand environment: the cold start it waited for. */
   coldStart: ColdStart | undefined = undefined;
+  /** The process's CPU time at the start (one getrusage call: `resourceUsage.ts`). */
+  readonly cpuStart: NodeJS.CpuUsage = process.cpuUsage();
 
   // Added while the handler runs.
   readonly metrics = new Map<string, MetricValues>();
@@ -95,6 +98,8 @@ export class Invocation {
   batch: number | undefined = undefined;
   /** The held DEBUG lines were written (the invocation went wrong). */
   debugFlushed = false;
+  /** CPU time, peak memory and estimated cost, read as it ended. */
+  usage: ResourceUsage | undefined = undefined;
 
   constructor(
     sinks: Sinks,

@@ -81,6 +81,12 @@ export class InvocationMetrics {
       add(inv, METRIC.BytesStreamed, stream.bytes);
       add(inv, METRIC.StreamsAborted, stream.aborted ? 1 : 0);
     }
+    const usage = inv.usage;
+    if (usage) {
+      add(inv, METRIC.CpuTime, usage.cpuMs);
+      add(inv, METRIC.MaxMemoryUsed, usage.maxMemoryMb);
+      if (usage.cost !== undefined) add(inv, METRIC.ComputeCost, usage.cost);
+    }
     const telemetryErrors = containment.take();
     if (telemetryErrors > 0) add(inv, METRIC.TelemetryErrors, telemetryErrors);
     const metadata = {

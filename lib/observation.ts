@@ -12,6 +12,7 @@ import { InvocationMetrics } from './invocationMetrics.js';
 import { InvocationSpan } from './invocationSpan.js';
 import { lifecycle } from './lifecycle.js';
 import { rememberPredictions } from './outcomes.js';
+import { readUsage } from './resourceUsage.js';
 import type { Sinks } from './sinks.js';
 import { classify, EXIT, type Exit, STATUS } from './status.js';
 import type { ObserveOptions } from './types.js';
@@ -129,6 +130,9 @@ export class Observation<TEvent, TResult> {
     if (inv.finished) return;
     inv.finished = true;
     inv.latencyMs = performance.now() - inv.startPerf;
+    this.#call('resource usage', () => {
+      inv.usage = readUsage(inv, this.#sinks.config.computePrice);
+    });
     this.#call('invocation end', () => this.#complete(inv, exit, value));
     // Model answers still streaming are recorded as seen so far, before the span and the record are written.
     if (inv.modelCalls) this.#call('model calls', () => inv.modelCalls?.settle());

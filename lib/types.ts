@@ -2,6 +2,7 @@ import type { Context } from 'aws-lambda';
 import type { Baseline } from './drift/baseline.js';
 import type { WindowOptions } from './drift/window.js';
 import type { PowertoolsOptions } from './powertools/types.js';
+import type { ComputePriceOverride } from './resourceUsage.js';
 import type { LogsMode, MetricsMode, TracesMode } from './telemetry.js';
 
 /**
@@ -121,6 +122,12 @@ export interface ObserveOptions<TEvent = unknown, TResult = unknown> {
    * instead of our own writers. Powertools is never imported otherwise.
    */
   readonly powertools?: PowertoolsOptions;
+  /**
+   * `OBSERVED_PRICE_PER_GB_SECOND` / `OBSERVED_PRICE_PER_REQUEST`: what
+   * `ComputeCost` is estimated with; default Lambda's us-east-1 on-demand
+   * prices in USD for this architecture (`COMPUTE_PRICES`).
+   */
+  readonly computePrice?: ComputePriceOverride;
 }
 
 /**

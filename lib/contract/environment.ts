@@ -13,6 +13,8 @@ export const ENV = {
   DriftWindow: 'OBSERVED_DRIFT_WINDOW',
   Labels: 'OBSERVED_LABELS',
   TracesProvider: 'OBSERVED_TRACES_PROVIDER',
+  PricePerGbSecond: 'OBSERVED_PRICE_PER_GB_SECOND',
+  PricePerRequest: 'OBSERVED_PRICE_PER_REQUEST',
 } as const;
 
 /**
@@ -157,3 +159,25 @@ export const DEFAULT_LOW_CONFIDENCE = 0.5;
 
 /** What separates the items of a list variable (`OBSERVED_LABELS`, `OBSERVED_REDACT`): no item can contain it. */
 export const LIST_SEPARATOR = ',';
+
+/**
+ * Lambda's on-demand prices that `ComputeCost` is estimated with unless
+ * `OBSERVED_PRICE_PER_GB_SECOND` / `OBSERVED_PRICE_PER_REQUEST` (or the
+ * `computePrice` option) say otherwise: USD, US East (N. Virginia), from
+ * https://aws.amazon.com/lambda/pricing/ (the same since arm64 arrived in
+ * 2021; checked on 2026-12-07 against two published price tables, as the
+ * page renders its rates in the browser). The first duration tier (up to 6
+ * billion GB-seconds a month); no free tier, Savings Plans or INIT billing.
+ * Some regions charge more (Hong Kong about 38%): set your own.
+ *
+ * @example
+ * COMPUTE_PRICES.perGbSecond.arm64; // 0.0000133334
+ */
+export const COMPUTE_PRICES = {
+  /** USD per GB-second of duration, by `process.arch`. */
+  perGbSecond: { x64: 0.0000166667, arm64: 0.0000133334 },
+  /** USD per request: $0.20 per million. */
+  perRequest: 0.0000002,
+  region: 'us-east-1',
+  readOn: '2026-12-07',
+} as const;

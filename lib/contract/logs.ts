@@ -56,6 +56,12 @@ export const LOG_KEY = {
    * latency_ms, cost, streams_open, models }` (`MODEL_CALLS_LOG_KEY`).
    */
   ModelCalls: 'model_calls',
+  /** `MaxMemoryUsed`: the process's peak resident memory so far, in MB. */
+  MaxMemoryUsedMb: 'max_memory_used_mb',
+  /** `CpuTime`: the process's CPU time during the invocation, in ms. */
+  CpuMs: 'cpu_ms',
+  /** `ComputeCost`: the invocation's estimated Lambda cost (absent outside Lambda). */
+  ComputeCost: 'compute_cost',
   Error: 'error',
   /**
    * `true` when the invocation's buffered DEBUG lines (`log.debug()`) were

@@ -94,6 +94,21 @@ const METRICS = {
    * (`observeModelCalls(client, { prices })`), in the table's currency; none ships.
    */
   InferenceCost: UNIT.None,
+  /**
+   * The process's peak resident memory so far (`ru_maxrss`), read as the
+   * invocation ended: what Lambda's REPORT line calls Max Memory Used, for
+   * this process (extensions excluded). Every invocation, warmup pings included.
+   */
+  MaxMemoryUsed: UNIT.Megabytes,
+  /** User + system CPU time of the process from invocation start to its end (background threads and overlapping invocations included). */
+  CpuTime: UNIT.Milliseconds,
+  /**
+   * Estimated Lambda cost of the invocation: its duration (rounded up to the
+   * ms) × the function's memory × the price per GB-second of its
+   * architecture, plus the price of a request (`COMPUTE_PRICES`, USD unless
+   * overridden). Absent outside Lambda, where the memory is unknown.
+   */
+  ComputeCost: UNIT.None,
 } as const satisfies Readonly<Record<string, MetricUnit>>;
 
 export type MetricName = keyof typeof METRICS;
@@ -301,7 +316,11 @@ export const OTLP_CONFIDENCE_BOUNDARIES: readonly number[] = [
 export const OTLP_GAUGE_COUNTS: ReadonlySet<string> = new Set([
   METRIC.BatchSize,
   METRIC.DriftWindowSize,
+  METRIC.MaxMemoryUsed,
 ]);
+
+/** Metrics of unit `None` that add up across invocations: over OTLP a delta sum, not a gauge. */
+export const OTLP_SUMMED_VALUES: ReadonlySet<string> = new Set([METRIC.ComputeCost]);
 
 /**
  * Data-quality metrics of a closed drift window, one per baseline feature

@@ -7,6 +7,7 @@ import {
   OTLP_CONFIDENCE_BOUNDARIES,
   OTLP_GAUGE_COUNTS,
   OTLP_LATENCY_BOUNDARIES_MS,
+  OTLP_SUMMED_VALUES,
   OTLP_UNIT,
   UNIT,
 } from '../telemetry.js';
@@ -58,8 +59,9 @@ type Kind =
 /**
  * The OTLP kind of a contract metric: durations (a time unit) and
  * `Confidence` are histograms; counts and sizes in bytes monotonic delta
- * sums, except the counts that are sizes (`BatchSize`, `DriftWindowSize`);
- * everything else (scores, percentages, rates) a gauge.
+ * sums, except the counts that are sizes (`BatchSize`, `DriftWindowSize`)
+ * and levels (`MaxMemoryUsed`); `ComputeCost` a sum too; everything else
+ * (scores, percentages, rates) a gauge.
  *
  * @example
  * otlpKind('InferenceLatency', 'Milliseconds').type; // 'histogram'
@@ -71,6 +73,7 @@ export function otlpKind(name: string, unit: MetricUnit): Kind {
   if (name === METRIC.Confidence)
     return { type: 'histogram', scale: 1, boundaries: OTLP_CONFIDENCE_BOUNDARIES };
   if (SUM_UNITS.has(unit) && !OTLP_GAUGE_COUNTS.has(name)) return { type: 'sum' };
+  if (OTLP_SUMMED_VALUES.has(name)) return { type: 'sum' };
   return { type: 'gauge' };
 }
 

@@ -38,7 +38,9 @@ describe('opt-in usage alarms', () => {
   it('makes none of them unless asked', () => {
     const names = synth().all.map((a) => String(a.AlarmName));
     expect(
-      names.filter((n) => /abstention|invalid|telemetry|predictions <|above band/.test(n)),
+      names.filter((n) =>
+        /abstention|invalid|telemetry|predictions <|above band|below band|data quality/.test(n),
+      ),
     ).toEqual([]);
   });
 
@@ -48,6 +50,8 @@ describe('opt-in usage alarms', () => {
     telemetryErrorRateCeiling: 0.01,
     predictionFloor: 10,
     latencyAnomalyStdDevs: 3,
+    predictionVolumeStdDevs: 4,
+    dataQualityAlarm: true,
   });
 
   it('alarms on Abstentions / Predictions over the ceiling, quiet periods not breaching', () => {
@@ -89,6 +93,33 @@ describe('opt-in usage alarms', () => {
     expect(on.byTitle('p99 latency > 250 ms')).toBeDefined();
   });
 
+  it('alarms on predictions below their anomaly band, learnt with quiet periods as 0', () => {
+    const a = on.byTitle('predictions below band');
+    expect(a).toMatchObject({
+      ComparisonOperator: 'LessThanLowerThreshold',
+      TreatMissingData: 'notBreaching',
+      EvaluationPeriods: 3,
+      DatapointsToAlarm: 3,
+    });
+    const expressions = on.expressions(a).join(' ');
+    expect(expressions).toMatch(/ANOMALY_DETECTION_BAND\(\w+, 4\)/);
+    expect(expressions).toContain('FILL(predictions, 0)');
+    expect(a.AlarmDescription).toMatch(/Look first at/);
+  });
+
+  it('alarms when a drift window closes with its data quality broken, keeping the last verdict', () => {
+    const a = on.byTitle('data quality broken');
+    expect(JSON.stringify(a.Metrics)).toMatch(/"MetricName":"DataQualityBroken".*"Stat":"Maximum"/);
+    expect(a).toMatchObject({
+      Threshold: 0,
+      ComparisonOperator: 'GreaterThanThreshold',
+      TreatMissingData: 'ignore',
+    });
+    expect(a.AlarmDescription).toMatch(
+      /data_quality_broken.*Look first|Look first.*data_quality_broken/s,
+    );
+  });
+
   it('puts every one under the model health composite', () => {
     const kinds = [
       'abstentionRate',
@@ -96,6 +127,8 @@ describe('opt-in usage alarms', () => {
       'telemetryErrorRate',
       'silentModel',
       'latencyAnomaly',
+      'predictionVolume',
+      'dataQuality',
     ] as const;
     const own = on.alarms.forModel(target.model);
     for (const kind of kinds) {
@@ -109,6 +142,10 @@ describe('opt-in usage alarms', () => {
     expect(() => synth({ predictionFloor: 0 })).toThrow(InvalidPropError);
     expect(() => synth({ alarmOverrides: { silentModel: { evaluationPeriods: 5 } } })).toThrow(
       /alarmOverrides.silentModel.*predictionFloor/,
+    );
+    expect(() => synth({ predictionVolumeStdDevs: -1 })).toThrow(/predictionVolumeStdDevs/);
+    expect(() => synth({ alarmOverrides: { dataQuality: { evaluationPeriods: 2 } } })).toThrow(
+      /alarmOverrides.dataQuality.*dataQualityAlarm/,
     );
   });
 });

@@ -134,6 +134,19 @@ describe('the example stack against what its function emits', () => {
     for (const r of records) expect(validateEmf(r)).toEqual([]);
   });
 
+  it('records plausible memory, CPU time and cost for the real runtime client', () => {
+    const values = (name: string) =>
+      records.flatMap((r) => [r[name]].flat()).filter((v): v is number => typeof v === 'number');
+    expect(values('MaxMemoryUsed').length).toBeGreaterThan(5);
+    // The stack's 512 MB function: a Node.js process peaks well above 20 MB and below its memory.
+    for (const mb of values('MaxMemoryUsed')) expect(mb).toBeGreaterThan(20);
+    expect(Math.max(...values('MaxMemoryUsed'))).toBeLessThan(512);
+    expect(values('CpuTime').every((ms) => ms >= 0)).toBe(true);
+    // At least the request price; 512 MB for under 10 s costs well under a tenth of a cent.
+    for (const usd of values('ComputeCost')) expect(usd).toBeGreaterThanOrEqual(0.0000002);
+    expect(Math.max(...values('ComputeCost'))).toBeLessThan(0.001);
+  });
+
   it('references no metric of our namespace that the runtime did not emit', () => {
     const referenced = templateMetrics(example.resolver.resolve(example.template as never));
     const ours = referenced.filter((r) => r.namespace === DEFAULT_NAMESPACE);
@@ -151,6 +164,10 @@ describe('the example stack against what its function emits', () => {
       'Abstentions',
       'InvalidInputs',
       'PredictedLabel.fraud',
+      'MaxMemoryUsed',
+      'CpuTime',
+      'ComputeCost',
+      'DataQualityBroken',
     ]) {
       expect(names, `the stack references ${rare}`).toContain(rare);
       expect(emitted, `the run emitted ${rare}`).toContain(rare);
