@@ -2,6 +2,7 @@ import type { Duration } from 'aws-cdk-lib';
 import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
 import { DEFAULT_NAMESPACE } from '../lib/telemetry.js';
+import { graph, HEIGHT } from './graphWidget.js';
 import { latestErrorsQuery, slowestInvocationsQuery } from './logQueries.js';
 import { InferenceMetrics } from './metrics.js';
 import { modelCallRows } from './modelCallRows.js';
@@ -27,17 +28,7 @@ export interface ModelRowsOptions {
   readonly memorySize?: number;
 }
 
-const HEIGHT = 6;
 const RED = cloudwatch.Color.RED;
-
-function graph(
-  title: string,
-  width: number,
-  left: cloudwatch.IMetric[],
-  extra: Partial<cloudwatch.GraphWidgetProps> = {},
-): cloudwatch.GraphWidget {
-  return new cloudwatch.GraphWidget({ title, width, height: HEIGHT, left, ...extra });
-}
 
 const line = (value: number, label: string): cloudwatch.HorizontalAnnotation => ({
   value,

@@ -1,18 +1,8 @@
 import type { Duration } from 'aws-cdk-lib';
 import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
+import { graph } from './graphWidget.js';
 import type { ModelCallMetrics } from './modelCallMetrics.js';
 import type { InferenceTarget } from './target.js';
-
-const HEIGHT = 6;
-
-function graph(
-  title: string,
-  width: number,
-  left: cloudwatch.IMetric[],
-  extra: Partial<cloudwatch.GraphWidgetProps> = {},
-): cloudwatch.GraphWidget {
-  return new cloudwatch.GraphWidget({ title, width, height: HEIGHT, left, ...extra });
-}
 
 /**
  * The model-call rows of a model whose target has `modelCalls` (none

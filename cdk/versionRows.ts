@@ -1,5 +1,6 @@
 import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import { percent } from './alarmBuilders.js';
+import { graph, HEIGHT } from './graphWidget.js';
 import type { InferenceVersionComparison } from './InferenceVersionComparison.js';
 import { rateMetric } from './metricFactory.js';
 import { InferenceMetrics } from './metrics.js';
@@ -11,7 +12,6 @@ import { VERSION_ALARM_KIND } from './versionSpecs.js';
  * comparison's period, then the three alarm expressions with their thresholds.
  */
 
-const HEIGHT = 6;
 const COLOR = { baseline: cloudwatch.Color.BLUE, candidate: cloudwatch.Color.ORANGE } as const;
 const rateAxis: cloudwatch.YAxisProps = { min: 0, max: 1, showUnits: false };
 
@@ -21,15 +21,6 @@ type Styled = cloudwatch.Metric | cloudwatch.MathExpression;
 type Make = (m: InferenceMetrics, id: 'b' | 'c') => Styled;
 /** `colored: false` for graphs with several lines per version (the label mix): the palette tells them apart. */
 type Both = (make: Make, what: string, colored?: boolean) => cloudwatch.IMetric[];
-
-function graph(
-  title: string,
-  width: number,
-  left: cloudwatch.IMetric[],
-  extra: Partial<cloudwatch.GraphWidgetProps> = {},
-): cloudwatch.GraphWidget {
-  return new cloudwatch.GraphWidget({ title, width, height: HEIGHT, left, ...extra });
-}
 
 /**
  * The dashboard rows of one comparison: a header, traffic / latency / errors /
