@@ -15,7 +15,7 @@ import { join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
 import { App } from 'aws-cdk-lib';
-import { type LocalLambda, startLocalLambda } from '../../local-lambda/localLambda.js';
+import type { LocalLambda } from '../../local-lambda/localLambda.js';
 import { motoEnv } from '../../local-lambda/moto.js';
 import { emfRecords, logRecords } from '../../local-lambda/outputRecords.js';
 import { newTraceHeader } from '../../local-lambda/runtimeApi.js';
@@ -27,7 +27,7 @@ import { renderDashboardHtml } from './preview/render.js';
 import { summarise } from './summary.js';
 import { type Json, type Template, TemplateResolver } from './template.js';
 import { apiEvent } from './traffic.js';
-import { FUNCTION_NAME, type World } from './world.js';
+import { FUNCTION_NAME, startFraudFunction, type World } from './world.js';
 
 export const BASELINE = FRAUD.model.version;
 export const CANDIDATE = '1.1.0';
@@ -151,18 +151,7 @@ async function serveCanary(
   releaseEnv: Readonly<Record<string, string>>,
   weightsKey: string,
 ): Promise<string[]> {
-  const start = (env: Record<string, string>) =>
-    startLocalLambda({
-      taskRoot: world.taskRoot,
-      handler: world.handler,
-      optDir: world.optDir,
-      functionName: FUNCTION_NAME,
-      memoryMb: 512,
-      timeoutMs: 10_000,
-      xrayDaemonAddress: world.daemon.address,
-      env,
-      awsSdk: true,
-    });
+  const start = (env: Readonly<Record<string, string>>) => startFraudFunction(world, env);
   const fns: LocalLambda[] = [];
   try {
     fns.push(await start(world.env));

@@ -11,7 +11,7 @@ import { type LocalLambda, startLocalLambda } from '../../local-lambda/localLamb
 import { newTraceHeader } from '../../local-lambda/runtimeApi.js';
 import { generate, type Transaction } from '../fraud-detection/data.js';
 import { Progress } from './progress.js';
-import { FUNCTION_NAME, OUTCOMES_FUNCTION_NAME, type World } from './world.js';
+import { OUTCOMES_FUNCTION_NAME, startFraudFunction, type World } from './world.js';
 
 /** One request the demo made, and what came back. */
 export interface Call {
@@ -215,18 +215,7 @@ export async function runTraffic(world: World): Promise<TrafficResult> {
       progress.step(step.label);
       let fn = envs.get(step.env);
       if (!fn) {
-        fn = await startLocalLambda({
-          taskRoot: world.taskRoot,
-          handler: world.handler,
-          optDir: world.optDir,
-          functionName: FUNCTION_NAME,
-          memoryMb: 512,
-          timeoutMs: 10_000,
-          xrayDaemonAddress: world.daemon.address,
-          env: world.env,
-          // As Lambda's Node runtime does: the model's weights come from S3.
-          awsSdk: true,
-        });
+        fn = await startFraudFunction(world, world.env);
         envs.set(step.env, fn);
         if (fn.initError)
           throw new Error(

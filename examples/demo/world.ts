@@ -9,6 +9,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { CreateBucketCommand, PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
 import { unzipLayer } from '../../local-lambda/layer.js';
+import { type LocalLambda, startLocalLambda } from '../../local-lambda/localLambda.js';
 import { ensureRic } from '../../local-lambda/localTools.js';
 import { hasMotoServer, type Moto, motoEnv, startMoto } from '../../local-lambda/moto.js';
 import { startXRayDaemon, type XRayDaemon } from '../../local-lambda/xrayDaemon.js';
@@ -123,4 +124,30 @@ export async function startWorld(code: FunctionCode, note: (line: string) => voi
       rmSync(optDir, { recursive: true, force: true });
     },
   };
+}
+
+/**
+ * One execution environment of the fraud function, as Lambda would start it:
+ * the stack's code and layer, 512 MB, the daemon of the world, and the AWS
+ * SDK on the module path (as Lambda's Node runtime has it: the model's
+ * weights come from S3). `env`: the world's, or a release's.
+ *
+ * @example
+ * const fn = await startFraudFunction(world, world.env);
+ */
+export function startFraudFunction(
+  world: World,
+  env: Readonly<Record<string, string>>,
+): Promise<LocalLambda> {
+  return startLocalLambda({
+    taskRoot: world.taskRoot,
+    handler: world.handler,
+    optDir: world.optDir,
+    functionName: FUNCTION_NAME,
+    memoryMb: 512,
+    timeoutMs: 10_000,
+    xrayDaemonAddress: world.daemon.address,
+    env: { ...env },
+    awsSdk: true,
+  });
 }
