@@ -1,5 +1,6 @@
 import { MAX_CAPTURED_PROMPT_CHARS } from '../telemetry.js';
 import { streamInvocationMetrics } from './bedrock.js';
+import { isObject } from './targets.js';
 
 /** What a model call's answer said, as far as it was read: a response at once, or a stream event by event. */
 export interface AnswerSeen {
@@ -31,12 +32,6 @@ export function newAnswer(): AnswerSeen {
     finishReasons: undefined,
     completion: '',
   };
-}
-
-type Json = Record<string, unknown>;
-
-function isObject(value: unknown): value is Json {
-  return typeof value === 'object' && value !== null;
 }
 
 const decoder = new TextDecoder();

@@ -30,13 +30,13 @@ import {
 } from './bedrock.js';
 import type { ModelCallsRecord, OpenModelStream } from './record.js';
 import { type StreamEnd, watchStream } from './stream.js';
-import { isThrottle, type ModelCallOptions, type ModelService } from './targets.js';
-
-type Json = Record<string, unknown>;
-
-function isObject(value: unknown): value is Json {
-  return typeof value === 'object' && value !== null;
-}
+import {
+  isObject,
+  isThrottle,
+  type Json,
+  type ModelCallOptions,
+  type ModelService,
+} from './targets.js';
 
 function isAsyncIterable(value: unknown): value is AsyncIterable<unknown> {
   return (

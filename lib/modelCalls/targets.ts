@@ -61,7 +61,11 @@ export const OBSERVED_CALLS: Readonly<
   S3Client: { kind: 's3', service: 'S3', operations: new Set(['GetObject']) },
 };
 
-function isObject(value: unknown): value is Record<string, unknown> {
+/** A field bag of an SDK input, output, error or stream event: any non-null object. */
+export type Json = Record<string, unknown>;
+
+/** Whether `value` can be read as a {@link Json} field bag (arrays included, as the SDK's shapes need not exclude them). */
+export function isObject(value: unknown): value is Json {
   return typeof value === 'object' && value !== null;
 }
 
