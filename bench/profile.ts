@@ -11,20 +11,24 @@
  *    functions;
  * 3. `gc.ts`: `--trace-gc` of the warm loop (allocation per invocation,
  *    scavenge rate and pauses);
- * 4. `builtins.ts`: the built-ins the layer imports, timed with and without
+ * 4. `alloc.ts`: the warm loop's allocation sites, garbage included;
+ * 5. `builtins.ts`: the built-ins the layer imports, timed with and without
  *    Lambda's node flags, and the exec wrapper's own cost.
  *
- * Usage: npx tsx bench/profile.ts [--runs=8] [--warm=20000] [--mode=oi-library|oi-zero-code|oi-library-cjs] [--memory=1024] [--scenario=default|independent|sampled-5pct|unsampled] [--keep]
+ * Usage: npx tsx bench/profile.ts [--runs=8] [--warm=20000] [--mode=oi-library|oi-zero-code|oi-library-cjs] [--memory=1024] [--scenario=default|independent|sampled-5pct|unsampled] [--keep] [--only=import,cpu,gc,alloc,builtins] [--runtime=nodejs22.x|nodejs24.x]
  * Writes bench/results/<date>-profile-<mode>.md (and prints it); --keep keeps the .cpuprofile files.
  */
 import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
+import { ensureRuntimes } from '../local-lambda/localTools.js';
+import { lambdaNodeRuntimes } from '../local-lambda/runtimes.js';
 import { BARE, CONTENDERS, type Contender } from './harness/contenders.js';
 import { resultsDir } from './harness/paths.js';
 import { SCENARIO_IDS, type ScenarioId } from './harness/scenarios.js';
 import { startSinks } from './harness/sinks.js';
 import { stage } from './harness/stage.js';
+import { allocSection, profileAlloc } from './profile/alloc.js';
 import { builtinsSection, profileBuiltins } from './profile/builtins.js';
 import type { ProfileContext } from './profile/context.js';
 import { cpuSection, PROFILE_INTERVAL_US, profileCpu } from './profile/cpu.js';
@@ -33,7 +37,7 @@ import { gcSection, profileGc } from './profile/gc.js';
 import { importSection, profileImport } from './profile/importTime.js';
 
 const USAGE =
-  'npx tsx bench/profile.ts [--runs=8] [--warm=20000] [--mode=oi-library|oi-zero-code|oi-library-cjs] [--memory=1024] [--scenario=default|independent|sampled-5pct|unsampled] [--keep]';
+  'npx tsx bench/profile.ts [--runs=8] [--warm=20000] [--mode=oi-library|oi-zero-code|oi-library-cjs] [--memory=1024] [--scenario=default|independent|sampled-5pct|unsampled] [--keep] [--only=import,cpu,gc,alloc,builtins] [--runtime=nodejs22.x|nodejs24.x]';
 
 const { values: args } = parseArgs({
   options: {
@@ -43,6 +47,8 @@ const { values: args } = parseArgs({
     memory: { type: 'string', default: '1024' },
     scenario: { type: 'string', default: 'default' },
     keep: { type: 'boolean', default: false },
+    only: { type: 'string', default: 'import,cpu,gc,alloc,builtins' },
+    runtime: { type: 'string' },
     help: { type: 'boolean', default: false },
   },
 });
@@ -57,6 +63,15 @@ function contender(id: string): Contender {
   const found = CONTENDERS.find((c) => c.id === id);
   if (!found) throw new Error(`unknown contender ${id}`);
   return found;
+}
+
+/** `--runtime`: profile on that Lambda runtime's Node, as `npm run bench -- --runtime` measures. */
+function selectRuntime(): string | undefined {
+  if (args.runtime === undefined) return undefined;
+  ensureRuntimes();
+  const runtime = lambdaNodeRuntimes().find((r) => r.name === args.runtime);
+  if (!runtime) throw new Error(`--runtime: '${args.runtime}' is not nodejs22.x or nodejs24.x`);
+  return runtime.nodeBinary;
 }
 
 /** Stage the layers (ours also unminified and instrumented) and the telemetry sinks. */
@@ -79,6 +94,7 @@ async function prepare(): Promise<ProfileContext> {
     warm: Number.parseInt(args.warm, 10),
     memoryMb: Number.parseInt(args.memory, 10),
     scenario: scenarioId(args.scenario),
+    nodeBinary: selectRuntime(),
   };
 }
 
@@ -87,28 +103,25 @@ async function main(): Promise<void> {
     console.log(`Usage: ${USAGE}`);
     return;
   }
+  const only = new Set(args.only.split(','));
   const ctx = await prepare();
-  const imports = await profileImport(ctx);
-  const cpu = await profileCpu(ctx);
-  const gc = await profileGc(ctx);
-  await ctx.sinks.close();
-  const builtins = profileBuiltins(ctx);
-
   const md = [
     `# Profile of ${ctx.mode.label} (scenario ${ctx.scenario}), ${new Date().toISOString()}`,
     '',
-    `Node ${process.version}; ${ctx.runs} cold runs per variant; CPU profiles at ${PROFILE_INTERVAL_US} µs over ${cpu.warm.length} runs of ${ctx.warm} warm invocations.`,
+    `Node ${ctx.nodeBinary ?? process.version}; ${ctx.runs} cold runs per variant; CPU profiles at ${PROFILE_INTERVAL_US} µs over up to 3 runs of ${ctx.warm} warm invocations.`,
     '',
-    ...importSection(ctx, imports),
-    ...builtinsSection(builtins),
-    ...cpuSection(ctx, cpu),
-    ...gcSection(ctx, gc),
-  ].join('\n');
-  console.log(md);
+  ];
+  if (only.has('import')) md.push(...importSection(ctx, await profileImport(ctx)));
+  if (only.has('cpu')) md.push(...cpuSection(ctx, await profileCpu(ctx)));
+  if (only.has('gc')) md.push(...gcSection(ctx, await profileGc(ctx)));
+  if (only.has('alloc')) md.push(...allocSection(await profileAlloc(ctx)));
+  await ctx.sinks.close();
+  if (only.has('builtins')) md.push(...builtinsSection(profileBuiltins(ctx)));
+  console.log(md.join('\n'));
   mkdirSync(resultsDir, { recursive: true });
   const stamp = new Date().toISOString().slice(0, 16).replace(':', '');
   const name = `${stamp}-profile-${ctx.mode.id}-${ctx.scenario}.md`;
-  writeFileSync(join(resultsDir, name), md);
+  writeFileSync(join(resultsDir, name), md.join('\n'));
   if (args.keep) console.log(`profiles kept in ${ctx.profDir}`);
   else rmSync(ctx.staged.root, { recursive: true, force: true });
   console.log(`\nwrote bench/results/${name}`);

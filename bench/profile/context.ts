@@ -25,6 +25,8 @@ export interface ProfileContext {
   readonly memoryMb: number;
   /** The conditions of every profiled invocation (bench/harness/scenarios.ts). */
   readonly scenario: ScenarioId;
+  /** The Lambda runtime's Node binary (`--runtime`); this process's when undefined. */
+  readonly nodeBinary: string | undefined;
 }
 
 /** What a profiling run sets beyond the contender and round (no warm loop unless `warm`). */
@@ -48,6 +50,7 @@ export function profileRun(
     heapAt: [],
     memoryMb: ctx.memoryMb,
     scenario: ctx.scenario,
+    ...(ctx.nodeBinary ? { nodeBinary: ctx.nodeBinary } : {}),
   } as const;
   return runOnce({ ...defaults, ...spec }, staged, ctx.sinks);
 }

@@ -6,10 +6,9 @@
  */
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import type { RunResult } from '../harness/spawnRun.js';
 import { type ProfileContext, profileRun, stampsOf } from './context.js';
-import { type ModuleMap, moduleAt } from './devLayer.js';
+import { type ModuleMap, moduleOfFrame, outsideOwner } from './devLayer.js';
 import { fmt, med, topTable } from './tables.js';
 
 /** The sampling interval of the CPU profiles. */
@@ -42,9 +41,6 @@ export interface CpuProfiles {
   readonly warmRuns: RunResult[];
 }
 
-/** A profile frame's url as a file path (the module map's key). */
-const pathOf = (url: string) => (url.startsWith('file://') ? fileURLToPath(url) : url);
-
 /** The innermost bundled module on the sample's stack, else what the leaf frame is. */
 function ownerOf(
   leafId: number,
@@ -54,13 +50,11 @@ function ownerOf(
 ): string {
   for (let id: number | undefined = leafId; id !== undefined; id = parent.get(id)) {
     const { url, lineNumber } = nodes.get(id)!.callFrame;
-    const file = pathOf(url);
-    if (map.files.has(file)) return moduleAt(map, file, lineNumber)!;
+    const module = moduleOfFrame(map, url, lineNumber);
+    if (module) return module;
   }
   const { url, functionName } = nodes.get(leafId)!.callFrame;
-  if (url.endsWith('runner.mjs')) return 'harness (bench/child/runner.mjs)';
-  if (url.includes('/task/')) return 'the handler (index.mjs, model.mjs)';
-  return url ? `not under our code: ${url.replace(/^node:internal\//, 'node:')}` : functionName;
+  return outsideOwner(url, functionName);
 }
 
 function attribute(profile: CpuProfile, map: ModuleMap, fromNs: bigint, toNs: bigint): Attribution {
@@ -79,10 +73,8 @@ function attribute(profile: CpuProfile, map: ModuleMap, fromNs: bigint, toNs: bi
     out.totalUs += duration;
     const leafId = profile.samples[i]!;
     const leaf = nodes.get(leafId)!.callFrame;
-    const leafFile = pathOf(leaf.url);
-    const leafModule = map.files.has(leafFile)
-      ? moduleAt(map, leafFile, leaf.lineNumber)
-      : leaf.url || leaf.functionName;
+    const leafModule =
+      moduleOfFrame(map, leaf.url, leaf.lineNumber) ?? (leaf.url || leaf.functionName);
     add(out.byFunction, `${leaf.functionName || '(anonymous)'} — ${leafModule}`, duration);
     add(out.byModule, ownerOf(leafId, nodes, parent, map), duration);
   }

@@ -13,6 +13,7 @@ import {
   writeFileSync,
 } from 'node:fs';
 import { basename, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { build } from 'esbuild';
 import { layerBundles, WRAPPER_NAME } from '../../layer/build.js';
 import type { Staged } from '../harness/stage.js';
@@ -96,4 +97,23 @@ export function moduleAt(map: ModuleMap, file: string, line: number): string | u
     found = name;
   }
   return found ?? `${basename(file)} (bundle runtime)`;
+}
+
+/**
+ * The bundled module a profile frame (its url and line) belongs to; undefined
+ * for a frame outside our layer.
+ *
+ * @example
+ * const module = moduleOfFrame(map, callFrame.url, callFrame.lineNumber);
+ */
+export function moduleOfFrame(map: ModuleMap, url: string, line: number): string | undefined {
+  const file = url.startsWith('file://') ? fileURLToPath(url) : url;
+  return map.files.has(file) ? moduleAt(map, file, line) : undefined;
+}
+
+/** Who a frame outside our layer stands for in the profiles' tables: the harness, the handler, or Node. */
+export function outsideOwner(url: string, functionName: string): string {
+  if (url.endsWith('runner.mjs')) return 'harness (bench/child/runner.mjs)';
+  if (url.includes('/task/')) return 'the handler (index.mjs, model.mjs)';
+  return url ? `not under our code: ${url.replace(/^node:internal\//, 'node:')}` : functionName;
 }

@@ -1,5 +1,5 @@
 /**
- * 3. Allocation and GC pauses in the warm loop under `--trace-gc`, our layer
+ * 3. Allocation and GC pauses in the warm loop under `--trace-gc-nvp`, our layer
  * as shipped against the bare handler.
  */
 import { readFileSync } from 'node:fs';
@@ -7,22 +7,31 @@ import { quantile } from '../harness/stats.js';
 import { type ProfileContext, profileRun, stampsOf } from './context.js';
 import { fmt, med } from './tables.js';
 
-/** `[pid:0x…] 1234 ms: Scavenge 4.1 (5.3) -> 3.6 (6.3) MB, 0.85 / 0.00 ms …` */
-const GC_LINE =
-  /\]\s+(\d+) ms: (Scavenge|Mark-Compact|Mark-sweep)[^\d]*([\d.]+) \(([\d.]+)\) -> ([\d.]+) \(([\d.]+)\) MB, (?:pooled: [\d.]+ MB, )?([\d.]+) \/ ([\d.]+) ms/;
+/** One `--trace-gc-nvp` line: `[pid:0x…]  4763 ms: pause=7.3 mutator=192.3 gc=s … allocated=… promoted=… new_space_survived=…`. */
+const NVP_LINE = /\]\s+(\d+) ms: pause=([\d.]+) .*?\bgc=(\w+)/;
+
+/** A numeric `name=value` field of an nvp line (NaN when absent). */
+function field(line: string, name: string): number {
+  const m = new RegExp(`\\b${name}=(\\d+)`).exec(line);
+  return m ? Number(m[1]) : Number.NaN;
+}
 
 interface GcSummary {
   scavenges: number;
   markCompacts: number;
-  /** Bytes allocated per invocation, from heap size before each GC minus after the previous one. */
+  /** Bytes allocated per invocation: V8's `allocated` (since the previous GC) summed over the loop's GCs. */
   allocatedPerInvocation: number;
   scavengePauseMs: number[];
   markCompactPauseMs: number[];
+  /** Bytes still live in the young generation after each scavenge: what it had to copy. */
+  survivedBytes: number[];
+  /** Bytes each scavenge moved to the old generation (live across two scavenges). */
+  promotedBytes: number[];
 }
 
 export type GcProfiles = Record<'bare' | 'ours', GcSummary[]>;
 
-/** The `--trace-gc` lines inside the warm loop, whose bounds are in ms since the process's time origin. */
+/** The `--trace-gc-nvp` lines inside the warm loop, whose bounds are in ms since the process's time origin. */
 function gcSummary(text: string, fromMs: number, toMs: number, invocations: number): GcSummary {
   const summary: GcSummary = {
     scavenges: 0,
@@ -30,27 +39,28 @@ function gcSummary(text: string, fromMs: number, toMs: number, invocations: numb
     allocatedPerInvocation: 0,
     scavengePauseMs: [],
     markCompactPauseMs: [],
+    survivedBytes: [],
+    promotedBytes: [],
   };
-  let allocatedMb = 0;
-  let previousAfter: number | undefined;
+  let allocated = 0;
   for (const raw of text.split('\n')) {
-    const m = GC_LINE.exec(raw);
+    const m = NVP_LINE.exec(raw);
     if (!m) continue;
     const at = Number(m[1]);
-    const [before, after, pause] = [Number(m[3]), Number(m[5]), Number(m[7])];
-    if (at >= fromMs && at <= toMs) {
-      if (previousAfter !== undefined) allocatedMb += Math.max(0, before - previousAfter);
-      if (m[2] === 'Scavenge') {
-        summary.scavenges++;
-        summary.scavengePauseMs.push(pause);
-      } else {
-        summary.markCompacts++;
-        summary.markCompactPauseMs.push(pause);
-      }
+    if (at < fromMs || at > toMs) continue;
+    const pause = Number(m[2]);
+    allocated += field(raw, 'allocated') || 0;
+    if (m[3] === 's') {
+      summary.scavenges++;
+      summary.scavengePauseMs.push(pause);
+      summary.survivedBytes.push(field(raw, 'new_space_survived'));
+      summary.promotedBytes.push(field(raw, 'promoted'));
+    } else if (m[3] === 'mc' || m[3] === 'ms') {
+      summary.markCompacts++;
+      summary.markCompactPauseMs.push(pause);
     }
-    previousAfter = after;
   }
-  summary.allocatedPerInvocation = (allocatedMb * 1024 * 1024) / invocations;
+  summary.allocatedPerInvocation = allocated / invocations;
   return summary;
 }
 
@@ -71,7 +81,7 @@ export async function profileGc(ctx: ProfileContext): Promise<GcProfiles> {
         contender,
         round,
         warm: ctx.warm,
-        nodeArgs: ['--trace-gc'],
+        nodeArgs: ['--trace-gc-nvp'],
         keepOutput: true,
       });
       const hr = stampsOf(run, 'GC');
@@ -90,24 +100,35 @@ function gcLine(label: string, runs: GcSummary[], invocations: number): string {
   const every = m((g) => (g.scavenges > 0 ? invocations / g.scavenges : Number.NaN));
   const allocatedKb = m((g) => g.allocatedPerInvocation / 1024);
   const pause = `${fmt(med(pauses))} / ${fmt(quantile(pauses, 0.9))}`;
-  return `| ${label} | ${fmt(allocatedKb)} | ${fmt(
-    m((g) => g.scavenges),
-    0,
-  )} | ${fmt(every, 0)} | ${pause} | ${fmt(
-    m((g) => g.markCompacts),
-    0,
-  )} |`;
+  const mb = (pick: (g: GcSummary) => number[]) => fmt(med(runs.flatMap(pick)) / (1024 * 1024));
+  const cells = [
+    label,
+    fmt(allocatedKb),
+    fmt(
+      m((g) => g.scavenges),
+      0,
+    ),
+    fmt(every, 0),
+    pause,
+    mb((g) => g.survivedBytes),
+    mb((g) => g.promotedBytes),
+    fmt(
+      m((g) => g.markCompacts),
+      0,
+    ),
+  ];
+  return `| ${cells.join(' | ')} |`;
 }
 
 /** The report's allocation and GC section. */
 export function gcSection(ctx: ProfileContext, gc: GcProfiles): string[] {
   return [
-    '## Allocation and GC in the warm loop (layer as shipped, --trace-gc)',
+    '## Allocation and GC in the warm loop (layer as shipped, --trace-gc-nvp)',
     '',
-    `Over ${ctx.warm} warm invocations per run, medians of ${gc.ours.length} runs. A scavenge pause lands inside one invocation; when scavenges come more often than every 100 invocations, they set the p99.`,
+    `Over ${ctx.warm} warm invocations per run, medians of ${gc.ours.length} runs. A scavenge pause lands inside one invocation; when scavenges come more often than every 100 invocations, they set the p99. What survives a scavenge is what it copies (its pause grows with it); what survives two is promoted, and promotion is what brings mark-compacts.`,
     '',
-    '| variant | KB allocated / invocation | scavenges | one every … invocations | scavenge pause ms (median / p90) | mark-compacts |',
-    '| --- | --- | --- | --- | --- | --- |',
+    '| variant | KB allocated / invocation | scavenges | one every … invocations | scavenge pause ms (median / p90) | MB surviving a scavenge (median) | MB promoted per scavenge (median) | mark-compacts |',
+    '| --- | --- | --- | --- | --- | --- | --- | --- |',
     gcLine('bare handler', gc.bare, ctx.warm),
     gcLine(ctx.mode.label, gc.ours, ctx.warm),
     '',
