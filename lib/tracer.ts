@@ -5,21 +5,14 @@ import {
   type Tracer,
   trace,
 } from '@opentelemetry/api';
-import { AWSXRayIdGenerator } from '@opentelemetry/id-generator-aws-xray';
 import { AWSXRayPropagator } from '@opentelemetry/propagator-aws-xray';
 import { type Resource, resourceFromAttributes } from '@opentelemetry/resources';
-import {
-  AlwaysOffSampler,
-  AlwaysOnSampler,
-  BasicTracerProvider,
-  ParentBasedSampler,
-  type Sampler,
-} from '@opentelemetry/sdk-trace-base';
 import type { ResolvedConfig } from './config.js';
 import type { Containment } from './containment.js';
 import { TRACES_PROVIDER } from './telemetry.js';
 import { AlsContextManager } from './tracing/contextManager.js';
 import { globalTracer, registerUnlessForeign } from './tracing/globalProvider.js';
+import { OwnTracerProvider, type Sampling, spanLimitsFrom } from './tracing/ownTracer.js';
 import { XRaySpanProcessor } from './tracing/xrayProcessor.js';
 
 /** The instrumentation scope of our spans, and of the OTLP metrics and log records. */
@@ -61,7 +54,8 @@ let processTracer: ProcessTracer | undefined;
 let ownManager: AlsContextManager | undefined;
 
 /**
- * The process's tracers, made by the first observe(): X-Ray ids, one span
+ * The process's tracers, made by the first observe() (our own provider,
+ * `tracing/ownTracer.ts`, not the SDK's: see there why): X-Ray ids, one span
  * buffer that every observe()'s exporter takes its traces from, and the
  * tracer of the spans inside invocations registered globally, so users' own
  * OpenTelemetry spans nest under ours. Whether an invocation is recorded is
@@ -78,15 +72,10 @@ export function getProcessTracer(config: ResolvedConfig, containment: Containmen
   });
   // Built once from the config (no detectors): every exporter's spans share this one object.
   const resource = resourceFromAttributes(config.resource);
-  const idGenerator = new AWSXRayIdGenerator();
-  const provider = (root: Sampler) =>
-    new BasicTracerProvider({
-      idGenerator,
-      sampler: new ParentBasedSampler({ root }),
-      spanProcessors: [spans],
-      resource,
-    });
-  const inside = provider(new AlwaysOffSampler());
+  const limits = spanLimitsFrom(process.env);
+  const provider = (sampling: Sampling) =>
+    new OwnTracerProvider({ processor: spans, resource, sampling, limits });
+  const inside = provider('parentOrOff');
   // What NodeTracerProvider.register() does, without its CommonJS weight: the
   // global provider, an async-local-storage context manager and the X-Ray
   // propagator. Each is a no-op if the user registered one first: theirs stays,
@@ -104,11 +93,8 @@ export function getProcessTracer(config: ResolvedConfig, containment: Containmen
   propagation.setGlobalPropagator(new AWSXRayPropagator());
   processTracer = {
     tracer: theirs ?? inside.getTracer(TRACER_NAME),
-    tracedRoot: theirs ?? provider(new AlwaysOnSampler()).getTracer(TRACER_NAME),
-    untracedRoot: new BasicTracerProvider({
-      idGenerator,
-      sampler: new AlwaysOffSampler(),
-    }).getTracer(TRACER_NAME),
+    tracedRoot: theirs ?? provider('parentOrOn').getTracer(TRACER_NAME),
+    untracedRoot: provider('off').getTracer(TRACER_NAME),
     spans,
     resource,
     global,

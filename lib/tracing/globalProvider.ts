@@ -23,7 +23,7 @@ interface ProviderLike extends TracerProvider {
  * Mark `provider` as ours.
  *
  * @example
- * markOwn(new BasicTracerProvider());
+ * markOwn(new OwnTracerProvider({ processor, resource, sampling: 'parentOrOn' }));
  */
 export function markOwn<T extends object>(provider: T): T {
   (provider as { [OWN]?: true })[OWN] = true;

@@ -1,8 +1,10 @@
 import { type Context, context, ROOT_CONTEXT, TraceFlags, trace } from '@opentelemetry/api';
 import { AWSXRayIdGenerator } from '@opentelemetry/id-generator-aws-xray';
+import { resourceFromAttributes } from '@opentelemetry/resources';
 import { BasicTracerProvider, type Sampler } from '@opentelemetry/sdk-trace-base';
 import { expect } from 'vitest';
 import { AlsContextManager } from '../../../lib/tracing/contextManager.js';
+import { OwnTracerProvider } from '../../../lib/tracing/ownTracer.js';
 import {
   XRaySpanProcessor,
   type XRaySpanProcessorOptions,
@@ -15,7 +17,11 @@ export const LAMBDA_SEGMENT_ID = '53995c3f42cd8ad8';
 
 let contextManager: AlsContextManager | undefined;
 
-/** A real provider with X-Ray ids, our processor and async-local-storage context (for nesting). */
+/**
+ * Our provider as the layer makes it (parent-based, roots sampled, X-Ray ids),
+ * our processor and async-local-storage context (for nesting); with
+ * `sampler`, the SDK's provider with that sampler instead.
+ */
 export function createTracing(options: XRaySpanProcessorOptions & { sampler?: Sampler } = {}) {
   if (contextManager === undefined) {
     contextManager = new AlsContextManager().enable();
@@ -23,11 +29,17 @@ export function createTracing(options: XRaySpanProcessorOptions & { sampler?: Sa
   }
   const { sampler, ...processorOptions } = options;
   const processor = new XRaySpanProcessor(processorOptions);
-  const provider = new BasicTracerProvider({
-    idGenerator: new AWSXRayIdGenerator(),
-    spanProcessors: [processor],
-    ...(sampler ? { sampler } : {}),
-  });
+  const provider = sampler
+    ? new BasicTracerProvider({
+        idGenerator: new AWSXRayIdGenerator(),
+        spanProcessors: [processor],
+        sampler,
+      })
+    : new OwnTracerProvider({
+        processor,
+        resource: resourceFromAttributes({}),
+        sampling: 'parentOrOn',
+      });
   return { processor, provider, tracer: provider.getTracer('observed-inference-test') };
 }
 
