@@ -29,6 +29,22 @@ export interface UdpSenderOptions extends UdpSegmentSenderOptions {
 
 const DEFAULT_TIMEOUT_MS = 50;
 
+/** An IPv4 address in dotted decimal, or (the host being bare) an IPv6 address. */
+export function isIpLiteral(host: string): boolean {
+  if (host.includes(':')) return true;
+  const parts = host.split('.');
+  return parts.length === 4 && parts.every((part) => /^\d{1,3}$/.test(part) && Number(part) <= 255);
+}
+
+/** dgram's lookup for an address literal: the address itself, no `node:dns`. */
+function literalLookup(
+  address: string,
+  _family: unknown,
+  callback: (error: Error | null, address: string, family: number) => void,
+): void {
+  callback(null, address, address.includes(':') ? 6 : 4);
+}
+
 function asError(value: unknown): Error {
   return value instanceof Error ? value : new Error(String(value));
 }
@@ -107,10 +123,11 @@ export class UdpSender {
 
   /**
    * Open and connect the socket now rather than at the first `send()`: in
-   * Lambda, at init. Node's dgram loads `node:dns` when it connects and
-   * `node:cluster` (with `child_process` and `net`) when it binds, about 15 ms
-   * under Lambda's node flags, which would otherwise land in the first
-   * invocation. Does nothing once open, or while a failed connection backs off.
+   * Lambda, at init. Node's dgram loads `node:cluster` (with `child_process`)
+   * when it binds, and `node:dns` when it connects to a host name (not to an
+   * address, as Lambda's daemon is), about 15 ms under Lambda's node flags,
+   * which would otherwise land in the first invocation. Does nothing once
+   * open, or while a failed connection backs off.
    */
   open(): void {
     if (this.#connected !== undefined || this.#failure) return;
@@ -174,8 +191,14 @@ export class UdpSender {
   }
 
   #open(): Promise<Socket> {
+    const { host } = this.#options;
     // The host is bare: only an IPv6 literal contains ':' (node:net's isIPv6 costs ~2 ms to load).
-    const socket = createSocket(this.#options.host.includes(':') ? 'udp6' : 'udp4');
+    const type = host.includes(':') ? 'udp6' : 'udp4';
+    // An address needs no lookup: without one, dgram never loads node:dns (0.7 MB of RSS and
+    // a few ms of init with Lambda's node flags), which it would only use to answer the address.
+    const socket = isIpLiteral(host)
+      ? createSocket({ type, lookup: literalLookup })
+      : createSocket(type);
     socket.on('error', (error) => {
       this.#report(error);
       if (this.#socket === socket) this.close();

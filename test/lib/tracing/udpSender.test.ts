@@ -2,7 +2,7 @@ import { createSocket, type Socket } from 'node:dgram';
 import { readdirSync } from 'node:fs';
 import type { AddressInfo } from 'node:net';
 import { afterEach, describe, expect, it } from 'vitest';
-import { UdpSegmentSender } from '../../../lib/tracing/udpSender.js';
+import { isIpLiteral, UdpSegmentSender } from '../../../lib/tracing/udpSender.js';
 import {
   DEFAULT_MAX_SEGMENT_BYTES,
   XRAY_DAEMON_HEADER,
@@ -56,6 +56,36 @@ describe('UdpSegmentSender', () => {
       docs.map((d) => XRAY_DAEMON_HEADER + d).sort(),
     );
     expect(errors).toEqual([]);
+  });
+
+  it('sends to a daemon named by a host name, through a lookup (an address needs none)', async () => {
+    const server = await daemon();
+    opened.push(server.socket);
+    const errors: Error[] = [];
+    const sender = new UdpSegmentSender({
+      host: 'localhost',
+      port: server.port,
+      onError: (e) => errors.push(e),
+    });
+    opened.push(sender);
+    await sender.send(['{"id":"named"}']);
+    expect(await server.waitFor(1)).toEqual([`${XRAY_DAEMON_HEADER}{"id":"named"}`]);
+    expect(errors).toEqual([]);
+  });
+
+  it('tells an address from a host name without node:net', () => {
+    for (const address of ['169.254.79.129', '127.0.0.1', '0.0.0.0', '::1', 'fd00:ec2::23'])
+      expect(isIpLiteral(address), address).toBe(true);
+    for (const name of [
+      'localhost',
+      'xray.internal',
+      '256.1.1.1',
+      '1.2.3',
+      '1.2.3.4.5',
+      '01x.1.1.1',
+      '',
+    ])
+      expect(isIpLiteral(name), name).toBe(false);
   });
 
   it('sends to an IPv6 daemon over udp6', async (ctx) => {
