@@ -2,7 +2,6 @@ import {
   type Attributes,
   defaultTextMapGetter,
   type Context as OtelContext,
-  ROOT_CONTEXT,
   type Span,
   SpanKind,
   SpanStatusCode,
@@ -24,6 +23,7 @@ import { STATUS } from './status.js';
 import type { StreamRecord } from './streaming.js';
 import { ATTR, ECOSYSTEM_ENV, SPAN, TRACES_MODE } from './telemetry.js';
 import { activeContext } from './tracer.js';
+import { ROOT } from './tracing/contextManager.js';
 import { chooseParentOf, type ParentOf } from './tracing/foreignParents.js';
 import { xrayParentContext } from './tracing/traceHeader.js';
 import { XRAY_ANNOTATIONS_ATTR } from './tracing/xrayDocument.js';
@@ -189,14 +189,14 @@ function createParentContext(
     const traceparent = header(event, 'traceparent');
     if (traceparent) {
       return w3cPropagator.extract(
-        ROOT_CONTEXT,
+        ROOT,
         { traceparent, tracestate: header(event, 'tracestate') },
         defaultTextMapGetter,
       );
     }
     const xray = header(event, XRAY_HEADER);
     if (xray) return xrayParentContext(xray);
-    return ROOT_CONTEXT;
+    return ROOT;
   };
 }
 

@@ -1,7 +1,6 @@
 import {
   type Context,
   isSpanContextValid,
-  ROOT_CONTEXT,
   type SpanContext,
   TraceFlags,
   trace,
@@ -10,6 +9,7 @@ import type { Context as LambdaContext } from 'aws-lambda';
 import type { ResolvedConfig } from '../config.js';
 import { containment } from '../containment.js';
 import { TRACES_MODE } from '../telemetry.js';
+import { ROOT } from './contextManager.js';
 
 /** Where an invocation's span hangs, from its event and Lambda context. */
 export type ParentOf = (event: unknown, lambdaContext: LambdaContext) => Context;
@@ -81,7 +81,7 @@ export function underXRaySdk(fromHeader: ParentOf, sdk: ClsNamespace): ParentOf 
     const headerSpan = trace.getSpanContext(parent);
     if (!headerSpan) return parent;
     const subsegment = currentSubsegment(sdk, headerSpan.traceId);
-    return subsegment ? trace.setSpanContext(ROOT_CONTEXT, subsegment) : parent;
+    return subsegment ? trace.setSpanContext(ROOT, subsegment) : parent;
   };
 }
 

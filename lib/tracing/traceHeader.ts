@@ -1,11 +1,6 @@
-import {
-  type Context,
-  defaultTextMapGetter,
-  ROOT_CONTEXT,
-  TraceFlags,
-  trace,
-} from '@opentelemetry/api';
+import { type Context, defaultTextMapGetter, TraceFlags, trace } from '@opentelemetry/api';
 import { AWSXRayPropagator } from '@opentelemetry/propagator-aws-xray';
+import { ROOT } from './contextManager.js';
 
 const xrayPropagator = new AWSXRayPropagator();
 const XRAY_HEADER = 'x-amzn-trace-id';
@@ -23,7 +18,7 @@ const ZERO_SPAN_ID = '0000000000000000';
 /**
  * The context an X-Ray trace header puts an invocation under: the same
  * remote span context `AWSXRayPropagator.extract` gives (the propagator
- * itself reads every header not in Lambda's own format); ROOT_CONTEXT for an
+ * itself reads every header not in Lambda's own format); ROOT for an
  * invalid one.
  *
  * @example
@@ -33,9 +28,9 @@ const ZERO_SPAN_ID = '0000000000000000';
 export function xrayParentContext(header: string): Context {
   const match = LAMBDA_HEADER.exec(header);
   if (match === null || match[3] === ZERO_SPAN_ID || /^0+$/.test(match[1]! + match[2]!)) {
-    return xrayPropagator.extract(ROOT_CONTEXT, { [XRAY_HEADER]: header }, defaultTextMapGetter);
+    return xrayPropagator.extract(ROOT, { [XRAY_HEADER]: header }, defaultTextMapGetter);
   }
-  return trace.setSpanContext(ROOT_CONTEXT, {
+  return trace.setSpanContext(ROOT, {
     traceId: match[1]! + match[2]!,
     spanId: match[3]!,
     traceFlags: match[4] === '1' ? TraceFlags.SAMPLED : TraceFlags.NONE,
