@@ -3,6 +3,7 @@ import { epochMs } from './clock.js';
 import { endColdStart, recordBeforeInvocation } from './coldStart.js';
 import { contain } from './containment.js';
 import { createDriftHook, type DriftHook } from './drift/hook.js';
+import { baselineSource } from './drift/source.js';
 import { InvocationTimeoutError } from './errors.js';
 import { Extractors } from './extractors.js';
 import { recordInvalidInput, rejectionOf } from './invalidInput.js';
@@ -61,9 +62,14 @@ export class Observation<TEvent, TResult> {
     const { config, containment } = sinks;
     this.#sinks = sinks;
     this.#read = new Extractors(options, containment, config.lowConfidence);
-    const drift = contain(containment, 'drift setup', undefined, () =>
-      createDriftHook(config, options as ObserveOptions<never, never>, sinks.log),
-    );
+    const driftOptions = options as ObserveOptions<never, never>;
+    // No baseline, no drift: the drift code is not even loaded (the layer keeps it in extras.cjs).
+    const drift =
+      baselineSource(config, driftOptions) === undefined
+        ? undefined
+        : contain(containment, 'drift setup', undefined, () =>
+            createDriftHook(config, driftOptions, sinks.log),
+          );
     this.#drift = drift;
     this.#span = new InvocationSpan(config, sinks.rootTracer, sinks.globalProvider);
     this.#metrics = new InvocationMetrics(sinks, () => drift?.labels);
@@ -154,11 +160,12 @@ export class Observation<TEvent, TResult> {
     this.#call('log', () => this.#log.write(inv));
     const { traces, metrics, log } = this.#sinks;
     // OTLP metrics and logs leave with the trace, before the response: nothing is held across a freeze.
-    await Promise.all([
-      traces?.exportTrace(inv.span.spanContext().traceId),
-      metrics?.settle?.(),
-      log.settle?.(),
-    ]);
+    const trace = traces?.exportTrace(inv.span.spanContext().traceId);
+    const heldMetrics = metrics?.settle?.();
+    const heldLogs = log.settle?.();
+    // EMF and stdout (the default) hold nothing: only the trace is waited for, without Promise.all's array.
+    if (heldMetrics === undefined && heldLogs === undefined) await trace;
+    else await Promise.all([trace, heldMetrics, heldLogs]);
   }
 
   /**

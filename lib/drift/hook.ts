@@ -25,6 +25,7 @@ import {
   TOO_SMALL,
 } from './monitor.js';
 import { parseBaseline } from './parse.js';
+import { baselineSource } from './source.js';
 import { DEFAULT_WINDOW, type DriftReport } from './window.js';
 
 /** What observe() needs from drift: count an invocation, and report a closed window into it. */
@@ -50,7 +51,7 @@ export function createDriftHook(
   options: ObserveOptions<never, never>,
   log: LogWriter,
 ): DriftHook | undefined {
-  const source = options.baseline ?? config.baseline;
+  const source = baselineSource(config, options);
   if (source === undefined) return undefined;
   const variable = options.baseline !== undefined ? 'baseline' : ENV.Baseline;
   let monitor: DriftMonitor | undefined;
