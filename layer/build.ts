@@ -65,6 +65,102 @@ const otlpAsExternal: Plugin = {
   },
 };
 
+/** The model-call and drift code, beside the core, which loads it at the first use of either. */
+const EXTRAS_BUNDLE = './extras.cjs';
+/** Where the core publishes, for `extras.cjs`, the modules whose state the two share. */
+const HOST_KEY = 'observed-inference.layer.host.v1';
+/**
+ * The modules of the core that the extras must share, not copy: the
+ * invocation context key, the context manager and tracer, the process
+ * containment, the error classes (`instanceof`), the clock's load time, the
+ * segment helpers. Everything else they import is constants or pure code,
+ * bundled into them again.
+ */
+const HOST_MODULES = {
+  containment: 'lib/containment.ts',
+  invocation: 'lib/invocation.ts',
+  tracer: 'lib/tracer.ts',
+  errors: 'lib/errors.ts',
+  clock: 'lib/clock.ts',
+  xrayDocument: 'lib/tracing/xrayDocument.ts',
+} as const;
+/** What the core imports from the extras, by the module it imports it from. */
+const EXTRAS_EXPORTS: Readonly<Record<string, readonly string[]>> = {
+  'lib/modelCalls/observeModelCalls.ts': ['observeModelCalls'],
+  'lib/modelCalls/httpCalls.ts': ['observeHttpModelCalls'],
+  'lib/drift/hook.ts': ['createDriftHook'],
+};
+
+/** The source file an import of `path` from `resolveDir` names (the sources import `.js`). */
+function sourceOf(resolveDir: string, path: string): string {
+  return relative(root, resolve(resolveDir, path)).replace(/\.js$/, '.ts');
+}
+
+/**
+ * The core without the model-call and drift code (~25 KB of its source, about
+ * 1.3 ms of compile at every cold start and 0.15 MB of RSS with Lambda's node
+ * flags, bench/README.md): each of its imports of that code is a stub that
+ * requires `extras.cjs` on its first call, after publishing the shared
+ * modules for it. Functions that never call a model and have no drift
+ * baseline never load it (observe() calls `createDriftHook` only with one).
+ */
+const extrasAsLazy: Plugin = {
+  name: 'observed-inference-extras',
+  setup(b) {
+    b.onResolve(
+      { filter: /\/(modelCalls\/observeModelCalls|modelCalls\/httpCalls|drift\/hook)\.js$/ },
+      (args) => {
+        const source = sourceOf(args.resolveDir, args.path);
+        const importer = relative(root, args.importer);
+        if (!(source in EXTRAS_EXPORTS) || /^lib\/(modelCalls|drift)\//.test(importer))
+          return undefined;
+        return { path: source, namespace: 'observed-inference-stub' };
+      },
+    );
+    b.onResolve({ filter: /^\.\/extras\.cjs$/ }, () => ({ path: EXTRAS_BUNDLE, external: true }));
+    b.onLoad({ filter: /.*/, namespace: 'observed-inference-stub' }, (args) => {
+      const hostImports = Object.entries(HOST_MODULES).map(
+        ([name, file]) => `import * as ${name} from ${JSON.stringify(join(root, file))};`,
+      );
+      const forwards = (EXTRAS_EXPORTS[args.path] ?? []).map(
+        (name) => `export function ${name}(...args) { return extras().${name}(...args); }`,
+      );
+      return {
+        contents: [
+          ...hostImports,
+          `const KEY = Symbol.for(${JSON.stringify(HOST_KEY)});`,
+          'function extras() {',
+          `  globalThis[KEY] ??= { ${Object.keys(HOST_MODULES).join(', ')} };`,
+          `  return require(${JSON.stringify(EXTRAS_BUNDLE)});`,
+          '}',
+          ...forwards,
+        ].join('\n'),
+        loader: 'js',
+        resolveDir: join(root, 'lib'),
+      };
+    });
+  },
+};
+
+/** `extras.cjs` takes the shared modules from the core that loaded it (see {@link extrasAsLazy}). */
+const hostModules: Plugin = {
+  name: 'observed-inference-host',
+  setup(b) {
+    const byFile = new Map<string, string>(
+      Object.entries(HOST_MODULES).map(([name, file]) => [file, name]),
+    );
+    b.onResolve({ filter: /\.js$/ }, (args) => {
+      if (args.kind === 'entry-point') return undefined;
+      const name = byFile.get(sourceOf(args.resolveDir, args.path));
+      return name ? { path: name, namespace: 'observed-inference-host' } : undefined;
+    });
+    b.onLoad({ filter: /.*/, namespace: 'observed-inference-host' }, (args) => ({
+      contents: `module.exports = globalThis[Symbol.for(${JSON.stringify(HOST_KEY)})].${args.path};`,
+      loader: 'js',
+    }));
+  },
+};
+
 /** `layer/zeroCode.ts` reaches the runtime only through the layer's door to its CommonJS core. */
 const coreAsExternal: Plugin = {
   name: 'observed-inference-core',
@@ -94,7 +190,23 @@ export function layerBundles(packageDir: string): BuildOptions[] {
       entryPoints: ['lib/index.ts'],
       outfile: join(packageDir, 'index.cjs'),
       format: 'cjs',
-      plugins: [otlpAsExternal],
+      plugins: [otlpAsExternal, extrasAsLazy],
+    },
+    {
+      ...COMMON,
+      stdin: {
+        contents: [
+          "export { observeModelCalls } from './modelCalls/observeModelCalls.js';",
+          "export { observeHttpModelCalls } from './modelCalls/httpCalls.js';",
+          "export { createDriftHook } from './drift/hook.js';",
+        ].join('\n'),
+        resolveDir: join(root, 'lib'),
+        sourcefile: 'extras.ts',
+        loader: 'ts',
+      },
+      outfile: join(packageDir, EXTRAS_BUNDLE),
+      format: 'cjs',
+      plugins: [hostModules],
     },
     {
       ...COMMON,
@@ -181,7 +293,8 @@ function checkDependencies(): void {
     if (code.includes('Dynamic require of'))
       throw new Error(`${name} needs require(): a CommonJS dependency entered the layer bundle`);
     for (const [, spec] of code.matchAll(/require\("([^"]+)"\)/g)) {
-      if (spec && !isBuiltin(spec) && !spec.startsWith('@aws-sdk/') && spec !== OTLP_BUNDLE)
+      const ours = spec === OTLP_BUNDLE || spec === EXTRAS_BUNDLE;
+      if (spec && !isBuiltin(spec) && !spec.startsWith('@aws-sdk/') && !ours)
         throw new Error(`${name} requires ${spec} at run time: bundle it`);
     }
   }

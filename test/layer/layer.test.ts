@@ -18,6 +18,7 @@ describe('the layer zip (built by the global setup)', () => {
         WRAPPER_NAME,
         `${PKG}/package.json`,
         `${PKG}/index.cjs`,
+        `${PKG}/extras.cjs`,
         `${PKG}/index.mjs`,
         `${PKG}/zero-code.mjs`,
         `${PKG}/middy.cjs`,
@@ -74,6 +75,28 @@ describe('the layer zip (built by the global setup)', () => {
     expect(out.keys).toEqual(expect.arrayContaining(API));
     expect(out.same).toBe(true);
     expect(out.middy).toBe('function,true');
+  });
+});
+
+describe('the model-call and drift code beside the core', () => {
+  it('is loaded at the first model call or drift baseline, never by a function with neither', () => {
+    const optDir = unzipLayer();
+    const script = [
+      "const oi = require('observed-inference');",
+      "const loaded = () => Object.keys(require.cache).some((f) => f.endsWith('extras.cjs'));",
+      "oi.observe(async () => ({ label: 'a' }), { model: 'plain' });",
+      'const before = loaded();',
+      'const client = { middlewareStack: { add() {}, addRelativeTo() {}, use() {} }, send: async () => ({}) };',
+      'oi.observeModelCalls(client);',
+      'console.log(JSON.stringify({ before, after: loaded() }));',
+    ].join('\n');
+    const run = spawnSync(process.execPath, ['--no-experimental-require-module', '-e', script], {
+      cwd: optDir,
+      env: { ...process.env, NODE_PATH: join(optDir, 'nodejs', 'node_modules') },
+      encoding: 'utf8',
+    });
+    expect(run.stderr).toBe('');
+    expect(JSON.parse(run.stdout)).toEqual({ before: false, after: true });
   });
 });
 
