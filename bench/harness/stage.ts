@@ -14,6 +14,7 @@ import { extname, join } from 'node:path';
 import { build } from 'esbuild';
 import { buildLayer, LAYER_ZIP } from '../../layer/build.js';
 import { unzipLayer } from '../../local-lambda/layer.js';
+import { ensureRic } from '../../local-lambda/localTools.js';
 import type { Contender, Layer } from './contenders.js';
 import { benchDir } from './paths.js';
 import type { Resolution } from './spawnRun.js';
@@ -101,6 +102,8 @@ export async function stage(
   options: StageOptions,
 ): Promise<Staged> {
   ensureInstalled(benchDir);
+  // Every function runs under the real runtime client, as in Lambda: install it on first use.
+  ensureRic();
   const adotDir = join(benchDir, 'adot');
   if (options.withAdot) ensureInstalled(adotDir);
   const adotInstalled = existsSync(join(adotDir, 'node_modules', '.package-lock.json'));
