@@ -13,9 +13,12 @@
  *    scavenge rate and pauses);
  * 4. `alloc.ts`: the warm loop's allocation sites, garbage included;
  * 5. `builtins.ts`: the built-ins the layer imports, timed with and without
- *    Lambda's node flags, and the exec wrapper's own cost.
+ *    Lambda's node flags, and the exec wrapper's own cost;
+ * 6. `signals.ts`: the warm loop with each signal turned off, against the bare
+ *    handler and the I/O floor, with the datagram send and stdout write timed
+ *    in each.
  *
- * Usage: npx tsx bench/profile.ts [--runs=8] [--warm=20000] [--mode=oi-library|oi-zero-code|oi-library-cjs] [--memory=1024] [--scenario=default|independent|sampled-5pct|unsampled] [--keep] [--only=import,cpu,gc,alloc,builtins] [--runtime=nodejs22.x|nodejs24.x]
+ * Usage: npx tsx bench/profile.ts [--runs=8] [--warm=20000] [--mode=oi-library|oi-zero-code|oi-library-cjs] [--memory=1024] [--scenario=default|independent|sampled-5pct|unsampled] [--keep] [--only=import,cpu,gc,alloc,builtins,signals] [--runtime=nodejs22.x|nodejs24.x]
  * Writes bench/results/<date>-profile-<mode>.md (and prints it); --keep keeps the .cpuprofile files.
  */
 import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
@@ -23,7 +26,7 @@ import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { ensureRuntimes } from '../local-lambda/localTools.js';
 import { lambdaNodeRuntimes } from '../local-lambda/runtimes.js';
-import { BARE, CONTENDERS, type Contender } from './harness/contenders.js';
+import { BARE, CONTENDERS, type Contender, FLOOR } from './harness/contenders.js';
 import { resultsDir } from './harness/paths.js';
 import { SCENARIO_IDS, type ScenarioId } from './harness/scenarios.js';
 import { startSinks } from './harness/sinks.js';
@@ -35,9 +38,10 @@ import { cpuSection, PROFILE_INTERVAL_US, profileCpu } from './profile/cpu.js';
 import { devLayer } from './profile/devLayer.js';
 import { gcSection, profileGc } from './profile/gc.js';
 import { importSection, profileImport } from './profile/importTime.js';
+import { profileSignals, signalsSection } from './profile/signals.js';
 
 const USAGE =
-  'npx tsx bench/profile.ts [--runs=8] [--warm=20000] [--mode=oi-library|oi-zero-code|oi-library-cjs] [--memory=1024] [--scenario=default|independent|sampled-5pct|unsampled] [--keep] [--only=import,cpu,gc,alloc,builtins] [--runtime=nodejs22.x|nodejs24.x]';
+  'npx tsx bench/profile.ts [--runs=8] [--warm=20000] [--mode=oi-library|oi-zero-code|oi-library-cjs] [--memory=1024] [--scenario=default|independent|sampled-5pct|unsampled] [--keep] [--only=import,cpu,gc,alloc,builtins,signals] [--runtime=nodejs22.x|nodejs24.x]';
 
 const { values: args } = parseArgs({
   options: {
@@ -47,7 +51,7 @@ const { values: args } = parseArgs({
     memory: { type: 'string', default: '1024' },
     scenario: { type: 'string', default: 'default' },
     keep: { type: 'boolean', default: false },
-    only: { type: 'string', default: 'import,cpu,gc,alloc,builtins' },
+    only: { type: 'string', default: 'import,cpu,gc,alloc,builtins,signals' },
     runtime: { type: 'string' },
     help: { type: 'boolean', default: false },
   },
@@ -78,13 +82,15 @@ function selectRuntime(): string | undefined {
 async function prepare(): Promise<ProfileContext> {
   const mode = contender(args.mode);
   const bare = contender(BARE);
-  const staged = await stage([bare, mode], { buildLayer: true, withAdot: false });
+  const floor = contender(FLOOR);
+  const staged = await stage([bare, floor, mode], { buildLayer: true, withAdot: false });
   const dev = await devLayer(staged);
   const profDir = join(staged.root, 'profiles');
   mkdirSync(profDir);
   return {
     mode,
     bare,
+    floor,
     staged,
     devStaged: { ...staged, optDirs: { ...staged.optDirs, ours: dev.dir } },
     modules: dev.map,
@@ -115,6 +121,7 @@ async function main(): Promise<void> {
   if (only.has('cpu')) md.push(...cpuSection(ctx, await profileCpu(ctx)));
   if (only.has('gc')) md.push(...gcSection(ctx, await profileGc(ctx)));
   if (only.has('alloc')) md.push(...allocSection(await profileAlloc(ctx)));
+  if (only.has('signals')) md.push(...signalsSection(ctx, await profileSignals(ctx)));
   await ctx.sinks.close();
   if (only.has('builtins')) md.push(...builtinsSection(profileBuiltins(ctx)));
   console.log(md.join('\n'));

@@ -10,6 +10,8 @@ export interface ProfileContext {
   /** The contender profiled (one of ours). */
   readonly mode: Contender;
   readonly bare: Contender;
+  /** The I/O floor: one stdout write and one datagram, nothing built. */
+  readonly floor: Contender;
   /** The layers as shipped (minified). */
   readonly staged: Staged;
   /** The same, with our layer replaced by the unminified, instrumented build. */
