@@ -298,6 +298,10 @@ export const ENV_DOC: Record<keyof typeof ENV, { default: string; what: string }
     default: `${code('0.0000002')} ($${(COMPUTE_PRICES.perRequest * 1e6).toFixed(2)} per million)`,
     what: "`ComputeCost`'s price of a request, a number ≥ 0",
   },
+  Priming: {
+    default: '`on`',
+    what: '`on` or `off`: in Lambda, run the invocation path once at init, writing nothing, so the first invocation does not compile it ([cold starts](library.md#cold-starts-and-priming))',
+  },
 };
 
 export const ECOSYSTEM_ENV_DOC: Record<keyof typeof ECOSYSTEM_ENV, string> = {

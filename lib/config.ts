@@ -101,6 +101,8 @@ export interface ResolvedConfig {
   readonly lowConfidence: number;
   /** 0 when payload logging is off. */
   readonly logPayloadRate: number;
+  /** Run the invocation path once at init, writing nothing (`priming.ts`). */
+  readonly priming: boolean;
   /** Normalised (`normaliseKey`): the defaults plus `redact`/`OBSERVED_REDACT`, less their `!name`s. */
   readonly redactKeys: ReadonlySet<string>;
   readonly traces: TracesMode;
@@ -213,6 +215,15 @@ function resolveLogPayloads(
     issues.push(new ConfigError(source, `'${raw}' is neither 'off' nor a sampling rate in [0, 1]`));
   }
   return rate ?? 0;
+}
+
+function resolvePriming(env: Env, option: boolean | undefined, issues: ConfigError[]): boolean {
+  if (option !== undefined) return option !== false;
+  const raw = nonEmpty(env[ENV.Priming])?.toLowerCase();
+  if (raw === undefined || raw === 'on') return true;
+  if (raw === 'off') return false;
+  issues.push(new ConfigError(ENV.Priming, `'${env[ENV.Priming]}' is neither 'on' nor 'off'`));
+  return true;
 }
 
 function resolveDaemon(env: Env, issues: ConfigError[]): HostPort {
@@ -340,6 +351,7 @@ export function resolveConfig(
     memoryMb,
     lowConfidence,
     logPayloadRate: resolveLogPayloads(env, options.logPayloads, issues),
+    priming: resolvePriming(env, options.priming, issues),
     redactKeys: resolveRedact(env, options.redact),
     traces,
     tracesProvider: resolveTracesProvider(env, issues),

@@ -11,13 +11,17 @@ import { Invocation } from './invocation.js';
 import { InvocationLog } from './invocationLog.js';
 import { InvocationMetrics } from './invocationMetrics.js';
 import { InvocationSpan } from './invocationSpan.js';
-import { lifecycle } from './lifecycle.js';
+import { lifecycle, type StartInfo } from './lifecycle.js';
 import { rememberPredictions } from './outcomes.js';
 import { readUsage } from './resourceUsage.js';
 import type { Sinks } from './sinks.js';
 import { classify, EXIT, type Exit, STATUS } from './status.js';
+import { START_TYPE } from './telemetry.js';
 import type { ObserveOptions } from './types.js';
 import { boundUserFields } from './userFields.js';
+
+/** A priming run's start: never the environment's first, never a cold start (see `priming.ts`). */
+const PRIMING_START: StartInfo = { type: START_TYPE.Warm, coldStart: false, first: false };
 
 /** Whether an invocation went wrong enough for its held DEBUG lines to be worth writing. */
 function wentWrong(inv: Invocation): boolean {
@@ -57,15 +61,18 @@ export class Observation<TEvent, TResult> {
   readonly #span: InvocationSpan;
   readonly #metrics: InvocationMetrics;
   readonly #log: InvocationLog;
+  /** Compiles the invocation path at init and changes nothing of the process's (`priming.ts`). */
+  readonly #priming: boolean;
 
-  constructor(sinks: Sinks, options: ObserveOptions<TEvent, TResult>) {
+  constructor(sinks: Sinks, options: ObserveOptions<TEvent, TResult>, priming = false) {
     const { config, containment } = sinks;
     this.#sinks = sinks;
+    this.#priming = priming;
     this.#read = new Extractors(options, containment, config.lowConfidence);
     const driftOptions = options as ObserveOptions<never, never>;
     // No baseline, no drift: the drift code is not even loaded (the layer keeps it in extras.cjs).
     const drift =
-      baselineSource(config, driftOptions) === undefined
+      priming || baselineSource(config, driftOptions) === undefined
         ? undefined
         : contain(containment, 'drift setup', undefined, () =>
             createDriftHook(config, driftOptions, sinks.log),
@@ -91,12 +98,14 @@ export class Observation<TEvent, TResult> {
     const startPerf = performance.now();
     const nowMs = epochMs();
     const read = this.#read;
-    const start = lifecycle.begin(this.#sinks.config, nowMs);
+    const priming = this.#priming;
+    // The environment's first invocation, its cold start and the loads of init are the real one's.
+    const start = priming ? PRIMING_START : lifecycle.begin(this.#sinks.config, nowMs);
     const warmup = read.isWarmup(event);
     const parent = this.#span.parentOf(event, lambda);
     const span = this.#span.start(parent, event, lambda, start, warmup);
     const inv = new Invocation(this.#sinks, event, lambda, startPerf, start, warmup, span, parent);
-    recordBeforeInvocation(inv, parent, nowMs);
+    if (!priming) recordBeforeInvocation(inv, parent, nowMs);
     inv.input = read.input(event);
     inv.inputHash = read.inputHash(inv.input);
     inv.clientId = read.clientId(event, lambda);
@@ -147,7 +156,7 @@ export class Observation<TEvent, TResult> {
     const summary = inv.summary;
     if (drift && summary)
       this.#call('drift', () => drift.record(inv, inv.input, inv.event, summary.list));
-    if (summary)
+    if (summary && !this.#priming)
       this.#call('remember', () =>
         rememberPredictions(inv.predictionId, inv.inputHash, summary.list),
       );

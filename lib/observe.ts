@@ -10,6 +10,7 @@ import {
 import type { Invocation } from './invocation.js';
 import { Observation } from './observation.js';
 import { withPowertools } from './powertools/sinks.js';
+import { primeOnce } from './priming.js';
 import { createSinks, type Sinks } from './sinks.js';
 import { EXIT } from './status.js';
 import { type ResponseStream, watchStream } from './streaming.js';
@@ -71,7 +72,10 @@ export function createObservation(
   const { config, issues } = resolveConfig(process.env, options as ObserveOptions<never, never>);
   const sinks = withPowertools(createSinks(config), options.powertools);
   reportConfigIssues(sinks, issues);
-  return new Observation<unknown, unknown>(sinks, options);
+  const observation = new Observation<unknown, unknown>(sinks, options);
+  // In Lambda, the first observe() compiles the invocation path now, at init (priming.ts).
+  primeOnce(sinks, options);
+  return observation;
 }
 
 /** How the handler is called in the buffered (non-streaming) mode: with a callback when it takes one. */

@@ -1,11 +1,12 @@
 import type { Tracer } from '@opentelemetry/api';
 import type { Resource } from '@opentelemetry/resources';
 import type { ResolvedConfig } from './config.js';
-import { type Containment, containment } from './containment.js';
+import { Containment, containment } from './containment.js';
 import { flushOnExit, type Unsent } from './exitFlush.js';
 import { JsonLogWriter, type LogWriter } from './logs/logger.js';
 import { type LogSettings, resolveLogSettings } from './logs/logLevel.js';
 import { OtlpLogWriter, TeeLogWriter } from './logs/otlpWriter.js';
+import type { LineOutput } from './logs/output.js';
 import { ApiMetricsSink } from './metrics/apiSink.js';
 import { EmfSink } from './metrics/emfSink.js';
 import { OtlpMetricsSink } from './metrics/otlpSink.js';
@@ -16,6 +17,7 @@ import { createTraceExporter, type TraceExporter } from './traceExporter.js';
 import { activeContext, getProcessTracer, TRACER_NAME } from './tracer.js';
 import { globalProviderExporter } from './tracing/globalProvider.js';
 import type { XRaySpanProcessor } from './tracing/xrayProcessor.js';
+import { toSegmentDocuments } from './tracing/xraySegments.js';
 
 /**
  * Where one observe() call's telemetry goes, made once from its config: the
@@ -148,6 +150,60 @@ export function createSinks(config: ResolvedConfig): Sinks {
     tracer,
     globalProvider: global,
     ...outputs,
+  };
+}
+
+/** Where a priming run's lines go: nowhere. */
+const DISCARD: LineOutput = { stdout() {}, stderr() {}, flush() {} };
+
+/**
+ * Sinks shaped like `sinks` whose outputs write nothing, for the priming run
+ * of `priming.ts`: the same tracer (its spans are taken back out of the
+ * process's buffer and turned into documents, which are dropped), an EMF sink
+ * and a log writer on a discarding output, and a containment of their own
+ * that reports nowhere. Undefined where priming would not compile what the
+ * invocations run, or could leave something behind: outside Lambda, under a
+ * global provider not ours (its exporter would send the spans), and for the
+ * api and OTLP modes (they batch, or load their exporters on first use).
+ *
+ * @example
+ * const quiet = createPrimingSinks(sinks); // then new Observation(quiet, options, true)
+ */
+export function createPrimingSinks(sinks: Sinks): Sinks | undefined {
+  const { config } = sinks;
+  if (!config.inLambda || sinks.globalProvider || config.logs !== LOGS_MODE.Stdout)
+    return undefined;
+  const emf = config.metrics === METRICS_MODE.Emf;
+  if (!emf && config.metrics !== METRICS_MODE.Off) return undefined;
+  const xray = config.traces === TRACES_MODE.XrayUdp;
+  if (!xray && config.traces !== TRACES_MODE.Off) return undefined;
+  const { spans } = getProcessTracer(config, containment);
+  const traces: TraceExporter | undefined = xray
+    ? {
+        async exportTrace(traceId) {
+          try {
+            toSegmentDocuments(spans.takeTrace(traceId));
+          } catch {
+            // Priming only: what the invocations would report is theirs to report.
+          }
+        },
+        flush: () => Promise.resolve(),
+        pending: 0,
+      }
+    : undefined;
+  logSettings ??= resolveLogSettings(process.env);
+  const quiet = new Containment(() => {});
+  return {
+    ...sinks,
+    containment: quiet,
+    traces,
+    metrics: emf ? new EmfSink(config.namespace, DISCARD) : undefined,
+    log: new JsonLogWriter({
+      service: config.serviceName,
+      settings: logSettings,
+      output: DISCARD,
+      onError: () => {},
+    }),
   };
 }
 

@@ -128,6 +128,13 @@ export interface ObserveOptions<TEvent = unknown, TResult = unknown> {
    * prices in USD for this architecture (`COMPUTE_PRICES`).
    */
   readonly computePrice?: ComputePriceOverride;
+  /**
+   * `OBSERVED_PRIMING` (`on`/`off`): in Lambda, run the invocation path once
+   * at init with nothing written, so the first invocation does not compile
+   * it; default on. Off saves about 2 ms of a cold start's total and leaves
+   * them in its first invocation instead.
+   */
+  readonly priming?: boolean;
 }
 
 /**

@@ -15,6 +15,7 @@ export const ENV = {
   TracesProvider: 'OBSERVED_TRACES_PROVIDER',
   PricePerGbSecond: 'OBSERVED_PRICE_PER_GB_SECOND',
   PricePerRequest: 'OBSERVED_PRICE_PER_REQUEST',
+  Priming: 'OBSERVED_PRIMING',
 } as const;
 
 /**

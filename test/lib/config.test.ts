@@ -115,6 +115,21 @@ describe('resolveConfig', () => {
     expect(resolveConfig({ OBSERVED_LOG_PAYLOADS: 'off' }).config.logPayloadRate).toBe(0);
   });
 
+  it('primes by default; OBSERVED_PRIMING=off or priming: false turns it off, the option first', () => {
+    expect(resolveConfig(lambdaEnv).config.priming).toBe(true);
+    expect(resolveConfig({ ...lambdaEnv, OBSERVED_PRIMING: ' OFF ' }).config.priming).toBe(false);
+    expect(resolveConfig({ ...lambdaEnv, OBSERVED_PRIMING: 'on' }).config.priming).toBe(true);
+    expect(resolveConfig(lambdaEnv, { priming: false }).config.priming).toBe(false);
+    expect(
+      resolveConfig({ ...lambdaEnv, OBSERVED_PRIMING: 'off' }, { priming: true }).config.priming,
+    ).toBe(true);
+    const { config, issues } = resolveConfig({ ...lambdaEnv, OBSERVED_PRIMING: 'sometimes' });
+    expect(config.priming).toBe(true);
+    expect(issues.map((i) => i.message)).toEqual([
+      expect.stringMatching(/^OBSERVED_PRIMING: 'sometimes' is neither 'on' nor 'off'/),
+    ]);
+  });
+
   it('reads the label-mix labels from the option, else OBSERVED_LABELS', () => {
     expect(resolveConfig({ OBSERVED_LABELS: ' fraud, legit ,' }).config.labels).toEqual([
       'fraud',
