@@ -77,6 +77,8 @@ export function primeOnce(sinks: Sinks, options: ObserveOptions<unknown, unknown
     );
     const invocation = observation.begin(EVENT, primingContext());
     if (invocation) observation.end(invocation, EXIT.Returned, RESULT).catch(() => {});
+    // Node makes process.stdout on first use (its stream code compiled then): make it now, write nothing.
+    void process.stdout;
   } catch {
     // Priming only saves time: without it the first invocation compiles what it runs.
   }
