@@ -8,6 +8,15 @@ import { unzipLayer, wrapperPath } from '../../local-lambda/layer.js';
 
 const PKG = 'nodejs/node_modules/observed-inference';
 
+/** Run `script` where require('observed-inference') finds the layer in `optDir`, under Lambda's node flags. */
+function requireUnderLambdaFlags(optDir: string, script: string) {
+  return spawnSync(process.execPath, ['--no-experimental-require-module', '-e', script], {
+    cwd: optDir,
+    env: { ...process.env, NODE_PATH: join(optDir, 'nodejs', 'node_modules') },
+    encoding: 'utf8',
+  });
+}
+
 describe('the layer zip (built by the global setup)', () => {
   const zip = readFileSync(LAYER_ZIP);
   const files = unzipSync(zip);
@@ -65,11 +74,7 @@ describe('the layer zip (built by the global setup)', () => {
       `  import(${JSON.stringify(join(optDir, PKG, 'middy.mjs'))}).then((middyEsm) =>`,
       "  console.log(JSON.stringify({ keys: Object.keys(cjs), same: esm.observe === cjs.observe && esm.InvalidInputError === cjs.InvalidInputError, middy: typeof require('observed-inference/middy').observedInference + ',' + (middyEsm.observedInference === require('observed-inference/middy').observedInference) }))));",
     ].join('\n');
-    const run = spawnSync(process.execPath, ['--no-experimental-require-module', '-e', script], {
-      cwd: optDir,
-      env: { ...process.env, NODE_PATH: join(optDir, 'nodejs', 'node_modules') },
-      encoding: 'utf8',
-    });
+    const run = requireUnderLambdaFlags(optDir, script);
     expect(run.stderr).toBe('');
     const out = JSON.parse(run.stdout) as { keys: string[]; same: boolean; middy: string };
     expect(out.keys).toEqual(expect.arrayContaining(API));
@@ -90,11 +95,7 @@ describe('the model-call and drift code beside the core', () => {
       'oi.observeModelCalls(client);',
       'console.log(JSON.stringify({ before, after: loaded() }));',
     ].join('\n');
-    const run = spawnSync(process.execPath, ['--no-experimental-require-module', '-e', script], {
-      cwd: optDir,
-      env: { ...process.env, NODE_PATH: join(optDir, 'nodejs', 'node_modules') },
-      encoding: 'utf8',
-    });
+    const run = requireUnderLambdaFlags(optDir, script);
     expect(run.stderr).toBe('');
     expect(JSON.parse(run.stdout)).toEqual({ before: false, after: true });
   });

@@ -39,17 +39,19 @@ afterEach(() => {
   for (const item of opened.splice(0)) item.close();
 });
 
+/** A stand-in daemon and a sender to it by `host`, both closed after the test, and the errors it reports. */
+async function senderToDaemon(host = '127.0.0.1') {
+  const server = await daemon();
+  opened.push(server.socket);
+  const errors: Error[] = [];
+  const sender = new UdpSegmentSender({ host, port: server.port, onError: (e) => errors.push(e) });
+  opened.push(sender);
+  return { server, sender, errors };
+}
+
 describe('UdpSegmentSender', () => {
   it('sends each document as one datagram behind the daemon header', async () => {
-    const server = await daemon();
-    opened.push(server.socket);
-    const errors: Error[] = [];
-    const sender = new UdpSegmentSender({
-      host: '127.0.0.1',
-      port: server.port,
-      onError: (e) => errors.push(e),
-    });
-    opened.push(sender);
+    const { server, sender, errors } = await senderToDaemon();
     const docs = ['{"id":"a"}', '{"id":"b","name":"modèle"}'];
     await sender.send(docs);
     expect((await server.waitFor(2)).sort()).toEqual(
@@ -59,15 +61,7 @@ describe('UdpSegmentSender', () => {
   });
 
   it('sends to a daemon named by a host name, through a lookup (an address needs none)', async () => {
-    const server = await daemon();
-    opened.push(server.socket);
-    const errors: Error[] = [];
-    const sender = new UdpSegmentSender({
-      host: 'localhost',
-      port: server.port,
-      onError: (e) => errors.push(e),
-    });
-    opened.push(sender);
+    const { server, sender, errors } = await senderToDaemon('localhost');
     await sender.send(['{"id":"named"}']);
     expect(await server.waitFor(1)).toEqual([`${XRAY_DAEMON_HEADER}{"id":"named"}`]);
     expect(errors).toEqual([]);
@@ -131,15 +125,7 @@ describe('UdpSegmentSender', () => {
   });
 
   it('reports a datagram too big to send once and still resolves', async () => {
-    const server = await daemon();
-    opened.push(server.socket);
-    const errors: Error[] = [];
-    const sender = new UdpSegmentSender({
-      host: '127.0.0.1',
-      port: server.port,
-      onError: (e) => errors.push(e),
-    });
-    opened.push(sender);
+    const { server, sender, errors } = await senderToDaemon();
     await expect(
       sender.send([`{"pad":"${'x'.repeat(70_000)}"}`, '{"id":"small"}']),
     ).resolves.toBeUndefined();
@@ -149,15 +135,7 @@ describe('UdpSegmentSender', () => {
   });
 
   it('opens a fresh socket after it was closed', async () => {
-    const server = await daemon();
-    opened.push(server.socket);
-    const errors: Error[] = [];
-    const sender = new UdpSegmentSender({
-      host: '127.0.0.1',
-      port: server.port,
-      onError: (e) => errors.push(e),
-    });
-    opened.push(sender);
+    const { server, sender, errors } = await senderToDaemon();
     await sender.send(['{"n":1}']);
     sender.close();
     sender.close();
@@ -182,15 +160,7 @@ describe('UdpSegmentSender', () => {
   });
 
   it('connects at open(), so the first send goes out at once without waiting for a lookup', async () => {
-    const server = await daemon();
-    opened.push(server.socket);
-    const errors: Error[] = [];
-    const sender = new UdpSegmentSender({
-      host: 'localhost',
-      port: server.port,
-      onError: (e) => errors.push(e),
-    });
-    opened.push(sender);
+    const { server, sender, errors } = await senderToDaemon('localhost');
     sender.open();
     sender.open(); // a second call keeps the one socket
     await new Promise((resolve) => setTimeout(resolve, 50));
