@@ -28,6 +28,13 @@ export interface UdpSenderOptions extends UdpSegmentSenderOptions {
 }
 
 const DEFAULT_TIMEOUT_MS = 50;
+/**
+ * Bytes of the buffer each datagram is written into while no other is in
+ * flight (a segment document is about 1 KB): one buffer for the process
+ * rather than a string and a buffer per datagram, which set how often the
+ * young generation is collected.
+ */
+const SCRATCH_BYTES = 16 * 1024;
 
 /** An IPv4 address in dotted decimal, or (the host being bare) an IPv6 address. */
 export function isIpLiteral(host: string): boolean {
@@ -77,6 +84,10 @@ export class UdpSender {
   #failure: Error | undefined;
   #retryAt = 0;
   #retryMs = 0;
+  /** Reused for the next datagram when none is in flight (see SCRATCH_BYTES). */
+  #scratch: Buffer | undefined;
+  /** Datagrams handed to the socket whose callback has not come yet: until then dgram may still read their bytes. */
+  #inFlight = 0;
 
   constructor(options: UdpSenderOptions) {
     this.#options = options;
@@ -150,13 +161,39 @@ export class UdpSender {
     }
   }
 
+  /**
+   * The prefix and `doc` as one datagram's bytes: in the scratch buffer when
+   * no datagram is in flight and the worst case (3 bytes per UTF-16 unit)
+   * fits, else a buffer of their own.
+   */
+  #payload(doc: string): Buffer {
+    const { prefix } = this.#options;
+    if (this.#inFlight > 0 || (prefix.length + doc.length) * 3 > SCRATCH_BYTES) {
+      return Buffer.from(prefix + doc);
+    }
+    this.#scratch ??= Buffer.allocUnsafe(SCRATCH_BYTES);
+    const scratch = this.#scratch;
+    const head = scratch.write(prefix, 0);
+    return scratch.subarray(0, head + scratch.write(doc, head));
+  }
+
   /** False when the datagram waits for the socket to connect. */
   #sendOne(doc: string, done: (error: Error | null) => void): boolean {
+    const sent = (error: Error | null) => {
+      this.#inFlight--;
+      done(error);
+    };
     const send = (socket: Socket) => {
+      let handed = false;
       try {
+        const payload = this.#payload(doc);
+        this.#inFlight++;
+        handed = true;
         // Connected: no address (and no lookup) per datagram.
-        socket.send(this.#options.prefix + doc, done);
+        socket.send(payload, sent);
       } catch (error) {
+        // A send that throws never calls back: it is not in flight.
+        if (handed) this.#inFlight--;
         // e.g. a socket closed under us: release it, report, and let the next send open a fresh one.
         if (this.#socket === socket) this.close();
         done(asError(error));

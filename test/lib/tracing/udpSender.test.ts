@@ -60,6 +60,24 @@ describe('UdpSegmentSender', () => {
     expect(errors).toEqual([]);
   });
 
+  it('sends every datagram whole while others are in flight: sends not awaited, multi-byte text, one past the reused buffer', async () => {
+    const { server, sender, errors } = await senderToDaemon();
+    const docs = Array.from({ length: 40 }, (_, i) =>
+      JSON.stringify({
+        id: `doc-${i}`,
+        name: i % 3 === 0 ? 'modèle · 模型' : 'm',
+        pad: 'x'.repeat(i * 37),
+      }),
+    );
+    docs.push(JSON.stringify({ id: 'big', pad: 'é'.repeat(9000) }));
+    // Each send() alone, none awaited before the next: the one before may still be in flight.
+    await Promise.all(docs.map((doc) => sender.send([doc])));
+    await sender.send(['{"id":"after"}']);
+    const expected = [...docs, '{"id":"after"}'].map((d) => XRAY_DAEMON_HEADER + d);
+    expect((await server.waitFor(expected.length)).slice().sort()).toEqual(expected.sort());
+    expect(errors).toEqual([]);
+  });
+
   it('sends to a daemon named by a host name, through a lookup (an address needs none)', async () => {
     const { server, sender, errors } = await senderToDaemon('localhost');
     await sender.send(['{"id":"named"}']);
