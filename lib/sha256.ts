@@ -69,17 +69,12 @@ function compress(bytes: Uint8Array, offset: number): void {
   H[7] = (H[7]! + h) | 0;
 }
 
-/** Two hex digits per byte value, so the digest is 32 lookups rather than 8 toString/padStart. */
-const HEX_BYTE = Array.from({ length: 256 }, (_, i) => i.toString(16).padStart(2, '0'));
+/** The digest's 32 bytes, big-endian: written per hash, turned into hex natively in one string. */
+const DIGEST = Buffer.alloc(32);
 
 function hex(): string {
-  let out = '';
-  for (let i = 0; i < 8; i++) {
-    const v = H[i]!;
-    out += HEX_BYTE[(v >>> 24) & 0xff]! + HEX_BYTE[(v >>> 16) & 0xff]!;
-    out += HEX_BYTE[(v >>> 8) & 0xff]! + HEX_BYTE[v & 0xff]!;
-  }
-  return out;
+  for (let i = 0; i < 8; i++) DIGEST.writeInt32BE(H[i]!, i * 4);
+  return DIGEST.toString('hex');
 }
 
 /**
