@@ -170,6 +170,8 @@ async function main() {
   const firstStart = process.hrtime.bigint();
   const firstResult = await handler(events[0], firstContext);
   const firstNs = Number(process.hrtime.bigint() - firstStart);
+  // What the first invocation left resident: work done at init instead (priming) shows here too.
+  const afterFirst = { rss: process.memoryUsage.rss() };
   const sample = check(firstResult);
 
   const n = settings.warm;
@@ -214,6 +216,7 @@ async function main() {
     },
     init,
     firstNs,
+    afterFirst,
     sample,
     warm: {
       n,

@@ -27,6 +27,8 @@ export interface Figures {
   readonly cpuOverheadUs: Spread;
   readonly rssInitMb: Spread;
   readonly rssOverheadMb: Spread;
+  /** RSS over bare once the first invocation has returned. */
+  readonly rssFirstOverheadMb: Spread;
   /** Heap after GC at 10% and 100% of the leak run, and the growth between (MB). */
   readonly heapAt10Mb: Spread;
   readonly heapAt100Mb: Spread;
@@ -96,6 +98,7 @@ export function computeFigures(
   const cold = (r: RunResult) => r.coldStartMs;
   const first = (r: RunResult) => r.firstMs;
   const rss = (r: RunResult) => r.rssInitMb;
+  const rssFirst = (r: RunResult) => r.rssFirstMb;
   const p50 = (r: RunResult) => (r.warm && r.warm.n > 0 ? r.warm.p50Ns / 1000 : undefined);
   const p99 = (r: RunResult) => (r.warm && r.warm.n > 0 ? r.warm.p99Ns / 1000 : undefined);
   const jitCold = (r: RunResult) =>
@@ -149,6 +152,7 @@ export function computeFigures(
     cpuOverheadUs: paired(warm, bare, cpu),
     rssInitMb: spread(values(runs, rss)),
     rssOverheadMb: paired(runs, bare, rss),
+    rssFirstOverheadMb: paired(runs, bare, rssFirst),
     heapAt10Mb: spread(values(leak, (r) => heapAt(r, 0.1))),
     heapAt100Mb: spread(values(leak, (r) => heapAt(r, 1))),
     heapGrowthMb: spread(values(leak, (r) => growth(r, 0.1))),

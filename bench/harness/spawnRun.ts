@@ -68,6 +68,7 @@ interface ChildReport {
   };
   init: { rss: number; heapUsed: number };
   firstNs: number;
+  afterFirst: { rss: number };
   sample: { label: string; confidence: number };
   warm: {
     n: number;
@@ -101,6 +102,8 @@ export interface RunResult {
   /** The child's hrtime stamps (ns, the clock the parent and V8's profiler share). */
   readonly hr?: ChildReport['hr'];
   readonly rssInitMb?: number;
+  /** RSS once the first invocation has returned. */
+  readonly rssFirstMb?: number;
   readonly heapInitMb?: number;
   readonly warm?: ChildReport['warm'];
   readonly heap?: ChildReport['heap'];
@@ -240,6 +243,7 @@ export async function runOnce(spec: RunSpec, staged: Staged, sinks: Sinks): Prom
     firstMs: report.firstNs / 1e6,
     hr: report.hr,
     rssInitMb: report.init.rss / MB,
+    rssFirstMb: report.afterFirst.rss / MB,
     heapInitMb: report.init.heapUsed / MB,
     warm: report.warm,
     heap: report.heap,
