@@ -18,15 +18,11 @@ import { Writable } from 'node:stream';
 import { fileURLToPath } from 'node:url';
 import type { Context } from 'aws-lambda';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import {
-  lambdaContexts,
-  traceHeader,
-  useLambdaEnvironment,
-} from '../../local-lambda/lambdaContext.js';
+import { lambdaContexts, useLambdaEnvironment } from '../../local-lambda/lambdaContext.js';
 import { taskRootFrom, unzipLayer } from '../../local-lambda/layer.js';
 import { startLocalLambda } from '../../local-lambda/localLambda.js';
 import { emfRecords, logRecords, metricValues } from '../../local-lambda/outputRecords.js';
-import { captureOutput } from '../support/captureOutput.js';
+import { captureOutput, invokeCapturing } from '../support/captureOutput.js';
 import { collectUdp, type UdpCollector } from '../support/udpCollector.js';
 
 type Lib = typeof import('../../lib/index.js');
@@ -67,19 +63,8 @@ let out: ReturnType<typeof captureOutput>;
 const lambdaContext = lambdaContexts('shapes-fn');
 
 /** Invoke as the runtime client does; `args` after the event (context last unless streaming). */
-async function invoke(call: () => unknown) {
-  const trace = traceHeader();
-  process.env._X_AMZN_TRACE_ID = trace.header;
-  const mark = out.lines.length;
-  let result: unknown;
-  let error: unknown;
-  try {
-    result = await call();
-  } catch (e) {
-    error = e;
-  }
-  const lines = out.since(mark);
-  return { result, error, trace, lines, emf: emfRecords(lines), logs: logRecords(lines) };
+function invoke(call: () => unknown) {
+  return invokeCapturing(out, call, { ctx: lambdaContext() });
 }
 
 const openFds = () => readdirSync('/proc/self/fd').length;

@@ -11,13 +11,9 @@ import { logMetrics } from '@aws-lambda-powertools/metrics/middleware';
 import middy from '@middy/core';
 import type { Context } from 'aws-lambda';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import {
-  lambdaContexts,
-  traceHeader,
-  useLambdaEnvironment,
-} from '../../local-lambda/lambdaContext.js';
-import { emfRecords, logRecords, metricValues } from '../../local-lambda/outputRecords.js';
-import { captureOutput } from '../support/captureOutput.js';
+import { lambdaContexts, useLambdaEnvironment } from '../../local-lambda/lambdaContext.js';
+import { metricValues } from '../../local-lambda/outputRecords.js';
+import { captureOutput, invokeCapturing } from '../support/captureOutput.js';
 import { type SegmentDoc, segmentNodes } from '../support/segmentTree.js';
 import { collectUdp, type UdpCollector } from '../support/udpCollector.js';
 
@@ -34,20 +30,8 @@ interface Event {
   readonly amount: number;
 }
 
-async function invoke(handler: (e: Event, c: Context) => Promise<unknown>, event: Event) {
-  const trace = traceHeader();
-  process.env._X_AMZN_TRACE_ID = trace.header;
-  const mark = out.lines.length;
-  const ctx = lambdaContext();
-  let result: unknown;
-  let error: unknown;
-  try {
-    result = await handler(event, ctx);
-  } catch (e) {
-    error = e;
-  }
-  const lines = out.since(mark);
-  return { result, error, trace, ctx, lines, emf: emfRecords(lines), logs: logRecords(lines) };
+function invoke(handler: (e: Event, c: Context) => Promise<unknown>, event: Event) {
+  return invokeCapturing(out, (ctx) => handler(event, ctx), { ctx: lambdaContext() });
 }
 
 const thrown = new RangeError('negative amount');

@@ -15,7 +15,7 @@ import {
   useLambdaEnvironment,
 } from '../../local-lambda/lambdaContext.js';
 import { emfRecords, logRecords, metricValues } from '../../local-lambda/outputRecords.js';
-import { captureOutput } from '../support/captureOutput.js';
+import { captureOutput, invokeCapturing } from '../support/captureOutput.js';
 import { validateEmf } from '../support/emf.js';
 import {
   expectEveryChildWithinItsParent,
@@ -41,25 +41,10 @@ async function invoke<E, T>(
   sampled = true,
   ctx = lambdaContext(),
 ) {
-  const trace = traceHeader(sampled);
-  process.env._X_AMZN_TRACE_ID = trace.header;
-  const mark = out.lines.length;
-  let result: T | undefined;
-  let error: unknown;
-  try {
-    result = await handler(event, ctx);
-  } catch (e) {
-    error = e;
-  }
-  const lines = out.since(mark);
+  const outcome = await invokeCapturing(out, (c) => handler(event, c), { ctx, sampled });
+  const { trace } = outcome;
   return {
-    result,
-    error,
-    trace,
-    ctx,
-    lines,
-    emf: emfRecords(lines),
-    logs: logRecords(lines),
+    ...outcome,
     docs: async () => {
       // Datagrams arrive asynchronously, possibly after later ones: select by trace id.
       const mine = () => (udp.documents as Doc[]).filter((d) => d.trace_id === trace.root);

@@ -8,13 +8,9 @@ import { Logger } from '@aws-lambda-powertools/logger';
 import { Metrics, MetricUnit } from '@aws-lambda-powertools/metrics';
 import type { Context } from 'aws-lambda';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import {
-  lambdaContexts,
-  traceHeader,
-  useLambdaEnvironment,
-} from '../../local-lambda/lambdaContext.js';
-import { emfRecords, logRecords, metricValues } from '../../local-lambda/outputRecords.js';
-import { captureOutput } from '../support/captureOutput.js';
+import { lambdaContexts, useLambdaEnvironment } from '../../local-lambda/lambdaContext.js';
+import { emfRecords, metricValues } from '../../local-lambda/outputRecords.js';
+import { captureOutput, invokeCapturing } from '../support/captureOutput.js';
 import { validateEmf } from '../support/emf.js';
 
 type Lib = typeof import('../../lib/index.js');
@@ -23,20 +19,8 @@ let lib: Lib;
 let out: ReturnType<typeof captureOutput>;
 const lambdaContext = lambdaContexts('fraud-fn');
 
-async function invoke<E>(handler: (e: E, c: Context) => Promise<unknown>, event: E) {
-  const trace = traceHeader();
-  process.env._X_AMZN_TRACE_ID = trace.header;
-  const mark = out.lines.length;
-  const ctx = lambdaContext();
-  let error: unknown;
-  let result: unknown;
-  try {
-    result = await handler(event, ctx);
-  } catch (e) {
-    error = e;
-  }
-  const lines = out.since(mark);
-  return { result, error, trace, ctx, lines, emf: emfRecords(lines), logs: logRecords(lines) };
+function invoke<E>(handler: (e: E, c: Context) => Promise<unknown>, event: E) {
+  return invokeCapturing(out, (ctx) => handler(event, ctx), { ctx: lambdaContext() });
 }
 
 beforeAll(async () => {

@@ -9,13 +9,9 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { resolveConfig } from '../../lib/config.js';
 import { containment } from '../../lib/containment.js';
 import { getProcessTracer } from '../../lib/tracer.js';
-import {
-  lambdaContexts,
-  traceHeader,
-  useLambdaEnvironment,
-} from '../../local-lambda/lambdaContext.js';
+import { lambdaContexts, useLambdaEnvironment } from '../../local-lambda/lambdaContext.js';
 import { emfRecords, logRecords } from '../../local-lambda/outputRecords.js';
-import { captureOutput } from '../support/captureOutput.js';
+import { captureOutput, invokeCapturing } from '../support/captureOutput.js';
 import { collectUdp, type UdpCollector } from '../support/udpCollector.js';
 
 type Lib = typeof import('../../lib/index.js');
@@ -34,12 +30,9 @@ const bufferedSpans = () =>
   getProcessTracer(resolveConfig(process.env).config, containment).spans.size;
 
 async function invoke<T>(handler: (e: unknown, c: ReturnType<typeof lambdaContext>) => Promise<T>) {
-  const trace = traceHeader();
-  process.env._X_AMZN_TRACE_ID = trace.header;
-  const mark = out.lines.length;
-  await handler({}, lambdaContext());
-  const lines = out.since(mark);
-  return { trace, lines, emf: emfRecords(lines), logs: logRecords(lines) };
+  const outcome = await invokeCapturing(out, (ctx) => handler({}, ctx), { ctx: lambdaContext() });
+  if (outcome.error) throw outcome.error;
+  return outcome;
 }
 
 const flatten = (doc: Doc): Doc[] => [doc, ...(doc.subsegments ?? []).flatMap(flatten)];

@@ -1,3 +1,7 @@
+import type { Context } from 'aws-lambda';
+import { traceHeader } from '../../local-lambda/lambdaContext.js';
+import { emfRecords, logRecords } from '../../local-lambda/outputRecords.js';
+
 /**
  * Capture what this process writes to stdout and stderr (the runtime's EMF
  * and log lines go through process.stdout.write / process.stderr.write), as lines.
@@ -26,4 +30,36 @@ export function captureOutput(options: { passThrough?: boolean } = {}) {
       process.stderr.write = originals.err;
     },
   };
+}
+
+/** What `captureOutput()` returns. */
+export type CapturedOutput = ReturnType<typeof captureOutput>;
+
+/**
+ * One invocation as the runtime makes it: a fresh trace header in
+ * `_X_AMZN_TRACE_ID` (sampled unless told), `call(ctx)` awaited, and what the
+ * process wrote meanwhile, as lines and as EMF and log records. What it
+ * returned or threw is kept, never rethrown.
+ *
+ * @example
+ * const { emf, logs, error } = await invokeCapturing(out, (ctx) => handler(event, ctx), { ctx: lambdaContext() });
+ */
+export async function invokeCapturing<T>(
+  out: CapturedOutput,
+  call: (ctx: Context) => T | Promise<T>,
+  options: { readonly ctx: Context; readonly sampled?: boolean },
+) {
+  const trace = traceHeader(options.sampled ?? true);
+  process.env._X_AMZN_TRACE_ID = trace.header;
+  const { ctx } = options;
+  const mark = out.lines.length;
+  let result: T | undefined;
+  let error: unknown;
+  try {
+    result = await call(ctx);
+  } catch (e) {
+    error = e;
+  }
+  const lines = out.since(mark);
+  return { result, error, trace, ctx, lines, emf: emfRecords(lines), logs: logRecords(lines) };
 }
