@@ -195,11 +195,13 @@ export function layerBundles(packageDir: string): BuildOptions[] {
     {
       ...COMMON,
       stdin: {
-        contents: [
-          "export { observeModelCalls } from './modelCalls/observeModelCalls.js';",
-          "export { observeHttpModelCalls } from './modelCalls/httpCalls.js';",
-          "export { createDriftHook } from './drift/hook.js';",
-        ].join('\n'),
+        // What the core's stubs forward to, and nothing else.
+        contents: Object.entries(EXTRAS_EXPORTS)
+          .map(([file, names]) => {
+            const from = `./${relative('lib', file).replace(/\.ts$/, '.js')}`;
+            return `export { ${names.join(', ')} } from ${JSON.stringify(from)};`;
+          })
+          .join('\n'),
         resolveDir: join(root, 'lib'),
         sourcefile: 'extras.ts',
         loader: 'ts',
