@@ -18,6 +18,7 @@ export type Layer = (typeof LAYER)[keyof typeof LAYER];
 export const CONTENDER_IDS = [
   'bare',
   'io-floor',
+  'records-floor',
   'oi-library',
   'oi-library-cjs',
   'oi-zero-code',
@@ -90,6 +91,14 @@ export const CONTENDERS: readonly Contender[] = [
     handler: 'floor.mjs',
     layer: LAYER.None,
     expect: { stdoutLines: 1, udpDatagrams: 1, otlpRequests: 0, quietStderr: true },
+  },
+  {
+    id: 'records-floor',
+    label: 'records floor (our three records from templates + the I/O floor)',
+    signals: 'I/O + records',
+    handler: 'recordsFloor.mjs',
+    layer: LAYER.None,
+    expect: { stdoutLines: 2, udpDatagrams: 1, otlpRequests: 0, quietStderr: true },
   },
   {
     id: 'oi-library',
@@ -208,3 +217,8 @@ export const OURS: ContenderId = 'oi-library';
 export const BARE: ContenderId = 'bare';
 /** What complete telemetry cannot avoid doing per invocation: the physical limit of every overhead. */
 export const FLOOR: ContenderId = 'io-floor';
+/**
+ * The least computation complete telemetry needs on top of the floor's I/O:
+ * our three records filled from templates (bench/handlers/recordsFloor.mjs).
+ */
+export const RECORDS_FLOOR: ContenderId = 'records-floor';
