@@ -109,30 +109,39 @@ const INVALID_SPAN = trace.wrapSpanContext({
 });
 const EXCEPTION_EVENT = 'exception';
 
-/** 8 random hex digits (32 bits). */
-function hex8(): string {
-  return ((Math.random() * 0x100000000) >>> 0).toString(16).padStart(8, '0');
+/**
+ * The bytes ids are drawn into. Their hex comes out as one flat string in
+ * one native call: digits made per 32 bits and joined were a rope of four
+ * strings per span id (`JSON.stringify` flattens each again) and cost twice
+ * the time.
+ */
+const idBytes = Buffer.alloc(16);
+
+/** Random bytes into `idBytes[from, to)`, 32 bits a draw of `Math.random` (as the SDK's generator draws them). */
+function drawIdBytes(from: number, to: number): void {
+  for (let at = from; at < to; at += 4)
+    idBytes.writeUInt32BE((Math.random() * 0x100000000) >>> 0, at);
 }
 
 /**
  * X-Ray ids, as `@opentelemetry/id-generator-aws-xray` makes them: a trace id
  * whose first 8 hex digits are the epoch second, random span ids (never all
- * zero), in two to four random draws instead of one per digit.
+ * zero).
  *
  * @example
  * xrayTraceId().slice(0, 8) === Math.floor(Date.now() / 1000).toString(16); // true
  */
 export function xrayTraceId(): string {
-  const epoch = Math.floor(Date.now() / 1000)
-    .toString(16)
-    .padStart(8, '0');
-  return epoch + hex8() + hex8() + hex8();
+  idBytes.writeUInt32BE(Math.floor(Date.now() / 1000) >>> 0, 0);
+  drawIdBytes(4, 16);
+  return idBytes.toString('hex', 0, 16);
 }
 
 /** A random, valid (non-zero) 16-hex span id. */
 export function randomSpanId(): string {
   for (;;) {
-    const id = hex8() + hex8();
+    drawIdBytes(0, 8);
+    const id = idBytes.toString('hex', 0, 8);
     if (id !== '0000000000000000') return id;
   }
 }
