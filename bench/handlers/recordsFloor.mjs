@@ -102,6 +102,8 @@ export const handler = async (event, context) => {
   const cost = Math.round((Math.ceil(latency) * PER_MS + PER_REQUEST) * 1e12) / 1e12;
   const inputHash = createHash('sha256').update(event.body).digest('hex');
   const requestId = context.awsRequestId;
+  // API Gateway's request id, which ours records as the correlation id.
+  const correlationId = event.requestContext.requestId;
   const rootAt = trace.indexOf('Root=') + 5;
   const traceId = trace.slice(rootAt, rootAt + 35);
   const { label, confidence } = prediction;
@@ -116,7 +118,7 @@ export const handler = async (event, context) => {
       : `"PredictDuration":${ms(predictMs)}`;
 
   const emf = `{"_aws":{"Timestamp":${wallStart}${DIRECTIVE[label]},"function_request_id":"${requestId}","xray_trace_id":"${traceId}","service":"${FUNCTION}","ModelName":"bench-model","ModelVersion":"1",${stageValues},"ColdStart":0,"InferenceLatency":${latency},"Errors":0,"BatchSize":1,"Predictions":1,"Confidence":${confidence},"LowConfidence":${low ? 1 : 0},"PredictedLabel.${label}":1,"CpuTime":${cpu},"MaxMemoryUsed":${memory},"ComputeCost":${cost}}`;
-  const log = `{"level":"INFO","message":"inference","timestamp":"${new Date(wallStart).toISOString()}","service":"${FUNCTION}","cold_start":false,"function_arn":"${context.invokedFunctionArn}","function_memory_size":${MEMORY_MB},"function_name":"${FUNCTION}","function_request_id":"${requestId}","sampling_rate":0,"xray_trace_id":"${traceId}","model_name":"bench-model","model_version":"1","latency_ms":${latency},"stages":${stagesJson},"batch_size":1,"prediction":"${label}","confidence":${confidence},"input_hash":"${inputHash}","prediction_id":"${requestId}","warmup":false,"cpu_ms":${cpu},"max_memory_used_mb":${memory},"compute_cost":${cost}}\n`;
+  const log = `{"level":"INFO","message":"inference","timestamp":"${new Date(wallStart).toISOString()}","service":"${FUNCTION}","cold_start":false,"function_arn":"${context.invokedFunctionArn}","function_memory_size":${MEMORY_MB},"function_name":"${FUNCTION}","function_request_id":"${requestId}","sampling_rate":0,"xray_trace_id":"${traceId}","model_name":"bench-model","model_version":"1","latency_ms":${latency},"stages":${stagesJson},"batch_size":1,"prediction":"${label}","confidence":${confidence},"input_hash":"${inputHash}","prediction_id":"${requestId}","correlation_id":"${correlationId}","warmup":false,"cpu_ms":${cpu},"max_memory_used_mb":${memory},"compute_cost":${cost}}\n`;
   process.stdout.write(`${emf}\n${log}`);
 
   if (sampled) {
@@ -127,7 +129,7 @@ export const handler = async (event, context) => {
       STAGES === 2
         ? `{"id":"${spanId()}","name":"preprocess","start_time":${t(predictAt - preprocessMs)},"end_time":${t(predictAt)}},{"id":"${spanId()}","name":"predict","start_time":${t(predictAt)},"end_time":${t(end)}}`
         : `{"id":"${spanId()}","name":"predict","start_time":${t(predictAt)},"end_time":${t(end)}}`;
-    const segment = `${HEADER}{"id":"${spanId()}","name":"inference bench-model","start_time":${s0},"end_time":${t(end)},"annotations":{"model_name":"bench-model","model_version":"1","cold_start":false,"prediction":"${label}","low_confidence":${low}},"metadata":{"observed_inference":{"faas.name":"${FUNCTION}","faas.version":"${VERSION}","cloud.region":"${REGION}","faas.max_memory":${MEMORY_MB * 1048576},"faas.invocation_id":"${requestId}","inference.input_hash":"${inputHash}","inference.prediction_id":"${requestId}","inference.batch_size":1,"inference.confidence":${confidence}}},"subsegments":[${subsegments}],"type":"subsegment","parent_id":"${trace.slice(parentAt, parentAt + 16)}","trace_id":"${traceId}"}`;
+    const segment = `${HEADER}{"id":"${spanId()}","name":"inference bench-model","start_time":${s0},"end_time":${t(end)},"annotations":{"model_name":"bench-model","model_version":"1","cold_start":false,"prediction":"${label}","low_confidence":${low}},"metadata":{"observed_inference":{"faas.name":"${FUNCTION}","faas.version":"${VERSION}","cloud.region":"${REGION}","faas.max_memory":${MEMORY_MB * 1048576},"faas.invocation_id":"${requestId}","inference.input_hash":"${inputHash}","inference.prediction_id":"${requestId}","inference.correlation_id":"${correlationId}","inference.batch_size":1,"inference.confidence":${confidence}}},"subsegments":[${subsegments}],"type":"subsegment","parent_id":"${trace.slice(parentAt, parentAt + 16)}","trace_id":"${traceId}"}`;
     const length = datagram.write(segment);
     await new Promise((resolve) => socket.send(datagram, 0, length, resolve));
   }
