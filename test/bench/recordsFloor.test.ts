@@ -10,7 +10,7 @@
 import { fileURLToPath } from 'node:url';
 import type { Context } from 'aws-lambda';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { lambdaContexts } from '../../local-lambda/lambdaContext.js';
+import { lambdaContexts, useLambdaEnvironment } from '../../local-lambda/lambdaContext.js';
 import { type CapturedOutput, captureOutput, invokeCapturing } from '../support/captureOutput.js';
 import { collectUdp, type UdpCollector } from '../support/udpCollector.js';
 
@@ -69,29 +69,21 @@ interface Written {
 describe('the records floor', () => {
   let udp: UdpCollector;
   let out: CapturedOutput;
-  const saved = { ...process.env };
 
   beforeAll(async () => {
     udp = await collectUdp();
-    Object.assign(process.env, {
-      AWS_XRAY_DAEMON_ADDRESS: udp.address,
-      AWS_LAMBDA_FUNCTION_NAME: 'bench-fn',
-      // With the function name, what makes the library take itself to be in Lambda (and export).
-      AWS_LAMBDA_RUNTIME_API: '127.0.0.1:9001',
-      AWS_LAMBDA_FUNCTION_VERSION: '$LATEST',
-      AWS_LAMBDA_FUNCTION_MEMORY_SIZE: '1024',
-      AWS_REGION: 'us-east-1',
-      // The independent scenario's two stages, read by bench/handlers/model.mjs at import.
-      BENCH_STAGES: '2',
-    });
+    // What the runtime sets before the handler module is imported; and the
+    // independent scenario's two stages, read by bench/handlers/model.mjs.
+    useLambdaEnvironment(
+      { functionName: 'bench-fn', daemonAddress: udp.address, memoryMb: 1024 },
+      { BENCH_STAGES: '2' },
+    );
     out = captureOutput();
   });
 
   afterAll(async () => {
     out.restore();
     await udp.close();
-    for (const key of Object.keys(process.env)) if (!(key in saved)) delete process.env[key];
-    Object.assign(process.env, saved);
   });
 
   /** A warm invocation of `handler` (the second of two): its records, parsed, and their sizes. */
