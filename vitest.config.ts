@@ -31,7 +31,7 @@ export default defineConfig({
     execArgv: ['--expose-gc'],
     globalSetup: ['test/support/globalSetup.ts'],
     // The benchmark's handlers are .mjs, which vitest would leave to Node: run
-    // through vite, with their `observed-inference` import aliased below.
+    // through vite, with their `observed-inference` import aliased above.
     server: { deps: { inline: [/\/bench\/handlers\//] } },
     env: { CDK_VALIDATION: 'false' },
   },

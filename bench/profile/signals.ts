@@ -17,8 +17,18 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { Contender } from '../harness/contenders.js';
+import { table } from '../harness/markdown.js';
 import { type ProfileContext, profileRun } from './context.js';
 import { fmt, med } from './tables.js';
+
+const SIGNALS_HEADER = [
+  'variant',
+  'warm p50 +µs',
+  'CPU +µs / invocation',
+  'datagram send µs (median)',
+  'stdout write µs (median)',
+  'sends / writes per invocation',
+] as const;
 
 const IO_TIMER = fileURLToPath(new URL('../child/ioTimer.mjs', import.meta.url));
 /**
@@ -120,7 +130,7 @@ export function signalsSection(ctx: ProfileContext, signals: SignalProfiles): st
   const rows = signals.variants.map(({ label, runs }) => {
     const per = (pick: (r: SignalRun) => number) => m(runs, (r) => pick(r) / r.invocations);
     const us = (pick: (r: SignalRun) => number | null, minus = 0) => fmt(m(runs, pick) - minus, 1);
-    const cells = [
+    return [
       label,
       us((r) => r.p50Us, bareP50),
       us((r) => r.cpuUs, bareCpu),
@@ -128,16 +138,13 @@ export function signalsSection(ctx: ProfileContext, signals: SignalProfiles): st
       us((r) => r.io.writeUs),
       `${fmt(per((r) => r.io.sends))} / ${fmt(per((r) => r.io.writes))}`,
     ];
-    return `| ${cells.join(' | ')} |`;
   });
   return [
     '## What each signal costs, and what our code does to the I/O beside it',
     '',
     `Warm loops of ${ctx.warm} invocations, medians of ${bare!.runs.length} rounds (order rotated per round), the layer as shipped; overheads against the bare handler of the same rounds. The last two columns time the calls themselves (\`bench/child/ioTimer.mjs\`): \`dgram\`'s \`Socket#send\` (its sendmsg(2): a connected socket sends at once) and \`process.stdout.write\` (its write(2): stdout is a file here). The floor makes the same two calls with nothing built around them, back to back; the paced floor makes them ${FLOOR_SPIN_US} µs apart, as ours come, which alone makes them dearer (the daemon stand-in has to be woken). What ours cost above the paced floor is what the memory our code touches first (allocation, code, the documents) does to them, not the bytes sent.`,
     '',
-    '| variant | warm p50 +µs | CPU +µs / invocation | datagram send µs (median) | stdout write µs (median) | sends / writes per invocation |',
-    '| --- | --- | --- | --- | --- | --- |',
-    ...rows,
+    table(SIGNALS_HEADER, rows),
     '',
   ];
 }

@@ -11,6 +11,7 @@ import { fileURLToPath } from 'node:url';
 import type { Context } from 'aws-lambda';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { lambdaContexts, useLambdaEnvironment } from '../../local-lambda/lambdaContext.js';
+import type { EmfRecord } from '../../local-lambda/outputRecords.js';
 import { type CapturedOutput, captureOutput, invokeCapturing } from '../support/captureOutput.js';
 import { collectUdp, type UdpCollector } from '../support/udpCollector.js';
 
@@ -51,15 +52,12 @@ function shape(value: unknown, prefix = ''): string[] {
 }
 
 /** The EMF metric names and units a record declares. */
-function declared(emf: Json): string[] {
-  const aws = emf._aws as {
-    CloudWatchMetrics: Array<{ Metrics: Array<{ Name: string; Unit: string }> }>;
-  };
-  return aws.CloudWatchMetrics.flatMap((d) => d.Metrics.map((m) => `${m.Name} ${m.Unit}`));
+function declared(emf: EmfRecord): string[] {
+  return emf._aws.CloudWatchMetrics.flatMap((d) => d.Metrics.map((m) => `${m.Name} ${m.Unit}`));
 }
 
 interface Written {
-  readonly emf: Json;
+  readonly emf: EmfRecord;
   readonly log: Json;
   readonly segment: Json;
   readonly stdoutBytes: number;
@@ -100,7 +98,7 @@ describe('the records floor', () => {
     await expect.poll(() => ofTrace().length).toBe(1);
     const segment = ofTrace()[0]!;
     return {
-      emf: emf[0] as Json,
+      emf: emf[0]!,
       log: logs.find((l) => (l as Json).message === 'inference') as Json,
       segment,
       stdoutBytes: lines.reduce((n, line) => n + Buffer.byteLength(line) + 1, 0),
