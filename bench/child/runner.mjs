@@ -10,6 +10,10 @@
 // noise to every invocation; between invocations it yields to the event loop
 // (setImmediate), as a poll would. Timestamps are process.hrtime (CLOCK_MONOTONIC,
 // shared with the parent, so the parent can subtract its spawn time).
+//
+// With OI_BENCH_EXTENSIONS=1 (contenders with `extensionsApi`) it also stands
+// where Lambda's Extensions API stands, for a function that registers an
+// internal extension (see startExtensionsApi below).
 import 'node:async_hooks';
 import { existsSync, writeFileSync } from 'node:fs';
 // What the runtime client has loaded before any handler: aws-lambda-ric 4.0.2's
@@ -17,7 +21,7 @@ import { existsSync, writeFileSync } from 'node:fs';
 // logging), so in Lambda a handler that also uses them (dgram's bind loads net
 // through cluster and child_process; the X-Ray SDK loads http) does not pay for
 // them. Loaded here, they count for the bare handler as they do in Lambda.
-import 'node:http';
+import { createServer } from 'node:http';
 import 'node:net';
 import 'node:os';
 import { resolve } from 'node:path';
@@ -40,6 +44,8 @@ const settings = {
   features: Number(process.env.OI_BENCH_FEATURES ?? '16'),
   traceInContext: process.env.OI_BENCH_TRACE_IN_CONTEXT !== '0',
   sampled: Number(process.env.OI_BENCH_SAMPLED ?? '1'),
+  // Serve the Extensions API stand-in (contenders with `extensionsApi`).
+  extensions: process.env.OI_BENCH_EXTENSIONS === '1',
 };
 for (const key of Object.keys(process.env)) {
   if (key.startsWith('OI_BENCH_')) delete process.env[key];
@@ -65,6 +71,203 @@ async function loadHandler(spec, taskRoot) {
   const handler = module[exportName] ?? module.default?.[exportName];
   if (typeof handler !== 'function') throw new Error(`${file} does not export ${exportName}`);
   return handler;
+}
+
+const EXTENSION_API = '/2020-01-01/extension';
+/** An extension that registered and stops polling fails the run rather than hanging it. */
+const POLL_TIMEOUT_MS = 10_000;
+
+/**
+ * A stand-in for Lambda's Extensions API, in this process, for a function that
+ * registers an internal extension at init (observed-inference's
+ * writeAfterResponse()). It listens on 127.0.0.1 and AWS_LAMBDA_RUNTIME_API
+ * names it, so it must start before the handler is loaded.
+ *
+ * As Lambda does, it accepts one registration for INVOKE events during init
+ * (`POST /register`: 200 and a `Lambda-Extension-Identifier`), and refuses with
+ * 403 a second one, a subscription to SHUTDOWN (internal extensions cannot
+ * have it) and any registration once the first invocation has started. It
+ * holds each `GET /event/next` poll. Before each invocation the runner waits,
+ * untimed, for the extension's poll and answers it with the INVOKE event, then
+ * starts its timer and calls the handler: Lambda releases extensions before
+ * the runtime. The time from the handler's return to the extension's next poll
+ * is the work the extension does after the response, which Lambda bills
+ * (PostRuntimeExtensionsDuration) and which holds back the next invocation.
+ *
+ * Its own server-side work (parsing the polls and the registration, writing
+ * the events) runs in this, the measured process, so its CPU and its event-loop
+ * time count against the contender (warm CPU, post-response time): our figures
+ * for this mode are conservative. In Lambda that work is the platform's,
+ * outside the function's process. Only its start, before the handler is
+ * imported, is taken out of the cold start (bench/harness/spawnRun.ts).
+ */
+async function startExtensionsApi() {
+  const state = {
+    /** The extension's identifier once registered. */
+    id: undefined,
+    /** Whether it registered for INVOKE events (then every invocation waits for its poll). */
+    invoke: false,
+    /** Set when the first invocation starts: Lambda refuses registrations after init. */
+    initDone: false,
+    /** The poll held, with the hrtime of its arrival. */
+    poll: undefined,
+    /** Resolves the runner's wait for a poll. */
+    waiter: undefined,
+    /** Polls that arrived before the handler had returned (post-response time counted as 0). */
+    earlyPolls: 0,
+    events: 0,
+  };
+  const refuse = (res, status, errorType, errorMessage) => {
+    res.writeHead(status, { 'Content-Type': 'application/json' });
+    res.end(JSON.stringify({ errorType, errorMessage }));
+  };
+  const fail = (message) => process.stderr.write(`bench runner (Extensions API): ${message}\n`);
+  const register = (req, res, body) => {
+    const name = req.headers['lambda-extension-name'];
+    let events;
+    try {
+      events = JSON.parse(body).events;
+    } catch {}
+    if (
+      typeof name !== 'string' ||
+      name === '' ||
+      !Array.isArray(events) ||
+      events.some((e) => e !== 'INVOKE' && e !== 'SHUTDOWN')
+    ) {
+      fail(`malformed registration: ${body}`);
+      return refuse(res, 400, 'InvalidRequest', 'malformed registration');
+    }
+    if (state.initDone || state.id !== undefined || events.includes('SHUTDOWN')) {
+      // What Lambda answers; the library then writes before the response, so not an error here.
+      const why = state.initDone
+        ? 'registration after init'
+        : state.id !== undefined
+          ? 'a second registration'
+          : 'internal extensions cannot subscribe to SHUTDOWN';
+      return refuse(res, 403, 'Extension.Forbidden', why);
+    }
+    state.id = `${nonce}-ext0-4000-8000-${hex(1, 12)}`;
+    // An extension may register for no events; it then never waits for an invocation.
+    state.invoke = events.includes('INVOKE');
+    res.writeHead(200, {
+      'Content-Type': 'application/json',
+      'Lambda-Extension-Identifier': state.id,
+    });
+    res.end(
+      JSON.stringify({
+        functionName: env.AWS_LAMBDA_FUNCTION_NAME,
+        functionVersion: env.AWS_LAMBDA_FUNCTION_VERSION,
+        handler: env._HANDLER,
+      }),
+    );
+  };
+  const server = createServer((req, res) => {
+    const at = process.hrtime.bigint();
+    const path = req.url;
+    if (req.method === 'GET' && path === `${EXTENSION_API}/event/next`) {
+      if (state.id === undefined || req.headers['lambda-extension-identifier'] !== state.id) {
+        fail('a poll without the registered identifier');
+        return refuse(res, 403, 'Extension.Forbidden', 'unknown extension identifier');
+      }
+      if (state.poll) {
+        fail('a second poll while one is held');
+        return refuse(res, 400, 'InvalidRequest', 'a poll is already held');
+      }
+      state.poll = { res, at };
+      state.waiter?.();
+      return;
+    }
+    let body = '';
+    req.setEncoding('utf8');
+    req.on('data', (chunk) => {
+      body += chunk;
+    });
+    req.on('end', () => {
+      if (req.method === 'POST' && path === `${EXTENSION_API}/register`) {
+        return register(req, res, body);
+      }
+      if (
+        req.method === 'POST' &&
+        (path === `${EXTENSION_API}/init/error` || path === `${EXTENSION_API}/exit/error`)
+      ) {
+        fail(`${path.slice(EXTENSION_API.length + 1)}: ${body.slice(0, 500)}`);
+        res.writeHead(202, { 'Content-Type': 'application/json' });
+        return res.end('{"status":"OK"}');
+      }
+      fail(`unexpected ${req.method} ${path}`);
+      return refuse(res, 404, 'NotFound', `${req.method} ${path}`);
+    });
+  });
+  // Polls are held between invocations and sockets kept alive across them.
+  server.keepAliveTimeout = 0;
+  server.requestTimeout = 0;
+  await new Promise((resolveListen, rejectListen) => {
+    server.once('error', rejectListen);
+    server.listen(0, '127.0.0.1', resolveListen);
+  });
+  const { port } = server.address();
+
+  /** The arrival (hrtime) of the extension's poll: the one held, else the next. */
+  const nextPoll = () => {
+    if (state.poll) return Promise.resolve(state.poll.at);
+    return new Promise((resolvePoll, rejectPoll) => {
+      const timer = setTimeout(() => {
+        state.waiter = undefined;
+        rejectPoll(
+          new Error(`the extension did not poll /event/next within ${POLL_TIMEOUT_MS} ms`),
+        );
+      }, POLL_TIMEOUT_MS);
+      state.waiter = () => {
+        clearTimeout(timer);
+        state.waiter = undefined;
+        resolvePoll(state.poll.at);
+      };
+    });
+  };
+  return {
+    address: `127.0.0.1:${port}`,
+    /** Whether an extension registered for INVOKE events. */
+    get registered() {
+      return state.invoke;
+    },
+    get earlyPolls() {
+      return state.earlyPolls;
+    },
+    /**
+     * Before an invocation: end init, wait (untimed) for the extension's poll
+     * and answer it with this invocation's INVOKE event.
+     */
+    async invoke(context) {
+      state.initDone = true;
+      if (!state.invoke) return;
+      await nextPoll();
+      const { res } = state.poll;
+      state.poll = undefined;
+      state.events++;
+      res.writeHead(200, {
+        'Content-Type': 'application/json',
+        'Lambda-Extension-Event-Identifier': `${nonce}-evnt-4000-8000-${hex(state.events, 12)}`,
+      });
+      res.end(
+        JSON.stringify({
+          eventType: 'INVOKE',
+          deadlineMs: Date.now() + context.getRemainingTimeInMillis(),
+          requestId: context.awsRequestId,
+          invokedFunctionArn: context.invokedFunctionArn,
+          tracing: { type: 'X-Amzn-Trace-Id', value: env._X_AMZN_TRACE_ID },
+        }),
+      );
+    },
+    /** After an invocation that returned at `returnedAt`: the ns until the extension polled again. */
+    async postResponseNs(returnedAt) {
+      const at = await nextPoll();
+      if (at < returnedAt) {
+        state.earlyPolls++;
+        return 0;
+      }
+      return Number(at - returnedAt);
+    },
+  };
 }
 
 const EVENTS = 64;
@@ -160,6 +363,13 @@ function gcAndMeasure(atInvocation) {
 }
 
 async function main() {
+  // Before the handler is loaded: the function registers its extension at init.
+  // Starting it (2-4 ms here, mostly Node loading its server internals) is the
+  // harness's, not the function's: the parent takes it out of the cold start.
+  const apiStart = process.hrtime.bigint();
+  const api = settings.extensions ? await startExtensionsApi() : undefined;
+  const apiStartNs = Number(process.hrtime.bigint() - apiStart);
+  if (api) env.AWS_LAMBDA_RUNTIME_API = api.address;
   const handler = await loadHandler(env._HANDLER, env.LAMBDA_TASK_ROOT ?? process.cwd());
   const readyAt = process.hrtime.bigint();
   const origin = hrOrigin();
@@ -167,15 +377,23 @@ async function main() {
   const events = Array.from({ length: EVENTS }, (_, i) => makeEvent(i));
 
   const firstContext = nextInvocation(1);
+  if (api) await api.invoke(firstContext);
   const firstStart = process.hrtime.bigint();
   const firstResult = await handler(events[0], firstContext);
-  const firstNs = Number(process.hrtime.bigint() - firstStart);
+  const firstEnd = process.hrtime.bigint();
+  const firstNs = Number(firstEnd - firstStart);
   // What the first invocation left resident: work done at init instead (priming) shows here too.
   const afterFirst = { rss: process.memoryUsage.rss() };
   const sample = check(firstResult);
+  // Its work after the response ends before the warm loop's CPU is counted.
+  const extension = api?.registered ?? false;
+  const firstPostResponseNs = extension ? await api.postResponseNs(firstEnd) : undefined;
 
   const n = settings.warm;
   const durations = new Float64Array(n);
+  // Per warm invocation with an extension; NaN where a heap sample's GC came in between.
+  const postResponse = extension ? new Float64Array(n) : undefined;
+  let returnedAt = 0n;
   const heap = [];
   let gcCpuUs = 0;
   const cpuStart = process.cpuUsage();
@@ -183,16 +401,30 @@ async function main() {
   let last;
   for (let i = 0; i < n; i++) {
     await new Promise(setImmediate);
+    // The previous invocation's work after its response ends with the extension's
+    // poll; only then does Lambda hand out this one (and set its _X_AMZN_TRACE_ID).
+    if (extension && i > 0) {
+      const ns = await api.postResponseNs(returnedAt);
+      if (!Number.isNaN(postResponse[i - 1])) postResponse[i - 1] = ns;
+    }
     const event = events[(i + 1) % EVENTS];
     const context = nextInvocation(i + 2);
+    if (api) await api.invoke(context);
     const t0 = process.hrtime.bigint();
     last = await handler(event, context);
-    durations[i] = Number(process.hrtime.bigint() - t0);
+    returnedAt = process.hrtime.bigint();
+    durations[i] = Number(returnedAt - t0);
     if (settings.heapAt.has(i + 2)) {
       const measured = gcAndMeasure(i + 2);
       heap.push(measured.sample);
       gcCpuUs += measured.cpuUs;
+      if (postResponse) postResponse[i] = Number.NaN;
     }
+  }
+  // The last invocation's work after its response, inside the loop's time and CPU like the others'.
+  if (extension && n > 0) {
+    const ns = await api.postResponseNs(returnedAt);
+    if (!Number.isNaN(postResponse[n - 1])) postResponse[n - 1] = ns;
   }
   const loopEnd = process.hrtime.bigint();
   const loopNs = Number(loopEnd - loopStart);
@@ -202,6 +434,9 @@ async function main() {
   const jitCold = durations.slice(0, Math.min(n, JIT_COLD_INVOCATIONS)).sort();
   let sum = 0;
   for (const d of durations) sum += d;
+  const post = postResponse?.filter((ns) => !Number.isNaN(ns)).sort();
+  let postSum = 0;
+  for (const ns of post ?? []) postSum += ns;
 
   const timing = performance.nodeTiming;
   const result = {
@@ -233,6 +468,21 @@ async function main() {
     heap,
     end: { rss: process.memoryUsage.rss() },
   };
+  if (api) {
+    result.extensionsApiStartNs = apiStartNs;
+    result.extension = extension;
+    if (post) {
+      result.firstPostResponseNs = firstPostResponseNs;
+      result.postResponse = {
+        n: post.length,
+        p50Ns: percentile(post, 0.5),
+        p99Ns: percentile(post, 0.99),
+        meanNs: post.length > 0 ? postSum / post.length : 0,
+        // Polls that came before the handler had returned (counted as 0).
+        earlyPolls: api.earlyPolls,
+      };
+    }
+  }
   writeFileSync(settings.out, JSON.stringify(result));
 }
 

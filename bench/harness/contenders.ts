@@ -21,6 +21,7 @@ export const CONTENDER_IDS = [
   'records-floor',
   'oi-library',
   'oi-library-cjs',
+  'oi-after-response',
   'oi-zero-code',
   'oi-otlp-udp',
   'oi-otlp-http',
@@ -48,6 +49,13 @@ export interface Contender {
   readonly env?: Readonly<Record<string, string>>;
   /** Sends OTLP/HTTP to the harness's collector stand-in (`OTEL_EXPORTER_OTLP_ENDPOINT`). */
   readonly collector?: boolean;
+  /**
+   * The function registers an internal extension (`writeAfterResponse()`): its
+   * runner serves a stand-in of Lambda's Extensions API and releases the
+   * extension before each invocation (bench/child/runner.mjs), and measures
+   * the work the extension does after each response.
+   */
+  readonly extensionsApi?: boolean;
   /** Skipped unless its packages are installed (bench/adot). */
   readonly optional?: boolean;
   /**
@@ -114,6 +122,17 @@ export const CONTENDERS: readonly Contender[] = [
     signals: 'traces + metrics + logs',
     handler: 'observed.cjs',
     layer: LAYER.Ours,
+    expect: OURS_EXPECTED,
+  },
+  {
+    id: 'oi-after-response',
+    label: 'observed-inference (library, writes after the response)',
+    signals: 'traces + metrics + logs',
+    handler: 'observedAfterResponse.mjs',
+    layer: LAYER.Ours,
+    // Its warm figures time the response; the telemetry is written after it, before
+    // the extension's next poll of the Extensions API (its post-response time).
+    extensionsApi: true,
     expect: OURS_EXPECTED,
   },
   {
@@ -214,6 +233,8 @@ export const CONTENDERS: readonly Contender[] = [
 
 /** The contender the ratios are taken against. */
 export const OURS: ContenderId = 'oi-library';
+/** Ours with the telemetry written after the response (`writeAfterResponse()`). */
+export const OURS_AFTER_RESPONSE: ContenderId = 'oi-after-response';
 export const BARE: ContenderId = 'bare';
 /** What complete telemetry cannot avoid doing per invocation: the physical limit of every overhead. */
 export const FLOOR: ContenderId = 'io-floor';

@@ -37,6 +37,16 @@ export interface Figures {
   readonly heapGrowthSecondHalfMb: Spread;
   readonly leakInvocations: number;
   readonly telemetryBytesPerInvocation: Spread;
+  /**
+   * Contenders with `extensionsApi`: from each response to the extension's next
+   * poll, the work it does after the response (absolute: bare has none). Each
+   * warm run's p50 and p99, and the first invocation's, across runs.
+   */
+  readonly postResponseP50Us: Spread;
+  readonly postResponseP99Us: Spread;
+  readonly firstPostResponseMs: Spread;
+  /** Contenders with `extensionsApi`: the runs whose extension registered, of the runs that ran. */
+  readonly extension: { readonly registered: number; readonly runs: number };
   readonly perInvocation: {
     stdoutBytes: number;
     udpBytes: number;
@@ -159,6 +169,17 @@ export function computeFigures(
     heapGrowthSecondHalfMb: spread(values(leak, (r) => growth(r, 0.5))),
     leakInvocations: leak[0]?.telemetry?.invocations ?? 0,
     telemetryBytesPerInvocation: spread(values(warm, telemetryBytes)),
+    postResponseP50Us: spread(
+      values(warm, (r) => (r.postResponse?.n ? r.postResponse.p50Ns / 1000 : undefined)),
+    ),
+    postResponseP99Us: spread(
+      values(warm, (r) => (r.postResponse?.n ? r.postResponse.p99Ns / 1000 : undefined)),
+    ),
+    firstPostResponseMs: spread(values(runs, (r) => r.firstPostResponseMs)),
+    extension: {
+      registered: runs.filter((r) => r.extension === true).length,
+      runs: runs.filter((r) => r.extension !== undefined).length,
+    },
     perInvocation: {
       stdoutBytes: perInv((t) => t.stdoutBytes + t.stderrBytes),
       udpBytes: perInv((t) => t.udpBytes),

@@ -32,6 +32,23 @@ export function checkHealth(
   check('stdout lines', per?.stdoutLines, expect.stdoutLines);
   check('UDP datagrams', per?.udpDatagrams, expect.udpDatagrams);
   check('OTLP requests', per?.otlpRequests, expect.otlpRequests);
+  if (contender.extensionsApi) {
+    // Without its extension the library writes before the response: the figures
+    // would be the other mode's under this one's label.
+    const ran = runs.filter((r) => r.ok);
+    const unregistered = ran.filter((r) => r.extension !== true).length;
+    if (unregistered > 0) {
+      problems.push(
+        `its extension did not register in ${unregistered} of ${ran.length} runs, so it wrote before the response`,
+      );
+    }
+    const early = ran.reduce((sum, r) => sum + (r.postResponse?.earlyPolls ?? 0), 0);
+    if (early > 0) {
+      problems.push(
+        `its extension polled for the next invocation before the response ${early} times`,
+      );
+    }
+  }
   const stderr = [
     ...new Set(
       runs.map((r) => r.samples?.stderr.split('\n')[0]?.trim() ?? '').filter((line) => line !== ''),

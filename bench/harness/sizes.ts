@@ -127,6 +127,7 @@ export function layerSizes(
     switch (c.id) {
       case 'oi-library':
       case 'oi-library-cjs':
+      case 'oi-after-response':
       case 'oi-zero-code':
       case 'oi-otlp-udp':
       case 'oi-otlp-http':

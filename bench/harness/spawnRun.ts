@@ -17,7 +17,11 @@ import { SCENARIOS, type ScenarioId, scenarioEnv } from './scenarios.js';
 import type { SinkCounts, Sinks } from './sinks.js';
 import type { Staged } from './stage.js';
 
-/** Never contacted: the runner invokes the handler in-process. Set because Lambda sets it. */
+/**
+ * Never contacted: the runner invokes the handler in-process. Set because Lambda
+ * sets it. A contender with `extensionsApi` gets the address of the runner's own
+ * Extensions API stand-in instead (bench/child/runner.mjs).
+ */
 const RUNTIME_API = '127.0.0.1:9001';
 /** A child past this is killed and its run recorded as failed. */
 const RUN_TIMEOUT_MS = 15 * 60_000;
@@ -85,6 +89,24 @@ interface ChildReport {
   };
   heap: Array<{ at: number; heapUsed: number; rss: number }>;
   end: { rss: number };
+  /** Whether an extension registered with the runner's Extensions API stand-in (`extensionsApi` only). */
+  extension?: boolean;
+  /** How long the runner took to start that stand-in, between `main` and `ready`. */
+  extensionsApiStartNs?: number;
+  /**
+   * With an extension: from each handler's return to the extension's next poll
+   * of `/event/next`, the work it does after the response (warm invocations).
+   */
+  postResponse?: {
+    n: number;
+    p50Ns: number;
+    p99Ns: number;
+    meanNs: number;
+    /** Polls that came before the handler had returned (a misbehaving extension), counted as 0. */
+    earlyPolls: number;
+  };
+  /** The same for the first invocation. */
+  firstPostResponseNs?: number;
 }
 
 export interface RunResult {
@@ -107,6 +129,13 @@ export interface RunResult {
   readonly heapInitMb?: number;
   readonly warm?: ChildReport['warm'];
   readonly heap?: ChildReport['heap'];
+  /** Contenders with `extensionsApi`: whether their extension registered. */
+  readonly extension?: boolean;
+  /** Contenders with `extensionsApi`: the runner's start of its stand-in, left out of the cold start. */
+  readonly extensionsApiStartMs?: number;
+  /** Contenders with `extensionsApi`: the extension's work after each warm response. */
+  readonly postResponse?: ChildReport['postResponse'];
+  readonly firstPostResponseMs?: number;
   readonly telemetry?: Omit<SinkCounts, 'udpSample' | 'otlpSample'> & {
     stdoutBytes: number;
     stderrBytes: number;
@@ -151,6 +180,8 @@ function childCommand(spec: RunSpec, staged: Staged, sinks: Sinks, out: string) 
     OI_BENCH_WARM: String(spec.warm),
     OI_BENCH_HEAP_AT: spec.heapAt.join(','),
   };
+  // The runner serves the Extensions API itself and points AWS_LAMBDA_RUNTIME_API at it.
+  if (contender.extensionsApi) env.OI_BENCH_EXTENSIONS = '1';
   if (contender.execWrapper && optDir) {
     env.AWS_LAMBDA_EXEC_WRAPPER = join(optDir, contender.execWrapper);
   }
@@ -230,15 +261,19 @@ export async function runOnce(spec: RunSpec, staged: Staged, sinks: Sinks): Prom
   const ms = (from: string | bigint, to: string | bigint) =>
     Number(BigInt(to) - BigInt(from)) / 1e6;
   const { udpSample, otlpSample, ...sinkCounts } = counts;
+  // The runner's Extensions API stand-in starts before the handler is imported; in
+  // Lambda that server is the platform's. (What its listen loads, such as
+  // node:cluster, the function's first socket then finds loaded: under 1 ms here.)
+  const standInMs = (report.extensionsApiStartNs ?? 0) / 1e6;
   return {
     ...common,
     ok: true,
-    coldStartMs: ms(spawnedAt, report.hr.ready),
+    coldStartMs: ms(spawnedAt, report.hr.ready) - standInMs,
     phasesMs: {
       exec: ms(spawnedAt, report.hr.origin),
       bootstrap: ms(report.hr.origin, report.hr.bootstrapComplete),
       preload: ms(report.hr.bootstrapComplete, report.hr.main),
-      handlerImport: ms(report.hr.main, report.hr.ready),
+      handlerImport: ms(report.hr.main, report.hr.ready) - standInMs,
     },
     firstMs: report.firstNs / 1e6,
     hr: report.hr,
@@ -247,6 +282,12 @@ export async function runOnce(spec: RunSpec, staged: Staged, sinks: Sinks): Prom
     heapInitMb: report.init.heapUsed / MB,
     warm: report.warm,
     heap: report.heap,
+    ...(report.extension !== undefined ? { extension: report.extension } : {}),
+    ...(report.extensionsApiStartNs !== undefined ? { extensionsApiStartMs: standInMs } : {}),
+    ...(report.postResponse ? { postResponse: report.postResponse } : {}),
+    ...(report.firstPostResponseNs !== undefined
+      ? { firstPostResponseMs: report.firstPostResponseNs / 1e6 }
+      : {}),
     telemetry: {
       ...sinkCounts,
       stdoutBytes,
