@@ -41,6 +41,7 @@ import {
   TRACES_MODE,
   TRACES_PROVIDER,
   WRAPPER_PATH,
+  WRITE_MODE,
 } from '../lib/telemetry.js';
 
 /** Inline code in Markdown. */
@@ -301,6 +302,10 @@ export const ENV_DOC: Record<keyof typeof ENV, { default: string; what: string }
   Priming: {
     default: '`on`',
     what: '`on` or `off`: in Lambda, run the invocation path once at init, writing nothing, so the first invocation does not compile it ([cold starts](library.md#cold-starts-and-priming))',
+  },
+  Write: {
+    default: code(WRITE_MODE.BeforeReturn),
+    what: `zero-code mode: ${Object.values(WRITE_MODE).map(code).join(' or ')}: write each invocation's telemetry before the handler returns, or after the response, held by an internal extension ([writes after the response](library.md#writes-after-the-response)); library mode calls \`writeAfterResponse()\` instead`,
   },
 };
 

@@ -6,7 +6,14 @@
  */
 // Only through the package's entry: in the layer it is the one CommonJS core
 // that `require('observed-inference')` in the user's handler gets too.
-import { ENV, HandlerLoadError, observe } from '../lib/index.js';
+import {
+  ENV,
+  HandlerLoadError,
+  log,
+  observe,
+  WRITE_MODE,
+  writeAfterResponse,
+} from '../lib/index.js';
 import { loadUserHandler, type UserHandler } from './loadHandler.js';
 
 async function createHandler(): Promise<UserHandler> {
@@ -21,4 +28,18 @@ async function createHandler(): Promise<UserHandler> {
   return observe(user as Parameters<typeof observe>[0]) as UserHandler;
 }
 
+/** `OBSERVED_WRITE=after-response`: register the extension now, at init, as it must be. */
+async function chooseWrites(): Promise<void> {
+  const mode = process.env[ENV.Write]?.trim().toLowerCase();
+  if (!mode || mode === WRITE_MODE.BeforeReturn) return;
+  if (mode === WRITE_MODE.AfterResponse) {
+    await writeAfterResponse();
+    return;
+  }
+  log.error(
+    `observed-inference configuration error: ${ENV.Write} '${process.env[ENV.Write]}' is neither '${WRITE_MODE.BeforeReturn}' nor '${WRITE_MODE.AfterResponse}'; using the default`,
+  );
+}
+
+await chooseWrites();
 export const handler = await createHandler();

@@ -5,6 +5,8 @@
  * serves them from the first copy of observed-inference loaded in the
  * process, so every copy shares one state (see `index.ts`).
  */
+
+export { writeAfterResponse } from './afterResponse.js';
 export {
   ConfigError,
   HandlerLoadError,

@@ -6,4 +6,4 @@
  * @example
  * const api = (globalThis as Record<symbol, unknown>)[Symbol.for(API_KEY_NAME)];
  */
-export const API_KEY_NAME = 'observed-inference.api.v4';
+export const API_KEY_NAME = 'observed-inference.api.v5';

@@ -169,13 +169,32 @@ export const addMetadata: Api['addMetadata'] = api.addMetadata;
  * Send everything buffered (PutMetricData, PutTraceSegments) and wait for it:
  * for non-Lambda use (scripts, containers, tests) before the process exits.
  * In Lambda there is nothing to flush: each invocation's telemetry is written
- * before its response. A process that ends without it is flushed on
+ * before its response, or after it under {@link writeAfterResponse}. A process that ends without it is flushed on
  * `beforeExit`; `process.exit()` skips that, so call this first. Never rejects.
  *
  * @example
  * await flush();
  */
 export const flush: Api['flush'] = api.flush;
+
+/**
+ * Write each invocation's telemetry after its response instead of before the
+ * handler returns, so the caller no longer waits for it. Call it once at
+ * init, with top-level `await`, before `observe()`'s handler is exported; the
+ * zero-code layer does it when `OBSERVED_WRITE` is `after-response`. It
+ * registers an internal Lambda extension that keeps each invocation open
+ * until its records are written, so nothing is lost at a freeze; that time is
+ * still billed (`PostRuntimeExtensionsDuration`). The function's handler must
+ * be the observed one. Resolves `true` once registered; `false`, with one
+ * warning, outside Lambda, under concurrent invocations or when Lambda
+ * refuses, and telemetry is then written before the return as usual.
+ *
+ * @example
+ * import { observe, writeAfterResponse } from 'observed-inference';
+ * await writeAfterResponse();
+ * export const handler = observe(async (event: { amount: number }) => ({ fraud: event.amount > 900 }));
+ */
+export const writeAfterResponse: Api['writeAfterResponse'] = api.writeAfterResponse;
 
 /**
  * The invocation-scoped logger: `log.debug/info/warn/error(message, fields?)`.
@@ -270,6 +289,8 @@ export {
   TRACES_PROVIDER,
   type TracesMode,
   type TracesProvider,
+  WRITE_MODE,
+  type WriteMode,
 } from './telemetry.js';
 export type {
   AsyncHandler,

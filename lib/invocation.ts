@@ -92,6 +92,8 @@ export class Invocation {
   /** What it threw, or the `InvocationTimeoutError` of a timeout. */
   error: unknown = undefined;
   latencyMs = 0;
+  /** When it ended (epoch ms), set only where the record is written later than that (after the response). */
+  endTime: number | undefined = undefined;
   /** The predictions read from the result; undefined when there were none to read. */
   summary: PredictionSummary | undefined = undefined;
   /** Undefined for warmup pings. */

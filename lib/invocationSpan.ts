@@ -137,7 +137,7 @@ export class InvocationSpan {
     try {
       if (span.isRecording()) setAttributes(span, inv);
     } finally {
-      span.end();
+      span.end(inv.endTime);
     }
   }
 }

@@ -141,16 +141,43 @@ export class Observation<TEvent, TResult> {
     await this.#finish(inv, exit, value);
   }
 
+  /**
+   * Like {@link end}, for writes after the response (`afterResponse.ts`): the
+   * record's end (latency, CPU, the span's end time) is taken now; the rest
+   * runs once the runtime has posted the response, then `done` is called.
+   */
+  endAfterResponse(inv: Invocation, exit: Exit, value: unknown, done: () => void): void {
+    if (inv.timer) clearTimeout(inv.timer);
+    if (!this.#settle(inv)) {
+      done();
+      return;
+    }
+    inv.endTime = performance.timeOrigin + inv.startPerf + inv.latencyMs;
+    setImmediate(() => {
+      this.#write(inv, exit, value).then(done, done);
+    });
+  }
+
   async #finish(inv: Invocation, exit: Exit, value: unknown): Promise<void> {
-    if (inv.finished) return;
+    if (this.#settle(inv)) await this.#write(inv, exit, value);
+  }
+
+  /** Mark the invocation finished and take its end's measures, once: false if it already was. */
+  #settle(inv: Invocation): boolean {
+    if (inv.finished) return false;
     inv.finished = true;
     inv.latencyMs = performance.now() - inv.startPerf;
     this.#call('resource usage', () => {
       inv.usage = readUsage(inv, this.#sinks.config.computePrice);
     });
-    this.#call('invocation end', () => this.#complete(inv, exit, value));
     // Model answers still streaming are recorded as seen so far, before the span and the record are written.
     if (inv.modelCalls) this.#call('model calls', () => inv.modelCalls?.settle());
+    return true;
+  }
+
+  /** Complete the record and hand it to the writers and exporters; resolves when the trace is sent. */
+  async #write(inv: Invocation, exit: Exit, value: unknown): Promise<void> {
+    this.#call('invocation end', () => this.#complete(inv, exit, value));
     if (inv.start.first) this.#call('cold start', () => endColdStart(inv));
     const drift = this.#drift;
     const summary = inv.summary;

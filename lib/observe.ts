@@ -1,4 +1,5 @@
 import type { Context } from 'aws-lambda';
+import { responseHold } from './afterResponse.js';
 import { resolveConfig } from './config.js';
 import {
   callWithCallback,
@@ -12,7 +13,7 @@ import { Observation } from './observation.js';
 import { withPowertools } from './powertools/sinks.js';
 import { primeOnce } from './priming.js';
 import { createSinks, type Sinks } from './sinks.js';
-import { EXIT } from './status.js';
+import { EXIT, type Exit } from './status.js';
 import { type ResponseStream, watchStream } from './streaming.js';
 import { runInContext } from './tracer.js';
 import type { ObserveOptions } from './types.js';
@@ -113,8 +114,8 @@ export function observe(
   const observation = createObservation(options as ObserveOptions<unknown, unknown>);
   const buffered = bufferedCall(handler);
 
-  // Two declared parameters: the nodejs24.x runtime refuses a non-streaming handler with three.
-  const observed = async function observed(event: unknown, second: unknown, ...rest: unknown[]) {
+  /** One invocation, its record ended by `end`. */
+  const invoke = (event: unknown, second: unknown, rest: unknown[], end: End) => {
     if (isStreamingHandler(observed)) {
       return observeStream(
         observation,
@@ -122,19 +123,49 @@ export function observe(
         event,
         second as ResponseStream,
         rest[0] as Context,
+        end,
       );
     }
     const context = second as Context;
     const invocation = observation.begin(event, context);
     if (!invocation) return buffered(event, context);
-    return run(observation, invocation, () => {
+    const call = () => {
       const warm = invocation.warmup ? observation.warmupResponse(event) : undefined;
       return warm ? warm.value : buffered(event, context);
-    });
+    };
+    return run(invocation, call, end);
+  };
+  const endBeforeReturn: End = (invocation, exit, value) =>
+    observation.end(invocation, exit, value);
+
+  // Two declared parameters: the nodejs24.x runtime refuses a non-streaming handler with three.
+  const observed = async function observed(event: unknown, second: unknown, ...rest: unknown[]) {
+    const held = responseHold();
+    if (!held) return invoke(event, second, rest, endBeforeReturn);
+    const context = (isStreamingHandler(observed) ? rest[0] : second) as Context | undefined;
+    const requestId = context?.awsRequestId;
+    if (typeof requestId !== 'string') return invoke(event, second, rest, endBeforeReturn);
+    // Writes after the response (afterResponse.ts): the extension waits until this invocation leaves.
+    held.enter(requestId);
+    let leaves = true;
+    const endAfterResponse: End = (invocation, exit, value) => {
+      leaves = false;
+      observation.endAfterResponse(invocation, exit, value, () => held.leave(requestId));
+      return DONE;
+    };
+    try {
+      return await invoke(event, second, rest, endAfterResponse);
+    } finally {
+      if (leaves) held.leave(requestId);
+    }
   };
   copyStreamingMarkers(handler, observed);
   return observed;
 }
+
+/** Ends an invocation's record: before the return (awaited), or scheduled for after the response. */
+type End = (invocation: Invocation, exit: Exit, value: unknown) => Promise<void>;
+const DONE = Promise.resolve();
 
 /**
  * One response-streaming invocation: the handler writes to the runtime's
@@ -147,11 +178,12 @@ async function observeStream(
   event: unknown,
   stream: ResponseStream,
   context: Context,
+  end: End,
 ): Promise<unknown> {
   const call = () => (handler as unknown as StreamingHandler<unknown>)(event, stream, context);
   const invocation = observation.begin(event, context);
   if (!invocation) return call();
-  return run(observation, invocation, call, watch(invocation, stream));
+  return run(invocation, call, end, watch(invocation, stream));
 }
 
 /**
@@ -161,9 +193,9 @@ async function observeStream(
  * the stream's end, and a throw marks the stream aborted.
  */
 async function run(
-  observation: Observation<unknown, unknown>,
   invocation: Invocation,
   call: () => unknown,
+  end: End,
   streamEnded?: Promise<void>,
 ): Promise<unknown> {
   let result: unknown;
@@ -171,11 +203,11 @@ async function run(
     result = await runInContext(invocation.context, call);
   } catch (error) {
     if (invocation.stream) invocation.stream.aborted = true;
-    await observation.end(invocation, EXIT.Threw, error);
+    await end(invocation, EXIT.Threw, error);
     throw error;
   }
   if (streamEnded) await streamEnded;
-  await observation.end(invocation, EXIT.Returned, result);
+  await end(invocation, EXIT.Returned, result);
   return result;
 }
 

@@ -36,6 +36,8 @@ export {
   type TracesMode,
   type TracesProvider,
   WRAPPER_PATH,
+  WRITE_MODE,
+  type WriteMode,
 } from './contract/environment.js';
 export {
   DEFAULT_DRIFT_WINDOW,

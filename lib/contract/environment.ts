@@ -16,7 +16,21 @@ export const ENV = {
   PricePerGbSecond: 'OBSERVED_PRICE_PER_GB_SECOND',
   PricePerRequest: 'OBSERVED_PRICE_PER_REQUEST',
   Priming: 'OBSERVED_PRIMING',
+  Write: 'OBSERVED_WRITE',
 } as const;
+
+/**
+ * `OBSERVED_WRITE` values (the zero-code layer): when each invocation's
+ * telemetry is written. `before-return` (the default): before the handler's
+ * result goes back to the runtime. `after-response`: once the runtime has
+ * posted the response, held open by an internal Lambda extension until it is
+ * written (`writeAfterResponse()`), so the caller no longer waits for it.
+ */
+export const WRITE_MODE = {
+  BeforeReturn: 'before-return',
+  AfterResponse: 'after-response',
+} as const;
+export type WriteMode = (typeof WRITE_MODE)[keyof typeof WRITE_MODE];
 
 /**
  * `OBSERVED_TRACES` values: where traces go. One span model, several
