@@ -47,7 +47,26 @@ export function defaultInput(event: unknown): unknown {
   if (!isProxyEvent(event)) return event;
   const body = event.body;
   if (typeof body !== 'string') return body ?? null;
+  return bodyInput(body, event.isBase64Encoded === true);
+}
+
+/**
+ * The default input of a proxy event whose body is a string, to read later:
+ * a string cannot change, so reading it after the response (`afterResponse.ts`)
+ * gives what reading it before would have. Undefined for any other event,
+ * whose input is read at once.
+ *
+ * @example
+ * laterInput({ body: '{"amount":1}', headers: {} })?.(); // { amount: 1 }
+ */
+export function laterInput(event: unknown): (() => unknown) | undefined {
+  if (!isProxyEvent(event) || typeof event.body !== 'string') return undefined;
+  const body = event.body;
   const base64 = event.isBase64Encoded === true;
+  return () => bodyInput(body, base64);
+}
+
+function bodyInput(body: string, base64: boolean): unknown {
   if (body.length > MAX_PARSED_BODY_CHARS) return base64 ? Buffer.from(body, 'base64') : body;
   const text = base64 ? Buffer.from(body, 'base64').toString('utf8') : body;
   try {

@@ -7,6 +7,7 @@ import {
   defaultInput,
   defaultIsClientError,
   defaultIsWarmup,
+  laterInput,
 } from './events.js';
 import { boundText } from './fieldBounds.js';
 import { inputHash } from './payload.js';
@@ -67,6 +68,12 @@ export class Extractors<TEvent, TResult> {
 
   input(event: TEvent): unknown {
     return this.#call('input', undefined, () => (this.#options.input ?? defaultInput)(event));
+  }
+
+  /** The input to read when the record is written, where reading it then cannot differ (`laterInput`). */
+  laterInput(event: TEvent): (() => unknown) | undefined {
+    if (this.#options.input) return undefined;
+    return this.#call('input', undefined, () => laterInput(event));
   }
 
   inputHash(input: unknown): string | undefined {

@@ -51,6 +51,8 @@ export class Invocation {
   /** The model input, hashed into `inputHash`. */
   input: unknown = undefined;
   inputHash: string | undefined = undefined;
+  /** Reads `input` when the record is written after the response; undefined when it was read at the start. */
+  readInput: (() => unknown) | undefined = undefined;
   clientId: string | undefined = undefined;
   correlationId: string | undefined = undefined;
   timer: NodeJS.Timeout | undefined = undefined;

@@ -87,14 +87,18 @@ export class Observation<TEvent, TResult> {
     contain(this.#sinks.containment, area, undefined, fn);
   }
 
-  /** Start an invocation's record; undefined if our own code failed (the handler then runs bare). */
-  begin(event: TEvent, lambda: Context): Invocation | undefined {
+  /**
+   * Start an invocation's record; undefined if our own code failed (the
+   * handler then runs bare). `late`: the record is written after the
+   * response, so what can be read then without changing is read then.
+   */
+  begin(event: TEvent, lambda: Context, late = false): Invocation | undefined {
     return contain(this.#sinks.containment, 'invocation start', undefined, () =>
-      this.#begin(event, lambda),
+      this.#begin(event, lambda, late),
     );
   }
 
-  #begin(event: TEvent, lambda: Context): Invocation {
+  #begin(event: TEvent, lambda: Context, late: boolean): Invocation {
     const startPerf = performance.now();
     const nowMs = epochMs();
     const read = this.#read;
@@ -106,12 +110,18 @@ export class Observation<TEvent, TResult> {
     const span = this.#span.start(parent, event, lambda, start, warmup);
     const inv = new Invocation(this.#sinks, event, lambda, startPerf, start, warmup, span, parent);
     if (!priming) recordBeforeInvocation(inv, parent, nowMs);
-    inv.input = read.input(event);
-    inv.inputHash = read.inputHash(inv.input);
+    const later = late ? read.laterInput(event) : undefined;
+    if (later) inv.readInput = later;
+    else this.#readInput(inv, read.input(event));
     inv.clientId = read.clientId(event, lambda);
     inv.correlationId = read.correlationId(event, lambda);
     inv.timer = this.#watchTimeout(inv, lambda);
     return inv;
+  }
+
+  #readInput(inv: Invocation, input: unknown): void {
+    inv.input = input;
+    inv.inputHash = this.#read.inputHash(input);
   }
 
   /** The warmup answer when the user asked to short-circuit pings. */
@@ -177,6 +187,8 @@ export class Observation<TEvent, TResult> {
 
   /** Complete the record and hand it to the writers and exporters; resolves when the trace is sent. */
   async #write(inv: Invocation, exit: Exit, value: unknown): Promise<void> {
+    const { readInput } = inv;
+    if (readInput) this.#call('input', () => this.#readInput(inv, readInput()));
     this.#call('invocation end', () => this.#complete(inv, exit, value));
     if (inv.start.first) this.#call('cold start', () => endColdStart(inv));
     const drift = this.#drift;

@@ -114,8 +114,11 @@ export function observe(
   const observation = createObservation(options as ObserveOptions<unknown, unknown>);
   const buffered = bufferedCall(handler);
 
-  /** One invocation, its record ended by `end`. */
+  const endBeforeReturn: End = (invocation, exit, value) =>
+    observation.end(invocation, exit, value);
+  /** One invocation, its record ended by `end` (`late`: after the response). */
   const invoke = (event: unknown, second: unknown, rest: unknown[], end: End) => {
+    const late = end !== endBeforeReturn;
     if (isStreamingHandler(observed)) {
       return observeStream(
         observation,
@@ -124,10 +127,11 @@ export function observe(
         second as ResponseStream,
         rest[0] as Context,
         end,
+        late,
       );
     }
     const context = second as Context;
-    const invocation = observation.begin(event, context);
+    const invocation = observation.begin(event, context, late);
     if (!invocation) return buffered(event, context);
     const call = () => {
       const warm = invocation.warmup ? observation.warmupResponse(event) : undefined;
@@ -135,8 +139,6 @@ export function observe(
     };
     return run(invocation, call, end);
   };
-  const endBeforeReturn: End = (invocation, exit, value) =>
-    observation.end(invocation, exit, value);
 
   // Two declared parameters: the nodejs24.x runtime refuses a non-streaming handler with three.
   const observed = async function observed(event: unknown, second: unknown, ...rest: unknown[]) {
@@ -179,9 +181,10 @@ async function observeStream(
   stream: ResponseStream,
   context: Context,
   end: End,
+  late: boolean,
 ): Promise<unknown> {
   const call = () => (handler as unknown as StreamingHandler<unknown>)(event, stream, context);
-  const invocation = observation.begin(event, context);
+  const invocation = observation.begin(event, context, late);
   if (!invocation) return call();
   return run(invocation, call, end, watch(invocation, stream));
 }
