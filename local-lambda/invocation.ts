@@ -17,6 +17,18 @@ export interface InitError extends FunctionError {
   readonly functionErrorType?: string;
 }
 
+/**
+ * What an (internal) extension posted to `/2020-01-01/extension/init/error` or
+ * `/extension/exit/error`: the body's message and stack trace, its error-type header.
+ */
+export interface ExtensionError extends FunctionError {
+  /** Its `Lambda-Extension-Name`. */
+  readonly extension: string;
+  readonly phase: 'init' | 'exit';
+  /** The `Lambda-Extension-Function-Error-Type` header (also the `errorType`). */
+  readonly functionErrorType: string;
+}
+
 /** How init ended: the runtime asked for its first event, or it posted an init error. */
 export type InitOutcome = { readonly ok: true } | { readonly ok: false; readonly error: InitError };
 
@@ -55,4 +67,12 @@ export interface InvokeResult {
   readonly durationMs: number;
   /** A streamed response (`Lambda-Runtime-Function-Response-Mode: streaming`): its chunks as they came. */
   readonly chunks?: readonly StreamedChunk[];
+  /**
+   * Present when extensions took this invocation's INVOKE event. The result settles
+   * when the runtime answers, as Lambda answers the caller; the extensions may still
+   * be working then. This settles (`performance.now()`) when the last of them has
+   * asked for its next event, the end of Lambda's post-runtime phase, or with
+   * `undefined` if the sandbox was aborted, timed out or closed first.
+   */
+  readonly extensionsDone?: Promise<number | undefined>;
 }
