@@ -113,6 +113,10 @@ function call(
       },
     );
     req.on('error', reject);
+    // The held poll must not keep the event loop alive: a callback handler's
+    // response waits for an empty loop (callbackWaitsForEmptyEventLoop). The
+    // registration must: at init nothing else may keep the process running.
+    if (method === 'GET') req.on('socket', (socket) => socket.unref());
     req.end(body);
   });
 }

@@ -163,9 +163,14 @@ export class Observation<TEvent, TResult> {
       return;
     }
     inv.endTime = performance.timeOrigin + inv.startPerf + inv.latencyMs;
-    setImmediate(() => {
-      this.#write(inv, exit, value).then(done, done);
-    });
+    // aws-lambda-ric 4 posts the response one setImmediate after the handler
+    // settles (LifecycleManager.succeed and fail): ours runs one turn later. A
+    // runtime client that posts later still is answered first all the same.
+    setImmediate(() =>
+      setImmediate(() => {
+        this.#write(inv, exit, value).then(done, done);
+      }),
+    );
   }
 
   async #finish(inv: Invocation, exit: Exit, value: unknown): Promise<void> {

@@ -3,7 +3,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import type { FunctionError, InitError, InvokeOptions, InvokeResult } from './invocation.js';
 import { bootstrapPlan, type LambdaFunctionConfig, wrapperProblem } from './lambdaBootstrap.js';
 import { type OutputMark, type OutputStream, ProcessOutput } from './processOutput.js';
-import { type RuntimeApi, startRuntimeApi } from './runtimeApi.js';
+import { type RuntimeApi, startRuntimeApi, type TimelineEntry } from './runtimeApi.js';
 
 export type { FunctionError, InitError, InvokeOptions, InvokeResult } from './invocation.js';
 export type { LambdaFunctionConfig } from './lambdaBootstrap.js';
@@ -49,6 +49,8 @@ export interface LocalLambda {
   readonly exited: Promise<ExitStatus>;
   /** `AWS_LAMBDA_RUNTIME_API` of this environment. */
   readonly runtimeApi: string;
+  /** What the Runtime and Extensions APIs saw, in order (see `RuntimeApi.timeline`). */
+  readonly timeline: readonly TimelineEntry[];
   readonly stdout: readonly string[];
   readonly stderr: readonly string[];
   /** Invoke once; without `maxConcurrency` > 1 invocations run one after another. */
@@ -100,6 +102,9 @@ class LocalLambdaEnvironment implements LocalLambda {
   }
   get runtimeApi(): string {
     return this.api.address;
+  }
+  get timeline(): readonly TimelineEntry[] {
+    return this.api.timeline;
   }
   get stdout(): readonly string[] {
     return this.output.lines('stdout');
@@ -229,6 +234,7 @@ export async function startLocalLambda(options: LocalLambdaOptions): Promise<Loc
   const region = options.env?.AWS_REGION ?? 'us-east-1';
   const api = await startRuntimeApi({
     functionArn: options.functionArn ?? `arn:aws:lambda:${region}:123456789012:function:${name}`,
+    handler: options.handler,
     ...(options.timeoutMs !== undefined ? { timeoutMs: options.timeoutMs } : {}),
     ...(options.maxConcurrency !== undefined ? { maxConcurrency: options.maxConcurrency } : {}),
     // Lambda ends a timed-out sandbox; its next invocation goes to a new one.
