@@ -1,5 +1,6 @@
 import type { Agent, IncomingMessage } from 'node:http';
 import { containment } from './containment.js';
+import { type ApiReply, ExtensionsClient } from './extensionsClient.js';
 
 /**
  * Writes after the response, opt-in: the records of an invocation are built
@@ -87,11 +88,11 @@ interface Reply {
   readonly body: string;
 }
 
-/** One request to the Extensions API; rejects on a network error. */
+/** One request to the Extensions API (registration, errors: a few per environment); rejects on a network error. */
 function call(
   http: typeof import('node:http'),
   agent: Agent,
-  method: 'GET' | 'POST',
+  method: 'POST',
   path: string,
   headers: Record<string, string>,
   body?: string,
@@ -113,10 +114,6 @@ function call(
       },
     );
     req.on('error', reject);
-    // The held poll must not keep the event loop alive: a callback handler's
-    // response waits for an empty loop (callbackWaitsForEmptyEventLoop). The
-    // registration must: at init nothing else may keep the process running.
-    if (method === 'GET') req.on('socket', (socket) => socket.unref());
     req.end(body);
   });
 }
@@ -126,7 +123,7 @@ function splitAddress(address: string): [string, number] {
   return [address.slice(0, colon), Number(address.slice(colon + 1))];
 }
 
-function refused(what: string, reply: Reply): Error {
+function refused(what: string, reply: { status: number; body: string }): Error {
   return new Error(`${what}: HTTP ${reply.status} ${reply.body.slice(0, 200)}`);
 }
 
@@ -140,15 +137,16 @@ function refused(what: string, reply: Reply): Error {
 async function poll(
   http: typeof import('node:http'),
   agent: Agent,
+  client: ExtensionsClient,
   id: string,
   held: ResponseHold,
 ): Promise<void> {
   const headers = { 'Lambda-Extension-Identifier': id };
   let failures = 0;
   for (;;) {
-    let reply: Reply;
+    let reply: ApiReply;
     try {
-      reply = await call(http, agent, 'GET', '/event/next', headers);
+      reply = await client.get(`${API}/event/next`, headers);
       if (reply.status !== 200) throw refused('event/next', reply);
       failures = 0;
     } catch (error) {
@@ -203,9 +201,11 @@ async function register(): Promise<boolean> {
     );
     const id = reply.headers['lambda-extension-identifier'];
     if (reply.status !== 200 || typeof id !== 'string') throw refused('register', reply);
+    const [host, port] = splitAddress(process.env.AWS_LAMBDA_RUNTIME_API ?? '');
+    const client = new ExtensionsClient(await import('node:net'), host, port);
     const held = new ResponseHold();
     hold = held;
-    void poll(http, agent, id, held);
+    void poll(http, agent, client, id, held);
     return true;
   } catch (error) {
     containment.report(AREA, error);
