@@ -96,10 +96,12 @@ const POLL_TIMEOUT_MS = 10_000;
  *
  * Its own server-side work (parsing the polls and the registration, writing
  * the events) runs in this, the measured process, so its CPU and its event-loop
- * time count against the contender (warm CPU, post-response time): our figures
- * for this mode are conservative. In Lambda that work is the platform's,
- * outside the function's process. Only its start, before the handler is
- * imported, is taken out of the cold start (bench/harness/spawnRun.ts).
+ * time count against the contender (warm CPU, post-response time). In Lambda
+ * that work is the platform's, in another process; but then each poll wakes
+ * the process from sleep, which cost the client alone more CPU than client and
+ * stand-in together here (bench/README.md, "Writes after the response"). Only
+ * its start, before the handler is imported, is taken out of the cold start
+ * (bench/harness/spawnRun.ts).
  */
 async function startExtensionsApi() {
   const state = {

@@ -90,9 +90,10 @@ function postResponseNote(c: Contender, f: Figures): string {
     `p99 ${cell(f.postResponseP99Us)} µs, after the first invocation ${cell(f.firstPostResponseMs)} ms ` +
     '(absolute, median (p90) across runs). Lambda bills that time (PostRuntimeExtensionsDuration) and ' +
     'holds the next invocation until it ends. Its CPU/invocation includes it, and the work of the ' +
-    "runner's in-process Extensions API stand-in (Lambda's own, outside the function's process), " +
-    'whose garbage also brings scavenges, some of which land in the timed response (its p99): ' +
-    `overestimates.${partly}`
+    "runner's in-process Extensions API stand-in (Lambda's own, in another process), whose garbage " +
+    'also brings scavenges, some of which land in the timed response (its p99). Not an overestimate ' +
+    'of the CPU: a poll round trip cost the client alone more against a server in another process ' +
+    `than client and stand-in together in one (bench/README.md, "Writes after the response").${partly}`
   );
 }
 
