@@ -1,5 +1,5 @@
-import type { Agent, IncomingMessage } from 'node:http';
 import { containment } from './containment.js';
+import { ENV, WRITE_MODE } from './contract/environment.js';
 import { type ApiReply, ExtensionsClient } from './extensionsClient.js';
 
 /**
@@ -77,45 +77,31 @@ export class ResponseHold {
 let hold: ResponseHold | undefined;
 let registering: Promise<boolean> | undefined;
 
+let writeChecked = false;
+
+/**
+ * `OBSERVED_WRITE=after-response` set, but writeAfterResponse() never
+ * called: a library-mode function that expects the zero-code layer's
+ * variable to act. Checked once, at the first invocation without a hold
+ * (init is over by then), and warned once.
+ *
+ * @example
+ * warnUnregisteredWrite(process.env);
+ */
+export function warnUnregisteredWrite(env: NodeJS.ProcessEnv): void {
+  if (writeChecked) return;
+  writeChecked = true;
+  if (registering !== undefined) return;
+  if (env[ENV.Write]?.trim().toLowerCase() !== WRITE_MODE.AfterResponse) return;
+  containment.warnOnce(
+    `${AREA}: not asked`,
+    `observed-inference: ${ENV.Write}=${WRITE_MODE.AfterResponse} acts in zero-code mode only; in library mode, call \`await writeAfterResponse()\` at init. Writes stay before the return.`,
+  );
+}
+
 /** The hold when writes go after the response (the extension is registered), else undefined. */
 export function responseHold(): ResponseHold | undefined {
   return hold;
-}
-
-interface Reply {
-  readonly status: number;
-  readonly headers: IncomingMessage['headers'];
-  readonly body: string;
-}
-
-/** One request to the Extensions API (registration, errors: a few per environment); rejects on a network error. */
-function call(
-  http: typeof import('node:http'),
-  agent: Agent,
-  method: 'POST',
-  path: string,
-  headers: Record<string, string>,
-  body?: string,
-): Promise<Reply> {
-  const [host, port] = splitAddress(process.env.AWS_LAMBDA_RUNTIME_API ?? '');
-  return new Promise((resolve, reject) => {
-    const req = http.request(
-      { agent, host, port, method, path: `${API}${path}`, headers },
-      (res) => {
-        let text = '';
-        res.setEncoding('utf8');
-        res.on('data', (chunk: string) => {
-          text += chunk;
-        });
-        res.on('end', () =>
-          resolve({ status: res.statusCode ?? 0, headers: res.headers, body: text }),
-        );
-        res.on('error', reject);
-      },
-    );
-    req.on('error', reject);
-    req.end(body);
-  });
 }
 
 function splitAddress(address: string): [string, number] {
@@ -134,13 +120,7 @@ function refused(what: string, reply: { status: number; body: string }): Error {
  * (`/exit/error`), so Lambda resets the environment instead of waiting on
  * it until the timeout, and writes go back before the return.
  */
-async function poll(
-  http: typeof import('node:http'),
-  agent: Agent,
-  client: ExtensionsClient,
-  id: string,
-  held: ResponseHold,
-): Promise<void> {
+async function poll(client: ExtensionsClient, id: string, held: ResponseHold): Promise<void> {
   const headers = { 'Lambda-Extension-Identifier': id };
   let failures = 0;
   for (;;) {
@@ -156,10 +136,14 @@ async function poll(
         continue;
       }
       hold = undefined;
-      await call(http, agent, 'POST', '/exit/error', {
-        ...headers,
-        'Lambda-Extension-Function-Error-Type': 'Extension.PollFailed',
-      }).catch(() => undefined);
+      const failure = { errorType: 'Extension.PollFailed', errorMessage: String(error) };
+      await client
+        .post(
+          `${API}/exit/error`,
+          { ...headers, 'Lambda-Extension-Function-Error-Type': failure.errorType },
+          JSON.stringify(failure),
+        )
+        .catch(() => undefined);
       return;
     }
     const requestId = invokedRequest(reply.body);
@@ -188,24 +172,18 @@ async function register(): Promise<boolean> {
     return false;
   }
   try {
-    const http = await import('node:http');
-    // One connection, kept: the poll is one request per invocation.
-    const agent = new http.Agent({ keepAlive: true, maxSockets: 1 });
-    const reply = await call(
-      http,
-      agent,
-      'POST',
-      '/register',
-      { 'Lambda-Extension-Name': EXTENSION_NAME, 'Content-Type': 'application/json' },
-      JSON.stringify({ events: ['INVOKE'] }),
-    );
-    const id = reply.headers['lambda-extension-identifier'];
-    if (reply.status !== 200 || typeof id !== 'string') throw refused('register', reply);
     const [host, port] = splitAddress(process.env.AWS_LAMBDA_RUNTIME_API ?? '');
     const client = new ExtensionsClient(await import('node:net'), host, port);
+    const reply = await client.post(
+      `${API}/register`,
+      { 'Lambda-Extension-Name': EXTENSION_NAME },
+      JSON.stringify({ events: ['INVOKE'] }),
+    );
+    const id = reply.headers.get('lambda-extension-identifier');
+    if (reply.status !== 200 || id === undefined) throw refused('register', reply);
     const held = new ResponseHold();
     hold = held;
-    void poll(http, agent, client, id, held);
+    void poll(client, id, held);
     return true;
   } catch (error) {
     containment.report(AREA, error);

@@ -1,9 +1,10 @@
 import type { Socket } from 'node:net';
 
 /**
- * The Extensions API's event poll, one request per invocation, as a minimal
- * HTTP/1.1 client on one kept connection. node:http's client cost about
- * 100 µs more CPU per request than this one (client process only; nodejs24.x's
+ * The Extensions API's client: the event poll, one request per invocation,
+ * and the registration, as a minimal HTTP/1.1 client on one kept
+ * connection. node:http's client cost about 100 µs more CPU per request
+ * than this one (client process only; nodejs24.x's
  * Node, a loopback server in another process, 20,000 sequential requests):
  * after the response, but still billed every invocation. It reads what the
  * API answers: a status line, headers, and a body framed by Content-Length
@@ -74,10 +75,12 @@ function chunked(text: string, start: number) {
 const utf8 = (latin1: string) => Buffer.from(latin1, 'latin1').toString('utf8');
 
 /**
- * GETs on one kept, unref'd connection, one at a time; a connection the
- * server closed is opened again. Unref'd: a held poll must not keep the
- * event loop alive, since a callback handler's response waits for an empty
- * loop (`callbackWaitsForEmptyEventLoop`).
+ * Requests on one kept connection, one at a time; a connection the server
+ * closed is opened again. The socket is unref'd while a GET waits: a held
+ * poll must not keep the event loop alive, since a callback handler's
+ * response waits for an empty loop (`callbackWaitsForEmptyEventLoop`). A
+ * POST keeps it alive until answered: the registration runs at init, where
+ * nothing else may hold the process.
  *
  * @example
  * const client = new ExtensionsClient(net, '127.0.0.1', 9001);
@@ -98,13 +101,34 @@ export class ExtensionsClient {
   }
 
   get(path: string, headers: Readonly<Record<string, string>>): Promise<ApiReply> {
+    return this.#send('GET', path, headers, '');
+  }
+
+  /** A JSON body, sent with its Content-Length. */
+  post(path: string, headers: Readonly<Record<string, string>>, body: string): Promise<ApiReply> {
+    return this.#send('POST', path, headers, body);
+  }
+
+  #send(
+    method: 'GET' | 'POST',
+    path: string,
+    headers: Readonly<Record<string, string>>,
+    body: string,
+  ): Promise<ApiReply> {
     if (this.#pending) return Promise.reject(new Error('a request is already in flight'));
-    let request = `GET ${path} HTTP/1.1\r\nHost: ${this.#host}:${this.#port}\r\n`;
-    for (const [name, value] of Object.entries(headers)) request += `${name}: ${value}\r\n`;
-    request += '\r\n';
+    let head = `${method} ${path} HTTP/1.1\r\nHost: ${this.#host}:${this.#port}\r\n`;
+    for (const [name, value] of Object.entries(headers)) head += `${name}: ${value}\r\n`;
+    if (method === 'POST') {
+      head += `Content-Type: application/json\r\nContent-Length: ${Buffer.byteLength(body)}\r\n`;
+    }
+    head += '\r\n';
     return new Promise((resolve, reject) => {
       this.#pending = { resolve, reject };
-      this.#connection().write(request, 'latin1');
+      const socket = this.#connection();
+      if (method === 'GET') socket.unref();
+      else socket.ref();
+      socket.write(head, 'latin1');
+      if (body) socket.write(body, 'utf8');
     });
   }
 
@@ -112,7 +136,6 @@ export class ExtensionsClient {
     if (this.#socket && !this.#socket.destroyed) return this.#socket;
     this.#received = '';
     const socket = this.#net.connect(this.#port, this.#host);
-    socket.unref();
     socket.setNoDelay(true);
     socket.setEncoding('latin1');
     // A dropped socket's late events must not touch the one that replaced it.
@@ -140,6 +163,8 @@ export class ExtensionsClient {
     this.#received = this.#received.slice(parsed.length);
     const pending = this.#pending;
     this.#pending = undefined;
+    // Answered: nothing holds the process until the next request says so.
+    this.#socket?.unref();
     if (parsed.reply.headers.get('connection')?.toLowerCase() === 'close') this.#drop();
     pending?.resolve(parsed.reply);
   }

@@ -1,5 +1,5 @@
 import type { Context } from 'aws-lambda';
-import { responseHold } from './afterResponse.js';
+import { responseHold, warnUnregisteredWrite } from './afterResponse.js';
 import { resolveConfig } from './config.js';
 import {
   callWithCallback,
@@ -143,7 +143,10 @@ export function observe(
   // Two declared parameters: the nodejs24.x runtime refuses a non-streaming handler with three.
   const observed = async function observed(event: unknown, second: unknown, ...rest: unknown[]) {
     const held = responseHold();
-    if (!held) return invoke(event, second, rest, endBeforeReturn);
+    if (!held) {
+      warnUnregisteredWrite(process.env);
+      return invoke(event, second, rest, endBeforeReturn);
+    }
     const context = (isStreamingHandler(observed) ? rest[0] : second) as Context | undefined;
     const requestId = context?.awsRequestId;
     if (typeof requestId !== 'string') return invoke(event, second, rest, endBeforeReturn);

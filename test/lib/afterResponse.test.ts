@@ -97,6 +97,25 @@ describe('writeAfterResponse()', () => {
     expect(warnings).toHaveLength(1);
   });
 
+  it('tells a library-mode function that OBSERVED_WRITE alone does not turn it on, once', async () => {
+    vi.stubEnv('OBSERVED_WRITE', 'after-response');
+    const { warnUnregisteredWrite } = await fresh();
+    warnUnregisteredWrite(process.env);
+    warnUnregisteredWrite(process.env);
+    expect(warnings).toHaveLength(1);
+    expect(warnings[0]).toContain('call `await writeAfterResponse()` at init');
+  });
+
+  it('says nothing of OBSERVED_WRITE once writeAfterResponse() was asked for', async () => {
+    vi.stubEnv('OBSERVED_WRITE', 'after-response');
+    vi.stubEnv('AWS_LAMBDA_FUNCTION_NAME', undefined);
+    const { warnUnregisteredWrite, writeAfterResponse } = await fresh();
+    await writeAfterResponse();
+    warnings.length = 0;
+    warnUnregisteredWrite(process.env);
+    expect(warnings).toEqual([]);
+  });
+
   it('stays off when the runtime runs invocations concurrently', async () => {
     vi.stubEnv('AWS_LAMBDA_FUNCTION_NAME', 'fraud');
     vi.stubEnv('AWS_LAMBDA_RUNTIME_API', '127.0.0.1:9');

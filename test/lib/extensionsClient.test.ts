@@ -68,6 +68,35 @@ describe('ExtensionsClient', () => {
     },
   );
 
+  it('posts a JSON body with its length, and reads the answer headers', async () => {
+    const seen: Array<{ method?: string; type?: string; name?: string; body: string }> = [];
+    const port = await listen(
+      createHttpServer((req, res) => {
+        let body = '';
+        req.setEncoding('utf8');
+        req.on('data', (chunk: string) => {
+          body += chunk;
+        });
+        req.on('end', () => {
+          seen.push({
+            method: req.method,
+            type: req.headers['content-type'],
+            name: req.headers['lambda-extension-name'] as string,
+            body,
+          });
+          res.writeHead(200, { 'Lambda-Extension-Identifier': 'id-1' }).end('{}');
+        });
+      }),
+    );
+    const client = new ExtensionsClient(net, '127.0.0.1', port);
+    const body = JSON.stringify({ events: ['INVOKE'], note: 'é' });
+    const reply = await client.post('/register', { 'Lambda-Extension-Name': 'oi' }, body);
+    expect(reply.headers.get('lambda-extension-identifier')).toBe('id-1');
+    expect(seen).toEqual([{ method: 'POST', type: 'application/json', name: 'oi', body }]);
+    // The same connection serves the poll after it.
+    expect((await client.get('/next', {})).status).toBe(200);
+  });
+
   it('reads a reply split at every byte', async () => {
     const body = JSON.stringify(EVENT);
     const reply = `HTTP/1.1 200 OK\r\nContent-Length: ${Buffer.byteLength(body)}\r\n\r\n${body}`;
