@@ -1,6 +1,8 @@
+import { isInLambda } from './config.js';
 import { containment } from './containment.js';
 import { ENV, WRITE_MODE } from './contract/environment.js';
 import { type ApiReply, ExtensionsClient } from './extensionsClient.js';
+import { parseHostPort } from './tracing/daemonAddress.js';
 
 /**
  * Writes after the response, opt-in: the records of an invocation are built
@@ -21,7 +23,7 @@ const AREA = 'writes after the response';
 
 /** Why {@link writeAfterResponse} left writes before the return, as its warning says. */
 function unavailable(env: NodeJS.ProcessEnv): string | undefined {
-  if (env.AWS_LAMBDA_FUNCTION_NAME === undefined || env.AWS_LAMBDA_RUNTIME_API === undefined) {
+  if (!isInLambda(env)) {
     return 'not in Lambda (AWS_LAMBDA_FUNCTION_NAME or AWS_LAMBDA_RUNTIME_API is unset)';
   }
   // Lambda Managed Instances run several invocations at once in one process.
@@ -104,11 +106,6 @@ export function responseHold(): ResponseHold | undefined {
   return hold;
 }
 
-function splitAddress(address: string): [string, number] {
-  const colon = address.lastIndexOf(':');
-  return [address.slice(0, colon), Number(address.slice(colon + 1))];
-}
-
 function refused(what: string, reply: { status: number; body: string }): Error {
   return new Error(`${what}: HTTP ${reply.status} ${reply.body.slice(0, 200)}`);
 }
@@ -172,8 +169,10 @@ async function register(): Promise<boolean> {
     return false;
   }
   try {
-    const [host, port] = splitAddress(process.env.AWS_LAMBDA_RUNTIME_API ?? '');
-    const client = new ExtensionsClient(await import('node:net'), host, port);
+    const api = process.env.AWS_LAMBDA_RUNTIME_API ?? '';
+    const address = parseHostPort(api);
+    if (!address) throw new Error(`AWS_LAMBDA_RUNTIME_API '${api}' is not host:port`);
+    const client = new ExtensionsClient(await import('node:net'), address.host, address.port);
     const reply = await client.post(
       `${API}/register`,
       { 'Lambda-Extension-Name': EXTENSION_NAME },

@@ -295,6 +295,17 @@ function resolveRedact(env: Env, option: readonly string[] | undefined): Readonl
 }
 
 /**
+ * Whether the process is a Lambda runtime's: the function's name and the
+ * Runtime API's address are both set (Lambda sets them; a script does not).
+ *
+ * @example
+ * isInLambda(process.env); // false in a test, true under the runtime client
+ */
+export function isInLambda(env: Env): boolean {
+  return env.AWS_LAMBDA_FUNCTION_NAME !== undefined && env.AWS_LAMBDA_RUNTIME_API !== undefined;
+}
+
+/**
  * Resolve options, environment and defaults into one immutable config, once
  * at init. Pure: it reads only its arguments (`arch`: `process.arch`, which
  * picks the price of `ComputeCost`). Precedence: options > env > default
@@ -309,8 +320,7 @@ export function resolveConfig(
   arch: string = process.arch,
 ): ConfigResult {
   const issues: ConfigError[] = [];
-  const inLambda =
-    env.AWS_LAMBDA_FUNCTION_NAME !== undefined && env.AWS_LAMBDA_RUNTIME_API !== undefined;
+  const inLambda = isInLambda(env);
   const functionName = nonEmpty(env.AWS_LAMBDA_FUNCTION_NAME) ?? 'local';
   const modes = modeEnv(env);
   const traces = resolveTracesMode(modes, options.traces, inLambda, issues);

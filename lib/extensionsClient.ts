@@ -4,9 +4,9 @@ import type { Socket } from 'node:net';
  * The Extensions API's client: the event poll, one request per invocation,
  * and the registration, as a minimal HTTP/1.1 client on one kept
  * connection. node:http's client cost about 100 µs more CPU per request
- * than this one (client process only; nodejs24.x's
- * Node, a loopback server in another process, 20,000 sequential requests):
- * after the response, but still billed every invocation. It reads what the
+ * than this one (client process only; nodejs24.x's Node, a loopback server
+ * in another process, 20,000 sequential requests): after the response,
+ * but still billed every invocation. It reads what the
  * API answers: a status line, headers, and a body framed by Content-Length
  * or chunked; anything else is an error, and the caller retries.
  */

@@ -36,8 +36,13 @@ function parsePort(text: string): number | undefined {
   return port >= 1 && port <= 65_535 ? port : undefined;
 }
 
-/** `host:port`, `[ipv6]:port`; undefined when malformed. */
-function parseHostPort(text: string): HostPort | undefined {
+/**
+ * `host:port`, `[ipv6]:port`; undefined when malformed.
+ *
+ * @example
+ * parseHostPort('169.254.100.1:9001'); // { host: '169.254.100.1', port: 9001 }
+ */
+export function parseHostPort(text: string): HostPort | undefined {
   let host: string;
   let portText: string;
   if (text.startsWith('[')) {
