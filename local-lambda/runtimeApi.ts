@@ -121,6 +121,18 @@ export function newTraceHeader(): string {
   return `Root=1-${epoch}-${hex(12)};Parent=${hex(8)};Sampled=1`;
 }
 
+/**
+ * The trace id (`Root`) of a trace header, as X-Ray documents carry it in `trace_id`.
+ *
+ * @example
+ * traceRootOf('Root=1-5f35ae12-0c0fec141ab77a00bc047aa2;Sampled=1'); // '1-5f35ae12-0c0fec141ab77a00bc047aa2'
+ */
+export function traceRootOf(header: string): string {
+  const root = /Root=([^;]+)/.exec(header)?.[1];
+  if (root === undefined) throw new Error(`no Root in trace header ${header}`);
+  return root;
+}
+
 async function readBody(req: IncomingMessage): Promise<string> {
   const chunks: Buffer[] = [];
   for await (const chunk of req) chunks.push(chunk as Buffer);

@@ -13,12 +13,11 @@ import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { taskRootFrom, unzipLayer, wrapperPath } from '../../local-lambda/layer.js';
 import { type LocalLambda, startLocalLambda } from '../../local-lambda/localLambda.js';
 import { emfRecords, logRecords, metricValues } from '../../local-lambda/outputRecords.js';
-import { newTraceHeader, type TimelineEntry } from '../../local-lambda/runtimeApi.js';
+import { newTraceHeader, type TimelineEntry, traceRootOf } from '../../local-lambda/runtimeApi.js';
 import { startXRayDaemon, type XRayDaemon } from '../../local-lambda/xrayDaemon.js';
 import { type SegmentDoc, segmentNodes } from '../support/segmentTree.js';
 
 const fixture = fileURLToPath(new URL('../fixtures/afterResponse/', import.meta.url));
-const rootOf = (header: string) => /Root=([^;]+)/.exec(header)![1]!;
 const inference = (d: object) =>
   segmentNodes(d as SegmentDoc).find((n) => n.name === 'inference fraud');
 
@@ -65,7 +64,7 @@ const request = (body: object) => ({
 async function call(fn: LocalLambda, body: object) {
   const event = request(body);
   const traceHeader = newTraceHeader();
-  const root = rootOf(traceHeader);
+  const root = traceRootOf(traceHeader);
   const mark = fn.mark();
   // Armed before the invocation, so it resolves as the segment arrives.
   const segment = daemon

@@ -11,7 +11,7 @@ import { taskRootFrom, unzipLayer, wrapperPath } from '../../local-lambda/layer.
 import { type LocalLambda, startLocalLambda } from '../../local-lambda/localLambda.js';
 import { type Moto, motoEnv, startMoto } from '../../local-lambda/moto.js';
 import { emfRecords, logRecords } from '../../local-lambda/outputRecords.js';
-import { newTraceHeader } from '../../local-lambda/runtimeApi.js';
+import { newTraceHeader, traceRootOf } from '../../local-lambda/runtimeApi.js';
 import { lambdaNodeRuntimes } from '../../local-lambda/runtimes.js';
 import { startXRayDaemon, type XRayDaemon } from '../../local-lambda/xrayDaemon.js';
 import { validateEmf } from '../support/emf.js';
@@ -20,7 +20,6 @@ import { validateSegmentDocument } from '../support/xraySchema.js';
 
 type Doc = SegmentDoc;
 const fixture = fileURLToPath(new URL('../fixtures/inference/', import.meta.url));
-const rootOf = (header: string) => /Root=([^;]+)/.exec(header)![1]!;
 const parentOf = (header: string) => /Parent=([^;]+)/.exec(header)![1]!;
 
 const apiEvent = (tx: Record<string, unknown>) => ({
@@ -51,7 +50,7 @@ afterAll(async () => {
 
 /** The trace of one invocation as X-Ray (moto) stores it, after the daemon relayed it. */
 async function storedTrace(traceHeader: string): Promise<SegmentNode[]> {
-  const root = rootOf(traceHeader);
+  const root = traceRootOf(traceHeader);
   await daemon.waitFor((d) => d.trace_id === root, 5000);
   await daemon.flush();
   const out = await new XRayClient({}).send(new BatchGetTracesCommand({ TraceIds: [root] }));
@@ -207,14 +206,14 @@ describe.each(CASES)(
           service: 'fraud-api',
           ModelName: 'fraud',
           ModelVersion: '1',
-          xray_trace_id: rootOf(header),
+          xray_trace_id: traceRootOf(header),
         });
         const logs = logRecords(lines).filter((l) => String(l.message).startsWith('inference'));
         expect(logs).toHaveLength(1);
         expect(logs[0]).toMatchObject({
           service: 'fraud-api',
           function_name: `fraud-${mode}`,
-          xray_trace_id: rootOf(header),
+          xray_trace_id: traceRootOf(header),
           model_name: 'fraud',
           model_version: '1',
           correlation_id: 'corr-e2e',

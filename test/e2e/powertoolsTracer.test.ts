@@ -17,7 +17,7 @@ import { taskRootFrom, unzipLayer } from '../../local-lambda/layer.js';
 import { type LocalLambda, startLocalLambda } from '../../local-lambda/localLambda.js';
 import { hasMotoServer, type Moto, motoEnv, startMoto } from '../../local-lambda/moto.js';
 import { emfRecords, logRecords } from '../../local-lambda/outputRecords.js';
-import { newTraceHeader } from '../../local-lambda/runtimeApi.js';
+import { newTraceHeader, traceRootOf } from '../../local-lambda/runtimeApi.js';
 import { startXRayDaemon, type XRayDaemon } from '../../local-lambda/xrayDaemon.js';
 import { startOtlpReceiver } from '../support/otlp.js';
 import { type SegmentDoc, type SegmentNode, segmentNodes } from '../support/segmentTree.js';
@@ -25,7 +25,6 @@ import { validateSegmentDocument } from '../support/xraySchema.js';
 
 const fixture = fileURLToPath(new URL('../fixtures/tracers/', import.meta.url));
 const repoModules = fileURLToPath(new URL('../../node_modules', import.meta.url));
-const rootOf = (header: string) => /Root=([^;]+)/.exec(header)![1]!;
 const parentOf = (header: string) => /Parent=([^;]+)/.exec(header)![1]!;
 const apiEvent = (tx: Record<string, unknown>) => ({
   httpMethod: 'POST',
@@ -81,7 +80,7 @@ describe.skipIf(!hasMotoServer() && process.env.CI !== 'true')(
 
     /** The trace of one invocation as moto's X-Ray stores it, every document schema-valid. */
     async function storedTrace(header: string, names: readonly string[]): Promise<SegmentNode[]> {
-      const root = rootOf(header);
+      const root = traceRootOf(header);
       const seen = () => {
         const nodes = daemon
           .documents()
@@ -229,12 +228,12 @@ describe.skipIf(!hasMotoServer() && process.env.CI !== 'true')(
           expect(warnings).toHaveLength(1);
           expect(warnings[0]!.message).toContain(receiver.endpoint);
           const header = headers[1]!;
-          const traceId = rootOf(header).replace(/^1-/, '').replace('-', '');
+          const traceId = traceRootOf(header).replace(/^1-/, '').replace('-', '');
           const ours = await receiver.waitForSpan(
             (s) => s.traceId === traceId && s.name === 'inference fraud',
           );
           const theirs = await daemon.waitFor(
-            (d) => d.trace_id === rootOf(header) && d.name === '## powertools.tracerOutside',
+            (d) => d.trace_id === traceRootOf(header) && d.name === '## powertools.tracerOutside',
           );
           expect(ours.parentSpanId).toBe(theirs.id);
         } finally {

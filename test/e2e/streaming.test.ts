@@ -11,12 +11,11 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { taskRootFrom, unzipLayer, wrapperPath } from '../../local-lambda/layer.js';
 import { type LocalLambda, startLocalLambda } from '../../local-lambda/localLambda.js';
 import { emfRecords, logRecords, metricValues } from '../../local-lambda/outputRecords.js';
-import { newTraceHeader } from '../../local-lambda/runtimeApi.js';
+import { newTraceHeader, traceRootOf } from '../../local-lambda/runtimeApi.js';
 import { startXRayDaemon, type XRayDaemon } from '../../local-lambda/xrayDaemon.js';
 import { type SegmentDoc, segmentNodes } from '../support/segmentTree.js';
 
 const fixture = fileURLToPath(new URL('../fixtures/streaming/', import.meta.url));
-const rootOf = (header: string) => /Root=([^;]+)/.exec(header)![1]!;
 
 let daemon: XRayDaemon;
 let optDir: string;
@@ -93,7 +92,7 @@ describe.each(MODES)('response streaming in $mode', ({ handler, zeroCode }) => {
     expect(metricValues(r.emf, 'BytesStreamed')).toEqual([24]);
     expect(metricValues(r.emf, 'StreamsAborted')).toEqual([0]);
     expect(metricValues(r.emf, 'TimeToFirstByte')).toEqual([r.log.first_byte_ms]);
-    const root = rootOf(r.traceHeader);
+    const root = traceRootOf(r.traceHeader);
     const inference = (d: object) =>
       segmentNodes(d as SegmentDoc).find((n) => n.name === 'inference writer');
     const doc = await daemon.waitFor((d) => d.trace_id === root && !!inference(d), 5000);
