@@ -55,7 +55,6 @@ export class Invocation {
   readInput: (() => unknown) | undefined = undefined;
   clientId: string | undefined = undefined;
   correlationId: string | undefined = undefined;
-  timer: NodeJS.Timeout | undefined = undefined;
   /** On the first invocation of an on-demand environment: the cold start it waited for. */
   coldStart: ColdStart | undefined = undefined;
   /** The process's CPU time at the start (one getrusage call: `resourceUsage.ts`). */

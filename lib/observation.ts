@@ -17,6 +17,7 @@ import { readUsage } from './resourceUsage.js';
 import type { Sinks } from './sinks.js';
 import { classify, EXIT, type Exit, STATUS } from './status.js';
 import { START_TYPE } from './telemetry.js';
+import { timeouts } from './timeoutWatch.js';
 import type { ObserveOptions } from './types.js';
 import { boundUserFields } from './userFields.js';
 
@@ -115,7 +116,7 @@ export class Observation<TEvent, TResult> {
     else this.#readInput(inv, read.input(event));
     inv.clientId = read.clientId(event, lambda);
     inv.correlationId = read.correlationId(event, lambda);
-    inv.timer = this.#watchTimeout(inv, lambda);
+    this.#watchTimeout(inv, lambda);
     return inv;
   }
 
@@ -129,16 +130,15 @@ export class Observation<TEvent, TResult> {
     return this.#read.warmupResponse(event);
   }
 
-  #watchTimeout(inv: Invocation, lambda: Context): NodeJS.Timeout | undefined {
-    if (typeof lambda.getRemainingTimeInMillis !== 'function') return undefined;
+  /** Write the record at the timeout's margin if the handler is still running then. */
+  #watchTimeout(inv: Invocation, lambda: Context): void {
+    if (typeof lambda.getRemainingTimeInMillis !== 'function') return;
     const remaining = lambda.getRemainingTimeInMillis();
-    if (!(remaining > 0)) return undefined;
+    if (!(remaining > 0)) return;
     const margin = Math.min(this.#sinks.config.timeoutMarginMs, remaining / 2);
-    const timer = setTimeout(() => {
+    timeouts.watch(inv, performance.now() + remaining - margin, () => {
       void this.#finish(inv, EXIT.TimedOut, new InvocationTimeoutError(margin));
-    }, remaining - margin);
-    timer.unref();
-    return timer;
+    });
   }
 
   /**
@@ -147,7 +147,7 @@ export class Observation<TEvent, TResult> {
    * sent. Never rejects.
    */
   async end(inv: Invocation, exit: Exit, value: unknown): Promise<void> {
-    if (inv.timer) clearTimeout(inv.timer);
+    timeouts.unwatch(inv);
     await this.#finish(inv, exit, value);
   }
 
@@ -157,7 +157,7 @@ export class Observation<TEvent, TResult> {
    * runs once the runtime has posted the response, then `done` is called.
    */
   endAfterResponse(inv: Invocation, exit: Exit, value: unknown, done: () => void): void {
-    if (inv.timer) clearTimeout(inv.timer);
+    timeouts.unwatch(inv);
     if (!this.#settle(inv)) {
       done();
       return;
@@ -173,6 +173,12 @@ export class Observation<TEvent, TResult> {
     );
   }
 
+  #readUsage(inv: Invocation): void {
+    this.#call('resource usage', () => {
+      inv.usage = readUsage(inv, this.#sinks.config.computePrice);
+    });
+  }
+
   async #finish(inv: Invocation, exit: Exit, value: unknown): Promise<void> {
     if (this.#settle(inv)) await this.#write(inv, exit, value);
   }
@@ -182,9 +188,7 @@ export class Observation<TEvent, TResult> {
     if (inv.finished) return false;
     inv.finished = true;
     inv.latencyMs = performance.now() - inv.startPerf;
-    this.#call('resource usage', () => {
-      inv.usage = readUsage(inv, this.#sinks.config.computePrice);
-    });
+    this.#readUsage(inv);
     // Model answers still streaming are recorded as seen so far, before the span and the record are written.
     if (inv.modelCalls) this.#call('model calls', () => inv.modelCalls?.settle());
     return true;

@@ -1,0 +1,65 @@
+/**
+ * The timeout watch of the process's invocations: one unref'd timer for all
+ * of them, armed for the earliest deadline, where each invocation used to
+ * arm and clear a timer of its own. A timer per invocation cost about
+ * 2 µs of every invocation (a Timeout, and Node's list of timers of that
+ * duration, which varied by the ms with the time left, made and unlinked)
+ * and its allocation. Here an invocation is a Set entry; the timer is
+ * re-armed only when it fires (about once per timeout's length in a busy
+ * environment: the deadline it was armed for has usually ended by then,
+ * and it is armed again for the earliest one still watched) or when a new
+ * deadline comes before it.
+ *
+ * One watch serves the whole process, so the armed timer holds nothing of an
+ * observe() whose invocations have ended (a handler that calls observe()
+ * per request must not keep each one alive until its deadline).
+ *
+ * @example
+ * timeouts.watch(invocation, performance.now() + remaining - margin, () => finishTimedOut(invocation));
+ * // … when it ends first:
+ * timeouts.unwatch(invocation);
+ */
+export class TimeoutWatch<T> {
+  readonly #watched = new Map<T, { readonly deadline: number; readonly onTimeout: () => void }>();
+  #timer: NodeJS.Timeout | undefined;
+  /** The `performance.now()` time the armed timer fires at; Infinity when none is armed. */
+  #armedFor = Number.POSITIVE_INFINITY;
+
+  /** Call `onTimeout()` at `deadline` (a `performance.now()` time) unless `item` is unwatched first. */
+  watch(item: T, deadline: number, onTimeout: () => void): void {
+    this.#watched.set(item, { deadline, onTimeout });
+    if (deadline < this.#armedFor) this.#arm(deadline);
+  }
+
+  /** Stop watching `item`; the timer stays armed until it fires and finds nothing due. */
+  unwatch(item: T): void {
+    this.#watched.delete(item);
+  }
+
+  #arm(deadline: number): void {
+    if (this.#timer !== undefined) clearTimeout(this.#timer);
+    this.#armedFor = deadline;
+    this.#timer = setTimeout(this.#fire, Math.max(0, deadline - performance.now()));
+    this.#timer.unref();
+  }
+
+  readonly #fire = (): void => {
+    this.#timer = undefined;
+    this.#armedFor = Number.POSITIVE_INFINITY;
+    // Node fires a timer by its loop's ms clock, up to 1 ms before a performance.now() deadline.
+    const due = performance.now() + 1;
+    let next = Number.POSITIVE_INFINITY;
+    const dueNow: Array<() => void> = [];
+    for (const [item, { deadline, onTimeout }] of this.#watched) {
+      if (deadline <= due) {
+        this.#watched.delete(item);
+        dueNow.push(onTimeout);
+      } else if (deadline < next) next = deadline;
+    }
+    if (next !== Number.POSITIVE_INFINITY) this.#arm(next);
+    for (const onTimeout of dueNow) onTimeout();
+  };
+}
+
+/** The process's one watch (see {@link TimeoutWatch}). */
+export const timeouts = new TimeoutWatch<object>();
