@@ -153,12 +153,14 @@ export class Observation<TEvent, TResult> {
 
   /**
    * Like {@link end}, for writes after the response (`afterResponse.ts`): the
-   * record's end (latency, CPU, the span's end time) is taken now; the rest
-   * runs once the runtime has posted the response, then `done` is called.
+   * record's end (latency, the span's end time) is taken now; the rest runs
+   * once the runtime has posted the response, then `done` is called. CPU
+   * time and peak memory are read then too (one getrusage call fewer in the
+   * response): the CPU time includes the runtime client's posting of it.
    */
   endAfterResponse(inv: Invocation, exit: Exit, value: unknown, done: () => void): void {
     timeouts.unwatch(inv);
-    if (!this.#settle(inv)) {
+    if (!this.#settle(inv, false)) {
       done();
       return;
     }
@@ -168,6 +170,7 @@ export class Observation<TEvent, TResult> {
     // runtime client that posts later still is answered first all the same.
     setImmediate(() =>
       setImmediate(() => {
+        this.#readUsage(inv);
         this.#write(inv, exit, value).then(done, done);
       }),
     );
@@ -184,11 +187,11 @@ export class Observation<TEvent, TResult> {
   }
 
   /** Mark the invocation finished and take its end's measures, once: false if it already was. */
-  #settle(inv: Invocation): boolean {
+  #settle(inv: Invocation, usageNow = true): boolean {
     if (inv.finished) return false;
     inv.finished = true;
     inv.latencyMs = performance.now() - inv.startPerf;
-    this.#readUsage(inv);
+    if (usageNow) this.#readUsage(inv);
     // Model answers still streaming are recorded as seen so far, before the span and the record are written.
     if (inv.modelCalls) this.#call('model calls', () => inv.modelCalls?.settle());
     return true;
