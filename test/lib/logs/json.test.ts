@@ -69,7 +69,12 @@ describe('isoTimestamp', () => {
       -1,
       1234.9,
     ];
-    for (let i = 0; i < 5000; i++) times.push(Math.floor(Math.random() * 4e12));
+    // Leap days, century years (2000 is a leap year, 2100 not), the ends of years and months.
+    for (const year of [1970, 1999, 2000, 2024, 2100, 2400, 9999]) {
+      times.push(Date.UTC(year, 1, 28, 23, 59, 59, 999), Date.UTC(year, 2, 1));
+      times.push(Date.UTC(year, 0, 1), Date.UTC(year, 11, 31, 23, 59, 59, 999));
+    }
+    for (let i = 0; i < 20_000; i++) times.push(Math.floor(Math.random() * 253_402_300_800_000));
     for (const t of times) expect(isoTimestamp(t)).toBe(new Date(t).toISOString());
   });
 });
