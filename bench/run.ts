@@ -22,6 +22,7 @@ import { lambdaNodeRuntimes, type NodeRuntime } from '../local-lambda/runtimes.j
 import { budgetCheck } from './harness/budget.js';
 import {
   BARE,
+  BARE_WOKEN,
   CONTENDER_IDS,
   CONTENDERS,
   type Contender,
@@ -117,13 +118,18 @@ function selectContenders(adotInstalled: boolean, withAdot: boolean): Contender[
       throw new Error(`--only: unknown contender '${id}' (known: ${CONTENDER_IDS.join(', ')})`);
     }
   }
-  return CONTENDERS.filter((c) => {
+  const chosen = CONTENDERS.filter((c) => {
     // Every overhead is measured against bare, and set beside the two floors'.
     if (c.id === BARE || c.id === FLOOR || c.id === RECORDS_FLOOR) return true;
+    if (c.id === BARE_WOKEN) return false;
     if (only && !only.includes(c.id)) return false;
     if (c.optional) return withAdot && adotInstalled;
     return true;
   });
+  // A contender with an extension is measured against bare woken as it is.
+  const woken = CONTENDERS.find((c) => c.id === BARE_WOKEN);
+  if (woken && chosen.some((c) => c.extensionsApi)) chosen.splice(1, 0, woken);
+  return chosen;
 }
 
 /** Round-robin: every round runs each contender once, starting one further each round. */

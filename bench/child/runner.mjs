@@ -11,9 +11,10 @@
 // (setImmediate), as a poll would. Timestamps are process.hrtime (CLOCK_MONOTONIC,
 // shared with the parent, so the parent can subtract its spawn time).
 //
-// With OI_BENCH_EXTENSIONS=1 (contenders with `extensionsApi`) it also stands
-// where Lambda's Extensions API stands, for a function that registers an
-// internal extension (see startExtensionsApi below).
+// With OI_BENCH_EXTENSIONS_API (contenders with `extensionsApi`) it also
+// drives the harness's stand-in for Lambda's Extensions API, which runs in a
+// process of its own, for a function that registers an internal extension
+// (see connectExtensionsApi below).
 import 'node:async_hooks';
 import { existsSync, writeFileSync } from 'node:fs';
 // What the runtime client has loaded before any handler: aws-lambda-ric 4.0.2's
@@ -21,8 +22,8 @@ import { existsSync, writeFileSync } from 'node:fs';
 // logging), so in Lambda a handler that also uses them (dgram's bind loads net
 // through cluster and child_process; the X-Ray SDK loads http) does not pay for
 // them. Loaded here, they count for the bare handler as they do in Lambda.
-import { createServer } from 'node:http';
-import 'node:net';
+import 'node:http';
+import { connect } from 'node:net';
 import 'node:os';
 import { resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
@@ -44,8 +45,11 @@ const settings = {
   features: Number(process.env.OI_BENCH_FEATURES ?? '16'),
   traceInContext: process.env.OI_BENCH_TRACE_IN_CONTEXT !== '0',
   sampled: Number(process.env.OI_BENCH_SAMPLED ?? '1'),
-  // Serve the Extensions API stand-in (contenders with `extensionsApi`).
-  extensions: process.env.OI_BENCH_EXTENSIONS === '1',
+  // The Extensions API stand-in's address and control port (contenders with `extensionsApi`).
+  extensionsApi: process.env.OI_BENCH_EXTENSIONS_API,
+  extensionsControl: Number(process.env.OI_BENCH_EXTENSIONS_CONTROL ?? '0'),
+  // Sleep until the stand-in answers before each invocation (bare-woken).
+  wake: process.env.OI_BENCH_WAKE === '1',
 };
 for (const key of Object.keys(process.env)) {
   if (key.startsWith('OI_BENCH_')) delete process.env[key];
@@ -73,198 +77,108 @@ async function loadHandler(spec, taskRoot) {
   return handler;
 }
 
-const EXTENSION_API = '/2020-01-01/extension';
 /** An extension that registered and stops polling fails the run rather than hanging it. */
 const POLL_TIMEOUT_MS = 10_000;
 
 /**
- * A stand-in for Lambda's Extensions API, in this process, for a function that
- * registers an internal extension at init (observed-inference's
- * writeAfterResponse()). It listens on 127.0.0.1 and AWS_LAMBDA_RUNTIME_API
- * names it, so it must start before the handler is loaded.
+ * The runner's side of the Extensions API stand-in (bench/child/extensionsApi.mjs),
+ * which the harness starts in a process of its own before this one, for a
+ * function that registers an internal extension at init (observed-inference's
+ * writeAfterResponse()): Lambda's server is the platform's, not the
+ * function's, so its memory, CPU and loaded modules are not measured here.
+ * This process holds one control connection to it (node:net, loaded above for
+ * every contender) and sends or reads one short line per message.
  *
- * As Lambda does, it accepts one registration for INVOKE events during init
- * (`POST /register`: 200 and a `Lambda-Extension-Identifier`), and refuses with
- * 403 a second one, a subscription to SHUTDOWN (internal extensions cannot
- * have it) and any registration once the first invocation has started. It
- * holds each `GET /event/next` poll. Before each invocation the runner waits,
- * untimed, for the extension's poll and answers it with the INVOKE event, then
- * starts its timer and calls the handler: Lambda releases extensions before
- * the runtime. The time from the handler's return to the extension's next poll
+ * Before each invocation the runner waits, untimed, until the extension has
+ * polled (Lambda hands out no invocation before), sends the stand-in this
+ * invocation's INVOKE event for that poll, and starts its timer and calls the
+ * handler without waiting for the event's delivery. The time from the handler's return to the
+ * extension's next poll (the stand-in's clock, CLOCK_MONOTONIC as this one's)
  * is the work the extension does after the response, which Lambda bills
  * (PostRuntimeExtensionsDuration) and which holds back the next invocation.
- *
- * Its own server-side work (parsing the polls and the registration, writing
- * the events) runs in this, the measured process, so its CPU and its event-loop
- * time count against the contender (warm CPU, post-response time). In Lambda
- * that work is the platform's, in another process; but then each poll wakes
- * the process from sleep, which cost the client alone more CPU than client and
- * stand-in together here (bench/README.md, "Writes after the response"). Only
- * its start, before the handler is imported, is taken out of the cold start
- * (bench/harness/spawnRun.ts).
+ * What the runner does for it (a read and a write on the control connection
+ * per invocation) counts in the contender's warm CPU.
  */
-async function startExtensionsApi() {
-  const state = {
-    /** The extension's identifier once registered. */
-    id: undefined,
-    /** Whether it registered for INVOKE events (then every invocation waits for its poll). */
-    invoke: false,
-    /** Set when the first invocation starts: Lambda refuses registrations after init. */
-    initDone: false,
-    /** The poll held, with the hrtime of its arrival. */
-    poll: undefined,
-    /** Resolves the runner's wait for a poll. */
-    waiter: undefined,
-    /** Polls that arrived before the handler had returned (post-response time counted as 0). */
-    earlyPolls: 0,
-    events: 0,
-  };
-  const refuse = (res, status, errorType, errorMessage) => {
-    res.writeHead(status, { 'Content-Type': 'application/json' });
-    res.end(JSON.stringify({ errorType, errorMessage }));
-  };
-  const fail = (message) => process.stderr.write(`bench runner (Extensions API): ${message}\n`);
-  const register = (req, res, body) => {
-    const name = req.headers['lambda-extension-name'];
-    let events;
-    try {
-      events = JSON.parse(body).events;
-    } catch {}
-    if (
-      typeof name !== 'string' ||
-      name === '' ||
-      !Array.isArray(events) ||
-      events.some((e) => e !== 'INVOKE' && e !== 'SHUTDOWN')
-    ) {
-      fail(`malformed registration: ${body}`);
-      return refuse(res, 400, 'InvalidRequest', 'malformed registration');
-    }
-    if (state.initDone || state.id !== undefined || events.includes('SHUTDOWN')) {
-      // What Lambda answers; the library then writes before the response, so not an error here.
-      const why = state.initDone
-        ? 'registration after init'
-        : state.id !== undefined
-          ? 'a second registration'
-          : 'internal extensions cannot subscribe to SHUTDOWN';
-      return refuse(res, 403, 'Extension.Forbidden', why);
-    }
-    state.id = `${nonce}-ext0-4000-8000-${hex(1, 12)}`;
-    // An extension may register for no events; it then never waits for an invocation.
-    state.invoke = events.includes('INVOKE');
-    res.writeHead(200, {
-      'Content-Type': 'application/json',
-      'Lambda-Extension-Identifier': state.id,
-    });
-    res.end(
-      JSON.stringify({
-        functionName: env.AWS_LAMBDA_FUNCTION_NAME,
-        functionVersion: env.AWS_LAMBDA_FUNCTION_VERSION,
-        handler: env._HANDLER,
-      }),
-    );
-  };
-  const server = createServer((req, res) => {
-    const at = process.hrtime.bigint();
-    const path = req.url;
-    if (req.method === 'GET' && path === `${EXTENSION_API}/event/next`) {
-      if (state.id === undefined || req.headers['lambda-extension-identifier'] !== state.id) {
-        fail('a poll without the registered identifier');
-        return refuse(res, 403, 'Extension.Forbidden', 'unknown extension identifier');
-      }
-      if (state.poll) {
-        fail('a second poll while one is held');
-        return refuse(res, 400, 'InvalidRequest', 'a poll is already held');
-      }
-      state.poll = { res, at };
-      state.waiter?.();
-      return;
-    }
-    let body = '';
-    req.setEncoding('utf8');
-    req.on('data', (chunk) => {
-      body += chunk;
-    });
-    req.on('end', () => {
-      if (req.method === 'POST' && path === `${EXTENSION_API}/register`) {
-        return register(req, res, body);
-      }
-      if (
-        req.method === 'POST' &&
-        (path === `${EXTENSION_API}/init/error` || path === `${EXTENSION_API}/exit/error`)
-      ) {
-        fail(`${path.slice(EXTENSION_API.length + 1)}: ${body.slice(0, 500)}`);
-        res.writeHead(202, { 'Content-Type': 'application/json' });
-        return res.end('{"status":"OK"}');
-      }
-      fail(`unexpected ${req.method} ${path}`);
-      return refuse(res, 404, 'NotFound', `${req.method} ${path}`);
-    });
+async function connectExtensionsApi(controlPort) {
+  const socket = connect(controlPort, '127.0.0.1');
+  await new Promise((resolveConnect, rejectConnect) => {
+    socket.once('connect', resolveConnect);
+    socket.once('error', rejectConnect);
   });
-  // Polls are held between invocations and sockets kept alive across them.
-  server.keepAliveTimeout = 0;
-  server.requestTimeout = 0;
-  await new Promise((resolveListen, rejectListen) => {
-    server.once('error', rejectListen);
-    server.listen(0, '127.0.0.1', resolveListen);
+  socket.setNoDelay(true);
+  socket.setEncoding('utf8');
+  const lines = [];
+  let waiter;
+  let buffered = '';
+  socket.on('data', (chunk) => {
+    buffered += chunk;
+    for (let end = buffered.indexOf('\n'); end !== -1; end = buffered.indexOf('\n')) {
+      lines.push(buffered.slice(0, end));
+      buffered = buffered.slice(end + 1);
+    }
+    if (lines.length > 0) waiter?.();
   });
-  const { port } = server.address();
-
-  /** The arrival (hrtime) of the extension's poll: the one held, else the next. */
-  const nextPoll = () => {
-    if (state.poll) return Promise.resolve(state.poll.at);
-    return new Promise((resolvePoll, rejectPoll) => {
-      const timer = setTimeout(() => {
-        state.waiter = undefined;
-        rejectPoll(
-          new Error(`the extension did not poll /event/next within ${POLL_TIMEOUT_MS} ms`),
-        );
-      }, POLL_TIMEOUT_MS);
-      state.waiter = () => {
+  /** The stand-in's next line, which must start with `kind`. */
+  const read = (kind) =>
+    new Promise((resolveLine, rejectLine) => {
+      const take = () => {
+        const line = lines.shift();
+        waiter = undefined;
         clearTimeout(timer);
-        state.waiter = undefined;
-        resolvePoll(state.poll.at);
+        if (line.split(' ', 1)[0] === kind) resolveLine(line.slice(kind.length + 1));
+        else rejectLine(new Error(`Extensions API stand-in: expected ${kind}, got '${line}'`));
       };
+      const timer = setTimeout(() => {
+        waiter = undefined;
+        rejectLine(new Error(`the extension did not ${kind} within ${POLL_TIMEOUT_MS} ms`));
+      }, POLL_TIMEOUT_MS);
+      if (lines.length > 0) take();
+      else waiter = take;
     });
+  let registered;
+  let earlyPolls = 0;
+  /** Sleep until the stand-in answers a message: the wakeup a poll brings, without an extension. */
+  const wake = async () => {
+    socket.write('ping\n');
+    await read('pong');
   };
   return {
-    address: `127.0.0.1:${port}`,
-    /** Whether an extension registered for INVOKE events. */
+    /** Whether an extension registered for INVOKE events (known once the first invocation has started). */
     get registered() {
-      return state.invoke;
+      return registered ?? false;
     },
     get earlyPolls() {
-      return state.earlyPolls;
+      return earlyPolls;
     },
-    /**
-     * Before an invocation: end init, wait (untimed) for the extension's poll
-     * and answer it with this invocation's INVOKE event.
-     */
+    /** Before an invocation: end init (the first time), then send its INVOKE event to the extension. */
     async invoke(context) {
-      state.initDone = true;
-      if (!state.invoke) return;
-      await nextPoll();
-      const { res } = state.poll;
-      state.poll = undefined;
-      state.events++;
-      res.writeHead(200, {
-        'Content-Type': 'application/json',
-        'Lambda-Extension-Event-Identifier': `${nonce}-evnt-4000-8000-${hex(state.events, 12)}`,
+      if (registered === undefined) {
+        // Both a contender with an extension and bare-woken sleep here before the first.
+        socket.write('init-done\n');
+        registered = (await read('registered')) === '1';
+      } else if (!registered) {
+        // bare-woken: the sleep an extension's poll brings before the others.
+        if (settings.wake) await wake();
+        return;
+      }
+      if (!registered) return;
+      const event = JSON.stringify({
+        eventType: 'INVOKE',
+        deadlineMs: Date.now() + context.getRemainingTimeInMillis(),
+        requestId: context.awsRequestId,
+        invokedFunctionArn: context.invokedFunctionArn,
+        tracing: { type: 'X-Amzn-Trace-Id', value: env._X_AMZN_TRACE_ID },
       });
-      res.end(
-        JSON.stringify({
-          eventType: 'INVOKE',
-          deadlineMs: Date.now() + context.getRemainingTimeInMillis(),
-          requestId: context.awsRequestId,
-          invokedFunctionArn: context.invokedFunctionArn,
-          tracing: { type: 'X-Amzn-Trace-Id', value: env._X_AMZN_TRACE_ID },
-        }),
-      );
+      // Not waited for: Lambda sends the event to extensions and the runtime
+      // alike, in no set order, and a wait here would put a sleep and a wakeup
+      // before each timed invocation that no other contender has.
+      socket.write(`next ${event}\n`);
     },
     /** After an invocation that returned at `returnedAt`: the ns until the extension polled again. */
     async postResponseNs(returnedAt) {
-      const at = await nextPoll();
+      const at = BigInt(await read('poll'));
       if (at < returnedAt) {
-        state.earlyPolls++;
+        earlyPolls++;
         return 0;
       }
       return Number(at - returnedAt);
@@ -366,12 +280,15 @@ function gcAndMeasure(atInvocation) {
 
 async function main() {
   // Before the handler is loaded: the function registers its extension at init.
-  // Starting it (2-4 ms here, mostly Node loading its server internals) is the
-  // harness's, not the function's: the parent takes it out of the cold start.
+  // Connecting to the stand-in is the harness's, not the function's: the parent
+  // takes it out of the cold start.
   const apiStart = process.hrtime.bigint();
-  const api = settings.extensions ? await startExtensionsApi() : undefined;
+  const api =
+    settings.extensionsApi || settings.wake
+      ? await connectExtensionsApi(settings.extensionsControl)
+      : undefined;
   const apiStartNs = Number(process.hrtime.bigint() - apiStart);
-  if (api) env.AWS_LAMBDA_RUNTIME_API = api.address;
+  if (settings.extensionsApi) env.AWS_LAMBDA_RUNTIME_API = settings.extensionsApi;
   const handler = await loadHandler(env._HANDLER, env.LAMBDA_TASK_ROOT ?? process.cwd());
   const readyAt = process.hrtime.bigint();
   const origin = hrOrigin();
@@ -470,8 +387,8 @@ async function main() {
     heap,
     end: { rss: process.memoryUsage.rss() },
   };
-  if (api) {
-    result.extensionsApiStartNs = apiStartNs;
+  if (api) result.extensionsApiStartNs = apiStartNs;
+  if (api && settings.extensionsApi) {
     result.extension = extension;
     if (post) {
       result.firstPostResponseNs = firstPostResponseNs;

@@ -17,6 +17,7 @@ export type Layer = (typeof LAYER)[keyof typeof LAYER];
 
 export const CONTENDER_IDS = [
   'bare',
+  'bare-woken',
   'io-floor',
   'records-floor',
   'oi-library',
@@ -50,12 +51,19 @@ export interface Contender {
   /** Sends OTLP/HTTP to the harness's collector stand-in (`OTEL_EXPORTER_OTLP_ENDPOINT`). */
   readonly collector?: boolean;
   /**
-   * The function registers an internal extension (`writeAfterResponse()`): its
-   * runner serves a stand-in of Lambda's Extensions API and releases the
-   * extension before each invocation (bench/child/runner.mjs), and measures
-   * the work the extension does after each response.
+   * The function registers an internal extension (`writeAfterResponse()`): a
+   * stand-in of Lambda's Extensions API runs beside it in a process of its own
+   * (bench/child/extensionsApi.mjs), its runner releases the extension before
+   * each invocation (bench/child/runner.mjs) and measures the work the
+   * extension does after each response.
    */
   readonly extensionsApi?: boolean;
+  /**
+   * Woken before each invocation: its runner waits for the Extensions API
+   * stand-in's answer to a message, a sleep and a wakeup, as a contender with
+   * `extensionsApi` waits for its extension's poll (`bare-woken`).
+   */
+  readonly wake?: boolean;
   /** Skipped unless its packages are installed (bench/adot). */
   readonly optional?: boolean;
   /**
@@ -90,6 +98,20 @@ export const CONTENDERS: readonly Contender[] = [
     signals: 'none',
     handler: 'bare.mjs',
     layer: LAYER.None,
+    expect: NOTHING,
+  },
+  {
+    // The baseline of contenders with `extensionsApi`: before each of their
+    // invocations the runner sleeps until the extension's poll reaches the
+    // stand-in in another process, and a handler woken from sleep runs slower
+    // (caches, branch predictors) than one called in a tight loop. Its own
+    // overhead over bare is that wakeup's cost.
+    id: 'bare-woken',
+    label: 'bare handler, woken before each invocation',
+    signals: 'none',
+    handler: 'bare.mjs',
+    layer: LAYER.None,
+    wake: true,
     expect: NOTHING,
   },
   {
@@ -236,6 +258,13 @@ export const OURS: ContenderId = 'oi-library';
 /** Ours with the telemetry written after the response (`writeAfterResponse()`). */
 export const OURS_AFTER_RESPONSE: ContenderId = 'oi-after-response';
 export const BARE: ContenderId = 'bare';
+/** The baseline of contenders with `extensionsApi` (see its entry above). */
+export const BARE_WOKEN: ContenderId = 'bare-woken';
+
+/** The bare handler `contender`'s overheads are taken against, run in the same rounds. */
+export function baselineOf(contender: ContenderId): ContenderId {
+  return CONTENDERS.find((c) => c.id === contender)?.extensionsApi ? BARE_WOKEN : BARE;
+}
 /** What complete telemetry cannot avoid doing per invocation: the physical limit of every overhead. */
 export const FLOOR: ContenderId = 'io-floor';
 /**

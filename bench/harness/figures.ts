@@ -1,4 +1,4 @@
-import { BARE, type ContenderId } from './contenders.js';
+import { baselineOf, type ContenderId } from './contenders.js';
 import type { ScenarioId } from './scenarios.js';
 import type { RunResult } from './spawnRun.js';
 import { type Spread, spread } from './stats.js';
@@ -99,8 +99,9 @@ export function computeFigures(
   const runs = all.filter((r) => r.ok && r.kind !== 'profile' && r.kind !== 'cold-no-hook');
   const noHook = all.filter((r) => r.ok && r.kind === 'cold-no-hook');
   if (runs.length === 0) return undefined;
+  const baseline = baselineOf(contender);
   const bare = new Map(
-    results.filter((r) => r.contender === BARE && r.ok).map((r) => [key(r), r] as const),
+    results.filter((r) => r.contender === baseline && r.ok).map((r) => [key(r), r] as const),
   );
   const warm = runs.filter((r) => r.kind === 'warm');
   const leak = runs.filter((r) => r.kind === 'leak');

@@ -7,3 +7,5 @@ export const repoRoot = resolve(benchDir, '..');
 export const resultsDir = join(benchDir, 'results');
 /** The measured processes' entry (plain ESM, no loader). */
 export const runnerPath = join(benchDir, 'child', 'runner.mjs');
+/** The Extensions API stand-in, a process of its own beside the runner (contenders with `extensionsApi`). */
+export const extensionsApiPath = join(benchDir, 'child', 'extensionsApi.mjs');

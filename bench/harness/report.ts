@@ -89,11 +89,11 @@ function postResponseNote(c: Contender, f: Figures): string {
     `extension's next poll of the Extensions API: post-response p50 ${cell(f.postResponseP50Us)} µs, ` +
     `p99 ${cell(f.postResponseP99Us)} µs, after the first invocation ${cell(f.firstPostResponseMs)} ms ` +
     '(absolute, median (p90) across runs). Lambda bills that time (PostRuntimeExtensionsDuration) and ' +
-    'holds the next invocation until it ends. Its CPU/invocation includes it, and the work of the ' +
-    "runner's in-process Extensions API stand-in (Lambda's own, in another process), whose garbage " +
-    'also brings scavenges, some of which land in the timed response (its p99). Not an overestimate ' +
-    'of the CPU: a poll round trip cost the client alone more against a server in another process ' +
-    `than client and stand-in together in one (bench/README.md, "Writes after the response").${partly}`
+    'holds the next invocation until it ends. Its CPU/invocation includes it. The Extensions API ' +
+    "stand-in runs in a process of its own, as Lambda's does, and the runner sleeps until the " +
+    "extension's poll has reached it: its overheads are taken against the bare handler woken the " +
+    "same way before each invocation (bare-woken), whose own overhead over bare is that wakeup's " +
+    `cost (bench/README.md, "Writes after the response").${partly}`
   );
 }
 
@@ -222,7 +222,7 @@ function scenarioTargets(figures: ReadonlyMap<string, Figures>): string[] {
       const registered = ours.extension.registered > 0 && ours.postResponseP50Us.n > 0;
       lines.push(
         registered
-          ? `${name}: its warm p50 and p99 are the response's latency; its telemetry is written after it (post-response p50 ${num(ours.postResponseP50Us.median)} µs, p99 ${num(ours.postResponseP99Us.median)} µs, billed, before the next invocation), and its CPU/invocation +${num(ours.cpuOverheadUs.median)} µs includes that work and the Extensions API stand-in's${powertools ? ` (Powertools' +${num(powertools.cpuOverheadUs.median)} µs)` : ''}`
+          ? `${name}: its warm p50 and p99 are the response's latency; its telemetry is written after it (post-response p50 ${num(ours.postResponseP50Us.median)} µs, p99 ${num(ours.postResponseP99Us.median)} µs, billed, before the next invocation), and its CPU/invocation +${num(ours.cpuOverheadUs.median)} µs (over bare-woken) includes that work${powertools ? ` (Powertools' +${num(powertools.cpuOverheadUs.median)} µs)` : ''}`
           : `${name}: **its extension did not register**: the lines below are the before-return mode's figures`,
       );
     }
@@ -298,7 +298,8 @@ function scenarioSection({ present, byScenario }: ReportInput): string[] {
       (afterResponse
         ? ' For a contender that writes after the response, the warm figures time the response and ' +
           '"post-response p50" is the absolute time from the response to its extension\'s next poll ' +
-          '(no overhead: bare has none); its CPU includes that work.'
+          '(no overhead: bare has none); its CPU includes that work, and its overheads are taken ' +
+          'against bare-woken, the bare handler woken before each invocation as it is.'
         : ''),
     '',
     ...out,

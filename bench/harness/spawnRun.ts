@@ -12,15 +12,15 @@ import {
 import { join } from 'node:path';
 import { bootstrapPlan } from '../../local-lambda/lambdaBootstrap.js';
 import type { Contender, ContenderId } from './contenders.js';
-import { runnerPath } from './paths.js';
+import { extensionsApiPath, runnerPath } from './paths.js';
 import { SCENARIOS, type ScenarioId, scenarioEnv } from './scenarios.js';
 import type { SinkCounts, Sinks } from './sinks.js';
 import type { Staged } from './stage.js';
 
 /**
  * Never contacted: the runner invokes the handler in-process. Set because Lambda
- * sets it. A contender with `extensionsApi` gets the address of the runner's own
- * Extensions API stand-in instead (bench/child/runner.mjs).
+ * sets it. A contender with `extensionsApi` gets the address of the Extensions
+ * API stand-in instead (bench/child/extensionsApi.mjs), started beside the runner.
  */
 const RUNTIME_API = '127.0.0.1:9001';
 /** A child past this is killed and its run recorded as failed. */
@@ -169,6 +169,44 @@ function head(file: string, bytes: number): string {
   }
 }
 
+/** The Extensions API stand-in of one run: its ports, and how to stop it. */
+interface StandIn {
+  readonly api: string;
+  readonly control: number;
+  readonly stop: () => void;
+}
+
+/**
+ * Start the Extensions API stand-in (bench/child/extensionsApi.mjs) in a
+ * process of its own, as Lambda's is the platform's: it writes its API and
+ * control ports, and ends when the runner's control connection closes.
+ * `stderr`: the run's stderr file, where it reports what it refused.
+ */
+async function startStandIn(env: Record<string, string>, stderr: number): Promise<StandIn> {
+  const child = spawn(process.execPath, [extensionsApiPath], {
+    env,
+    stdio: ['ignore', 'pipe', stderr],
+  });
+  const stop = () => child.kill('SIGKILL');
+  const ports = await new Promise<string>((resolvePorts, rejectPorts) => {
+    let text = '';
+    const out = child.stdout;
+    if (!out) throw new Error('Extensions API stand-in: no stdout');
+    out.setEncoding('utf8');
+    out.on('data', (chunk: string) => {
+      text += chunk;
+      if (text.includes('\n')) resolvePorts(text.slice(0, text.indexOf('\n')));
+    });
+    child.once('exit', (code) => rejectPorts(new Error(`Extensions API stand-in exited ${code}`)));
+    child.once('error', rejectPorts);
+  }).catch((error: unknown) => {
+    stop();
+    throw error;
+  });
+  const [api, control] = ports.split(' ');
+  return { api: `127.0.0.1:${api}`, control: Number(control), stop };
+}
+
 function childCommand(spec: RunSpec, staged: Staged, sinks: Sinks, out: string) {
   const { contender } = spec;
   const optDir = staged.optDirs[contender.layer];
@@ -180,8 +218,6 @@ function childCommand(spec: RunSpec, staged: Staged, sinks: Sinks, out: string) 
     OI_BENCH_WARM: String(spec.warm),
     OI_BENCH_HEAP_AT: spec.heapAt.join(','),
   };
-  // The runner serves the Extensions API itself and points AWS_LAMBDA_RUNTIME_API at it.
-  if (contender.extensionsApi) env.OI_BENCH_EXTENSIONS = '1';
   if (contender.execWrapper && optDir) {
     env.AWS_LAMBDA_EXEC_WRAPPER = join(optDir, contender.execWrapper);
   }
@@ -228,6 +264,14 @@ export async function runOnce(spec: RunSpec, staged: Staged, sinks: Sinks): Prom
   await sinks.take();
   const stdoutFd = openSync(stdoutFile, 'w');
   const stderrFd = openSync(stderrFile, 'w');
+  // The runner points AWS_LAMBDA_RUNTIME_API at the stand-in once connected to it.
+  const { extensionsApi, wake } = spec.contender;
+  const standIn = extensionsApi || wake ? await startStandIn(env, stderrFd) : undefined;
+  if (standIn) {
+    if (extensionsApi) env.OI_BENCH_EXTENSIONS_API = standIn.api;
+    if (wake) env.OI_BENCH_WAKE = '1';
+    env.OI_BENCH_EXTENSIONS_CONTROL = String(standIn.control);
+  }
   const spawnedAt = process.hrtime.bigint();
   const child = spawn(command, args, { env, cwd, stdio: ['ignore', stdoutFd, stderrFd] });
   closeSync(stdoutFd);
@@ -238,6 +282,7 @@ export async function runOnce(spec: RunSpec, staged: Staged, sinks: Sinks): Prom
     child.once('exit', (code, signal) => resolve({ code, signal }));
   });
   clearTimeout(killer);
+  standIn?.stop();
   const counts = await sinks.take();
   const stdoutBytes = statSync(stdoutFile).size;
   const stderrBytes = statSync(stderrFile).size;
@@ -261,9 +306,8 @@ export async function runOnce(spec: RunSpec, staged: Staged, sinks: Sinks): Prom
   const ms = (from: string | bigint, to: string | bigint) =>
     Number(BigInt(to) - BigInt(from)) / 1e6;
   const { udpSample, otlpSample, ...sinkCounts } = counts;
-  // The runner's Extensions API stand-in starts before the handler is imported; in
-  // Lambda that server is the platform's. (What its listen loads, such as
-  // node:cluster, the function's first socket then finds loaded: under 1 ms here.)
+  // The runner connects to the Extensions API stand-in before the handler is
+  // imported; in Lambda that server is the platform's.
   const standInMs = (report.extensionsApiStartNs ?? 0) / 1e6;
   return {
     ...common,
