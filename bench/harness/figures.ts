@@ -13,6 +13,9 @@ export interface Figures {
   /** The control without the NODE_PATH resolve hook (imports resolve through node_modules). */
   readonly coldStartNoHookMs: Spread;
   readonly coldStartNoHookOverheadMs: Spread;
+  /** RSS over bare without the resolve hook, as Lambda loads layer packages: after init and after the first invocation. */
+  readonly rssInitNoHookOverheadMb: Spread;
+  readonly rssFirstNoHookOverheadMb: Spread;
   readonly phasesMs: { exec: number; bootstrap: number; preload: number; handlerImport: number };
   readonly firstMs: Spread;
   readonly firstOverheadMs: Spread;
@@ -145,6 +148,8 @@ export function computeFigures(
     coldStartOverheadMs: paired(runs, bare, cold),
     coldStartNoHookMs: spread(values(noHook, cold)),
     coldStartNoHookOverheadMs: paired(noHook, bare, cold),
+    rssInitNoHookOverheadMb: paired(noHook, bare, rss),
+    rssFirstNoHookOverheadMb: paired(noHook, bare, rssFirst),
     phasesMs: {
       exec: median(values(runs, (r) => r.phasesMs?.exec)),
       bootstrap: median(values(runs, (r) => r.phasesMs?.bootstrap)),

@@ -156,6 +156,8 @@ const CONTROL_HEADER = [
   'cold start ms (no hook)',
   'overhead +ms (hook)',
   'overhead +ms (no hook)',
+  'RSS after init +MB (no hook)',
+  'RSS after 1st invocation +MB (no hook)',
 ] as const;
 
 function controlSection({ present, figures }: ReportInput): string[] {
@@ -169,6 +171,8 @@ function controlSection({ present, figures }: ReportInput): string[] {
       cell(f.coldStartNoHookMs),
       c.id === BARE ? '—' : cell(f.coldStartOverheadMs),
       c.id === BARE ? '—' : cell(f.coldStartNoHookOverheadMs),
+      c.id === BARE ? '—' : cell(f.rssInitNoHookOverheadMb),
+      c.id === BARE ? '—' : cell(f.rssFirstNoHookOverheadMb),
     ];
   });
   return [
@@ -176,8 +180,9 @@ function controlSection({ present, figures }: ReportInput): string[] {
     '',
     'Every run above preloads the resolve hook that lets ES modules import layer packages from NODE_PATH ' +
       '(local-lambda/lambdaNodePath.mjs, a module.register() hook on its own thread); it costs each process a ' +
-      'fixed start-up time and each module resolution a round trip. In these runs the hook is left out and the ' +
-      "function directory links the layer's node_modules instead.",
+      'fixed start-up time and each module resolution a round trip, and its thread memory. In these runs the hook ' +
+      "is left out and the function directory links the layer's node_modules instead, as close as this machine " +
+      'comes to how Lambda resolves them.',
     '',
     table(CONTROL_HEADER, rows),
     '',
