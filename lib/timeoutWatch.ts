@@ -4,7 +4,7 @@
  * arm and clear a timer of its own. A timer per invocation cost about
  * 2 µs of every invocation (a Timeout, and Node's list of timers of that
  * duration, which varied by the ms with the time left, made and unlinked)
- * and its allocation. Here an invocation is a Set entry; the timer is
+ * and its allocation. Here an invocation is a Map entry; the timer is
  * re-armed only when it fires (about once per timeout's length in a busy
  * environment: the deadline it was armed for has usually ended by then,
  * and it is armed again for the earliest one still watched) or when a new

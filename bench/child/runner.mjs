@@ -130,7 +130,9 @@ async function connectExtensionsApi(controlPort) {
       };
       const timer = setTimeout(() => {
         waiter = undefined;
-        rejectLine(new Error(`the extension did not ${kind} within ${POLL_TIMEOUT_MS} ms`));
+        rejectLine(
+          new Error(`the Extensions API stand-in sent no '${kind}' within ${POLL_TIMEOUT_MS} ms`),
+        );
       }, POLL_TIMEOUT_MS);
       if (lines.length > 0) take();
       else waiter = take;
@@ -156,10 +158,9 @@ async function connectExtensionsApi(controlPort) {
         // Both a contender with an extension and bare-woken sleep here before the first.
         socket.write('init-done\n');
         registered = (await read('registered')) === '1';
-      } else if (!registered) {
+      } else if (!registered && settings.wake) {
         // bare-woken: the sleep an extension's poll brings before the others.
-        if (settings.wake) await wake();
-        return;
+        await wake();
       }
       if (!registered) return;
       const event = JSON.stringify({
