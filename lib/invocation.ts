@@ -17,11 +17,19 @@ import { STATUS, type Status } from './status.js';
 import type { StreamRecord } from './streaming.js';
 import type { MetricUnit } from './telemetry.js';
 import { activeContext } from './tracer.js';
+import type { LateSpan } from './tracing/lateSpan.js';
 
 /** X-Ray annotation values. */
 export type AnnotationValue = string | number | boolean;
 
 const INVOCATION = createContextKey('observed-inference invocation');
+
+/** A stage that ended before anything made its span: the span is made and ended with its record. */
+export interface LateStage {
+  readonly span: LateSpan;
+  /** `performance.now()` at its end. */
+  readonly endPerf: number;
+}
 
 /**
  * The one record of one invocation, built once by the wrapper and read by
@@ -62,6 +70,8 @@ export class Invocation {
 
   // Added while the handler runs.
   readonly metrics = new Map<string, MetricValues>();
+  /** Stages whose spans are made after the response (`stage.ts`), in the order they ended. */
+  lateStages: LateStage[] | undefined = undefined;
   /** Summed duration per stage name, for the log's `stages`. */
   readonly stages: Record<string, number> = {};
   /** User annotations (indexed in X-Ray, also log fields). */
@@ -129,6 +139,11 @@ export class Invocation {
 
   addMetric(name: string, unit: MetricUnit, value: number): void {
     addValue(this.metrics, name, unit, value);
+  }
+
+  addLateStage(stage: LateStage): void {
+    if (this.lateStages) this.lateStages.push(stage);
+    else this.lateStages = [stage];
   }
 
   addStage(name: string, ms: number): void {

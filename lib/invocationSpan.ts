@@ -25,7 +25,8 @@ import { ATTR, ECOSYSTEM_ENV, SPAN, TRACES_MODE } from './telemetry.js';
 import { activeContext } from './tracer.js';
 import { ROOT } from './tracing/contextManager.js';
 import { chooseParentOf, type ParentOf } from './tracing/foreignParents.js';
-import { xrayParentContext } from './tracing/traceHeader.js';
+import { LateSpan } from './tracing/lateSpan.js';
+import { lambdaHeaderSampled, xrayParentContext } from './tracing/traceHeader.js';
 import { XRAY_ANNOTATIONS_ATTR } from './tracing/xrayDocument.js';
 
 /**
@@ -46,6 +47,11 @@ export class InvocationSpan {
   readonly #attributes: Attributes;
   /** OTLP exporters: the FaaS attributes X-Ray has no place for, set per invocation. */
   readonly #otlp: boolean;
+  readonly #config: ResolvedConfig;
+  /** Where spans hang when nothing foreign is loaded: on the trace header. */
+  readonly #fromHeader: ParentOf;
+  /** Our own provider records these spans: they may be made late ({@link startLate}). */
+  readonly #own: boolean;
   /** The last invoked ARN and its account: the same for every invocation of an environment but aliases. */
   #arn = '';
   #account = '';
@@ -61,9 +67,12 @@ export class InvocationSpan {
    * `tracer`: the observe()'s root tracer, which records its invocations only
    * if it exports traces; `global`: it is a global provider's, not ours.
    */
-  constructor(config: ResolvedConfig, tracer: Tracer, global = false) {
+  constructor(config: ResolvedConfig, tracer: Tracer, global = false, recorded = false) {
     this.#tracer = tracer;
+    this.#config = config;
     const fromHeader = createParentContext(config);
+    this.#fromHeader = fromHeader;
+    this.#own = recorded && !global;
     this.parentOf = (event, lambdaContext) => {
       this.parentOf = chooseParentOf(config, fromHeader, global, activeContext);
       return this.parentOf(event, lambdaContext);
@@ -80,12 +89,17 @@ export class InvocationSpan {
     this.#otlp = config.traces === TRACES_MODE.OtlpUdp || config.traces === TRACES_MODE.OtlpHttp;
   }
 
+  /**
+   * `startTime`: a `performance.now()` value, where the span is made later
+   * than it started ({@link startLate}).
+   */
   start(
     parent: OtelContext,
     event: unknown,
     lambda: Context,
     start: StartInfo,
     warmup: boolean,
+    startTime?: number,
   ): Span {
     // A trace header that says Sampled=0: nothing under it is recorded, so the
     // parent's own (non-recording) span stands for the invocation's, and
@@ -96,7 +110,9 @@ export class InvocationSpan {
       return remote;
     const span = this.#tracer.startSpan(
       warmup ? SPAN.warmup : this.#name,
-      { kind: SpanKind.SERVER, attributes: this.#attributes },
+      startTime === undefined
+        ? { kind: SpanKind.SERVER, attributes: this.#attributes }
+        : { kind: SpanKind.SERVER, attributes: this.#attributes, startTime },
       parent,
     );
     span.setAttribute('faas.invocation_id', lambda.awsRequestId);
@@ -105,6 +121,32 @@ export class InvocationSpan {
     if (warmup) span.setAttribute(ATTR.Warmup, true);
     if (this.#otlp && span.isRecording()) this.#setOtlpAttributes(span, event, lambda);
     return span;
+  }
+
+  /**
+   * For a record written after the response: the invocation's span as a
+   * {@link LateSpan} under the Lambda trace header, made once the response
+   * has left (or sooner, if the handler asks for it) with the start it has
+   * now. The header is read now: what the parse and the span cost leaves the
+   * response. Undefined where the span is made at once: traces off or not
+   * ours, a parent other than the header (a foreign provider, Powertools
+   * Tracer), or no header in Lambda's own layout.
+   */
+  startLate(
+    event: unknown,
+    lambda: Context,
+    start: StartInfo,
+    warmup: boolean,
+    startPerf: number,
+  ): LateSpan | undefined {
+    if (!this.#own || this.parentOf !== this.#fromHeader) return undefined;
+    const header = lambdaHeaderOf(this.#config, lambda);
+    if (header === undefined) return undefined;
+    const sampled = lambdaHeaderSampled(header);
+    if (sampled === undefined) return undefined;
+    const make = () =>
+      this.start(xrayParentContext(header), event, lambda, start, warmup, startPerf);
+    return new LateSpan(make, sampled);
   }
 
   /**
@@ -172,6 +214,18 @@ const w3cPropagator = new W3CTraceContextPropagator();
 const XRAY_HEADER = 'x-amzn-trace-id';
 
 /**
+ * The invocation's Lambda trace header. Lambda gives each invocation its
+ * own; with overlapping invocations only the context's copy is the
+ * invocation's own.
+ */
+function lambdaHeaderOf(config: ResolvedConfig, lambdaContext: Context): string | undefined {
+  return (
+    (lambdaContext as { xRayTraceId?: string }).xRayTraceId ??
+    (config.inLambda ? process.env[ECOSYSTEM_ENV.TraceHeader] : undefined)
+  );
+}
+
+/**
  * Where an invocation's span hangs: the Lambda function segment of its trace
  * header, else an incoming `traceparent` or `X-Amzn-Trace-Id` header, else a
  * new trace.
@@ -180,11 +234,7 @@ function createParentContext(
   config: ResolvedConfig,
 ): (event: unknown, lambdaContext: Context) => OtelContext {
   return (event, lambdaContext) => {
-    // Lambda gives each invocation its trace header; with overlapping invocations
-    // only the context's copy is the invocation's own.
-    const lambdaHeader =
-      (lambdaContext as { xRayTraceId?: string }).xRayTraceId ??
-      (config.inLambda ? process.env[ECOSYSTEM_ENV.TraceHeader] : undefined);
+    const lambdaHeader = lambdaHeaderOf(config, lambdaContext);
     if (lambdaHeader) return xrayParentContext(lambdaHeader);
     const traceparent = header(event, 'traceparent');
     if (traceparent) {

@@ -15,9 +15,11 @@ import { lifecycle, type StartInfo } from './lifecycle.js';
 import { rememberPredictions } from './outcomes.js';
 import { readUsage } from './resourceUsage.js';
 import type { Sinks } from './sinks.js';
+import { endLateStages } from './stage.js';
 import { classify, EXIT, type Exit, STATUS } from './status.js';
 import { START_TYPE } from './telemetry.js';
 import { timeouts } from './timeoutWatch.js';
+import { ROOT } from './tracing/contextManager.js';
 import type { ObserveOptions } from './types.js';
 import { boundUserFields } from './userFields.js';
 
@@ -79,7 +81,12 @@ export class Observation<TEvent, TResult> {
             createDriftHook(config, driftOptions, sinks.log),
           );
     this.#drift = drift;
-    this.#span = new InvocationSpan(config, sinks.rootTracer, sinks.globalProvider);
+    this.#span = new InvocationSpan(
+      config,
+      sinks.rootTracer,
+      sinks.globalProvider,
+      sinks.traces !== undefined && !priming,
+    );
     this.#metrics = new InvocationMetrics(sinks, () => drift?.labels);
     this.#log = new InvocationLog(config, sinks.log);
   }
@@ -107,8 +114,13 @@ export class Observation<TEvent, TResult> {
     // The environment's first invocation, its cold start and the loads of init are the real one's.
     const start = priming ? PRIMING_START : lifecycle.begin(this.#sinks.config, nowMs);
     const warmup = read.isWarmup(event);
-    const parent = this.#span.parentOf(event, lambda);
-    const span = this.#span.start(parent, event, lambda, start, warmup);
+    // Written after the response: the span is made then, unless the handler asks for it sooner.
+    const lateSpan =
+      late && !start.first
+        ? this.#span.startLate(event, lambda, start, warmup, startPerf)
+        : undefined;
+    const parent = lateSpan ? ROOT : this.#span.parentOf(event, lambda);
+    const span = lateSpan ?? this.#span.start(parent, event, lambda, start, warmup);
     const inv = new Invocation(this.#sinks, event, lambda, startPerf, start, warmup, span, parent);
     if (!priming) recordBeforeInvocation(inv, parent, nowMs);
     const later = late ? read.laterInput(event) : undefined;
@@ -212,6 +224,7 @@ export class Observation<TEvent, TResult> {
         rememberPredictions(inv.predictionId, inv.inputHash, summary.list),
       );
     this.#call('debug lines', () => settleDebugLines(inv));
+    if (inv.lateStages) this.#call('stages', () => endLateStages(inv));
     this.#call('span', () => this.#span.end(inv));
     this.#call('metrics', () => this.#metrics.publish(inv));
     // A timeout's record is written while the handler runs: nothing after us will flush it.

@@ -1,10 +1,11 @@
-import { SpanStatusCode, trace } from '@opentelemetry/api';
+import { type Context as OtelContext, SpanStatusCode, trace } from '@opentelemetry/api';
 import { roundMs } from './clock.js';
 import { MAX_STAGE_METRICS, MAX_STAGE_NAME_CHARS } from './contract/limits.js';
 import { asException, describeError } from './errors.js';
 import { currentInvocation, type Invocation } from './invocation.js';
 import { OTHER_LABEL, stageMetricName, UNIT } from './telemetry.js';
 import { activeContext, runInContext } from './tracer.js';
+import { LateSpan } from './tracing/lateSpan.js';
 
 /**
  * What each stage name is recorded as: its own `<Stage>Duration` metric and
@@ -46,9 +47,13 @@ export function stage<T>(name: string, fn: () => T | Promise<T>): Promise<T> {
   if (!invocation) return settle(fn);
   const stageName = bounded(name);
   // An invocation that is not recorded records nothing under it: no span, and no context to switch to.
-  return invocation.span.isRecording()
-    ? traced(invocation, stageName, fn)
-    : timed(invocation, stageName, fn);
+  if (!invocation.span.isRecording()) return timed(invocation, stageName, fn);
+  // One read of the active context for both: startSpan would look it up through the API again.
+  const parent = activeContext();
+  const active = trace.getSpan(parent);
+  return active instanceof LateSpan && !active.made
+    ? tracedLate(invocation, stageName, fn, parent)
+    : traced(invocation, stageName, fn, parent);
 }
 
 /** `fn`'s value or throw as a promise, as an async function would give it. */
@@ -64,9 +69,8 @@ async function traced<T>(
   invocation: Invocation,
   stageName: string,
   fn: () => T | Promise<T>,
+  parent: OtelContext,
 ): Promise<T> {
-  // One read of the active context for both: startSpan would look it up through the API again.
-  const parent = activeContext();
   const span = invocation.sinks.tracer.startSpan(stageName, undefined, parent);
   const startPerf = performance.now();
   try {
@@ -80,6 +84,50 @@ async function traced<T>(
     span.end();
     addStage(invocation, stageName, ms);
   }
+}
+
+/**
+ * A stage under a span not made yet (a record written after the response):
+ * its span is a {@link LateSpan} too, made with the invocation's record
+ * unless something inside the stage asks for it sooner (a span of its own,
+ * a model call, a log line), and a failure makes it at once.
+ */
+async function tracedLate<T>(
+  invocation: Invocation,
+  stageName: string,
+  fn: () => T | Promise<T>,
+  parent: OtelContext,
+): Promise<T> {
+  const { tracer } = invocation.sinks;
+  const startPerf = performance.now();
+  const span = new LateSpan(
+    () => tracer.startSpan(stageName, { startTime: startPerf }, parent),
+    true,
+  );
+  try {
+    return await runInContext(trace.setSpan(parent, span), fn);
+  } catch (error) {
+    span.recordException(asException(error));
+    span.setStatus({ code: SpanStatusCode.ERROR, message: describeError(error).message });
+    throw error;
+  } finally {
+    const endPerf = performance.now();
+    // After a timeout wrote the record, a stage's span leaves with the next trace, as traced() leaves it.
+    if (span.made || invocation.finished) span.end(endPerf);
+    else invocation.addLateStage({ span, endPerf });
+    addStage(invocation, stageName, endPerf - startPerf);
+  }
+}
+
+/**
+ * The spans of the stages that ended before anything made them, made and
+ * ended now with their own times, in the order they ended (a stage's
+ * parent is made with it, if nothing made it yet).
+ */
+export function endLateStages(invocation: Invocation): void {
+  const stages = invocation.lateStages;
+  invocation.lateStages = undefined;
+  if (stages) for (const { span, endPerf } of stages) span.end(endPerf);
 }
 
 /**
