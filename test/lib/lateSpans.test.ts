@@ -134,7 +134,10 @@ describe('spans of records written after the response', () => {
     expect(JSON.stringify(named.postprocess!.doc.cause)).toContain('no label for 0.75');
     expectEveryChildWithinItsParent(nodes);
     // Made after the response, timed as the handler ran: within what the caller saw (1 ms of clock skew).
-    const { start_time: start, end_time: end } = invocation.doc as Record<string, number>;
+    const { start_time: start, end_time: end } = invocation.doc as {
+      start_time: number;
+      end_time: number;
+    };
     expect(start).toBeGreaterThanOrEqual(run.called - 1e-3);
     expect(end).toBeLessThanOrEqual(run.answered + 1e-3);
     // Stages in order, as they ran.
@@ -147,7 +150,7 @@ describe('spans of records written after the response', () => {
     const log = await run.log();
     const stages = log.stages as Record<string, number>;
     for (const name of ['preprocess', 'normalize', 'predict', 'postprocess']) {
-      const doc = named[name]!.doc as Record<string, number>;
+      const doc = named[name]!.doc as { start_time: number; end_time: number };
       expect((doc.end_time - doc.start_time) * 1000).toBeCloseTo(stages[name]!, 1);
     }
     expect(log.xray_trace_id).toBe(header.root);
