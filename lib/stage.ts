@@ -1,4 +1,4 @@
-import { type Context as OtelContext, SpanStatusCode, trace } from '@opentelemetry/api';
+import { type Context as OtelContext, type Span, SpanStatusCode, trace } from '@opentelemetry/api';
 import { roundMs } from './clock.js';
 import { MAX_STAGE_METRICS, MAX_STAGE_NAME_CHARS } from './contract/limits.js';
 import { asException, describeError } from './errors.js';
@@ -65,7 +65,54 @@ function settle<T>(fn: () => T | Promise<T>): Promise<T> {
   }
 }
 
-async function traced<T>(
+/**
+ * `run`'s value or throw as a promise, with `done` called once as it
+ * settles (`failed` and the error on a throw or rejection); a failure of
+ * `done` (ours) is contained. Not an async function: a synchronous stage
+ * (most are) settles without an await.
+ */
+function settleStage<T>(
+  invocation: Invocation,
+  run: () => T | Promise<T>,
+  done: (failed: boolean, error?: unknown) => void,
+): Promise<T> {
+  const end = (failed: boolean, error?: unknown) => {
+    try {
+      done(failed, error);
+    } catch (ours) {
+      invocation.sinks.containment.report('stage', ours);
+    }
+  };
+  let result: T | Promise<T>;
+  try {
+    result = run();
+  } catch (error) {
+    end(true, error);
+    return Promise.reject(error);
+  }
+  if (!isThenable(result)) {
+    end(false);
+    return Promise.resolve(result);
+  }
+  return Promise.resolve(result).then(
+    (value) => {
+      end(false);
+      return value;
+    },
+    (error: unknown) => {
+      end(true, error);
+      throw error;
+    },
+  );
+}
+
+/** A failed stage's span: its exception and ERROR status. */
+function recordFailure(span: Span, error: unknown): void {
+  span.recordException(asException(error));
+  span.setStatus({ code: SpanStatusCode.ERROR, message: describeError(error).message });
+}
+
+function traced<T>(
   invocation: Invocation,
   stageName: string,
   fn: () => T | Promise<T>,
@@ -73,17 +120,16 @@ async function traced<T>(
 ): Promise<T> {
   const span = invocation.sinks.tracer.startSpan(stageName, undefined, parent);
   const startPerf = performance.now();
-  try {
-    return await runInContext(trace.setSpan(parent, span), fn);
-  } catch (error) {
-    span.recordException(asException(error));
-    span.setStatus({ code: SpanStatusCode.ERROR, message: describeError(error).message });
-    throw error;
-  } finally {
-    const ms = performance.now() - startPerf;
-    span.end();
-    addStage(invocation, stageName, ms);
-  }
+  return settleStage(
+    invocation,
+    () => runInContext(trace.setSpan(parent, span), fn),
+    (failed, error) => {
+      if (failed) recordFailure(span, error);
+      const ms = performance.now() - startPerf;
+      span.end();
+      addStage(invocation, stageName, ms);
+    },
+  );
 }
 
 /**
@@ -92,7 +138,7 @@ async function traced<T>(
  * unless something inside the stage asks for it sooner (a span of its own,
  * a model call, a log line), and a failure makes it at once.
  */
-async function tracedLate<T>(
+function tracedLate<T>(
   invocation: Invocation,
   stageName: string,
   fn: () => T | Promise<T>,
@@ -104,19 +150,18 @@ async function tracedLate<T>(
     () => tracer.startSpan(stageName, { startTime: startPerf }, parent),
     true,
   );
-  try {
-    return await runInContext(trace.setSpan(parent, span), fn);
-  } catch (error) {
-    span.recordException(asException(error));
-    span.setStatus({ code: SpanStatusCode.ERROR, message: describeError(error).message });
-    throw error;
-  } finally {
-    const endPerf = performance.now();
-    // After a timeout wrote the record, a stage's span leaves with the next trace, as traced() leaves it.
-    if (span.made || invocation.finished) span.end(endPerf);
-    else invocation.addLateStage({ span, endPerf });
-    addStage(invocation, stageName, endPerf - startPerf);
-  }
+  return settleStage(
+    invocation,
+    () => runInContext(trace.setSpan(parent, span), fn),
+    (failed, error) => {
+      if (failed) recordFailure(span, error);
+      const endPerf = performance.now();
+      // After a timeout wrote the record, a stage's span leaves with the next trace, as traced() leaves it.
+      if (span.made || invocation.finished) span.end(endPerf);
+      else invocation.addLateStage({ span, endPerf });
+      addStage(invocation, stageName, endPerf - startPerf);
+    },
+  );
 }
 
 /**
@@ -130,33 +175,11 @@ export function endLateStages(invocation: Invocation): void {
   if (stages) for (const { span, endPerf } of stages) span.end(endPerf);
 }
 
-/**
- * A stage of an invocation that is not traced: its duration only. Not an
- * async function: a synchronous `fn` (most stages) costs no await.
- */
+/** A stage of an invocation that is not traced: its duration only. */
 function timed<T>(invocation: Invocation, stageName: string, fn: () => T | Promise<T>): Promise<T> {
   const startPerf = performance.now();
-  let result: T | Promise<T>;
-  try {
-    result = fn();
-  } catch (error) {
-    addStage(invocation, stageName, performance.now() - startPerf);
-    return Promise.reject(error);
-  }
-  if (!isThenable(result)) {
-    addStage(invocation, stageName, performance.now() - startPerf);
-    return Promise.resolve(result);
-  }
-  const done = () => addStage(invocation, stageName, performance.now() - startPerf);
-  return Promise.resolve(result).then(
-    (value) => {
-      done();
-      return value;
-    },
-    (error: unknown) => {
-      done();
-      throw error;
-    },
+  return settleStage(invocation, fn, () =>
+    addStage(invocation, stageName, performance.now() - startPerf),
   );
 }
 

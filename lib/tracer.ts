@@ -104,7 +104,7 @@ export function getProcessTracer(config: ResolvedConfig, containment: Containmen
 
 /** Run `fn` inside `ctx` (the OpenTelemetry context manager is ours or the user's). */
 export function runInContext<T>(ctx: OtelContext, fn: () => T): T {
-  return ownManager ? ownManager.with(ctx, fn) : contextApi.with(ctx, fn);
+  return ownManager ? ownManager.run(ctx, fn) : contextApi.with(ctx, fn);
 }
 
 /** The active OpenTelemetry context (the context manager is ours or the user's). */

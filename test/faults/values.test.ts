@@ -216,6 +216,35 @@ describe('what the handler throws', () => {
     },
   );
 
+  it.each(thrown)(
+    'rejects a stage that throws %s with the very same value, and records the stage',
+    async (_, make) => {
+      const value = make();
+      const ok = { label: 'ok', confidence: 0.9 };
+      let rejected: unknown;
+      const handler = lib.observe(async () => {
+        // Thrown synchronously and as a rejection: both stage paths.
+        await lib
+          .stage('check', () => {
+            throw value;
+          })
+          .catch((e: unknown) => {
+            rejected = e;
+          });
+        await lib.stage('fetch', () => Promise.reject(value)).catch(() => undefined);
+        return ok;
+      });
+      const r = await invoke(handler);
+      expect(r.value).toBe(ok);
+      expect(rejected).toBe(value);
+      expect(Object.keys(r.log.stages as object)).toEqual(['check', 'fetch']);
+      const stages = ((invocationDoc(r.segment).subsegments ?? []) as SegmentDoc[]).filter(
+        (s) => s.name === 'check' || s.name === 'fetch',
+      );
+      expect(stages.map((s) => s.fault)).toEqual([true, true]);
+    },
+  );
+
   it('names a thrown non-Error readably in the log line and the segment', async () => {
     const handler = lib.observe(async () => {
       throw undefined;
