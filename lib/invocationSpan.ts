@@ -140,8 +140,9 @@ export class InvocationSpan {
     startPerf: number,
   ): LateSpan | undefined {
     if (!this.#own || this.parentOf !== this.#fromHeader) return undefined;
-    const header = lambdaHeaderOf(this.#config, lambda);
-    if (header === undefined) return undefined;
+    const header: unknown = lambdaHeaderOf(this.#config, lambda);
+    // Lambda's is a string; anything else a caller put on the context is read at once, as before the return.
+    if (typeof header !== 'string') return undefined;
     const sampled = lambdaHeaderSampled(header);
     if (sampled === undefined) return undefined;
     const make = () =>

@@ -86,6 +86,7 @@ function byName(nodes: readonly SegmentNode[]): Record<string, SegmentNode> {
 
 describe('spans of records written after the response', () => {
   const seen: { header?: string } = {};
+  let observed: ReturnType<typeof handler>;
   const handler = () =>
     lib.observe(
       async () => {
@@ -112,10 +113,16 @@ describe('spans of records written after the response', () => {
       { model: { name: 'fraud', version: '3' } },
     );
 
+  it('makes the spans of the environment’s first invocation at once', async () => {
+    // Its cold start is drawn beside it, and each observe() chooses its parents' source then:
+    // the tests below run after it, on the same observe().
+    observed = handler();
+    const docs = await (await invoke(observed)).docs();
+    const names = docs.flatMap((d) => segmentNodes(d)).map((n) => n.name);
+    expect(names).toEqual(expect.arrayContaining(['inference fraud', 'predict', 'feature store']));
+  });
+
   it('draws the tree a before-the-return record draws, each span timed when it ran', async () => {
-    const observed = handler();
-    // The environment's first invocation makes its spans at once (its cold start is drawn beside them).
-    await (await invoke(observed)).docs();
     const header = traceHeader();
     const run = await invoke(observed, header.header);
     expect(run.result).toEqual({ label: 'fraud', confidence: 0.75 });
@@ -157,7 +164,6 @@ describe('spans of records written after the response', () => {
   });
 
   it('sends nothing for an unsampled header, and still logs each stage', async () => {
-    const observed = handler();
     const header = traceHeader(false);
     const run = await invoke(observed, header.header);
     const log = await run.log();
@@ -175,8 +181,20 @@ describe('spans of records written after the response', () => {
     expect(udp.documents.filter((d) => d.trace_id === header.root)).toEqual([]);
   });
 
+  it.each([
+    ['a number', 42],
+    ['an object', { Root: '1-5759e988-bd862e3fe1be46a994272793' }],
+    ['garbage', '\u0000not a trace id'],
+  ])('records an invocation whose context.xRayTraceId is %s', async (_, xRayTraceId) => {
+    const ctx = Object.assign(lambdaContext(), { xRayTraceId }) as Context;
+    const run = await invoke(observed, traceHeader().header, ctx);
+    expect(run.result).toEqual({ label: 'fraud', confidence: 0.75 });
+    const log = await run.log();
+    expect(Object.keys(log.stages as object)).toHaveLength(4);
+    expect(log.xray_trace_id).toMatch(/^1-[0-9a-f]{8}-[0-9a-f]{24}$/);
+  });
+
   it('reads a header in another layout at the start, as before the return', async () => {
-    const observed = handler();
     const header = traceHeader();
     // Lambda's parts in another order: parsed at once by the X-Ray propagator.
     const reordered = `Root=${header.root};Sampled=1;Parent=${header.parent}`;
