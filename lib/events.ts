@@ -76,24 +76,30 @@ function bodyInput(body: string, base64: boolean): unknown {
   }
 }
 
-function path(root: unknown, ...keys: string[]): unknown {
-  let node = root;
-  for (const key of keys) {
-    if (!isObj(node)) return undefined;
-    node = node[key];
-  }
-  return node;
+/** `node[key]` when `node` is an object, else undefined. */
+function field(node: unknown, key: string): unknown {
+  return isObj(node) ? node[key] : undefined;
 }
 
-/** The calling client: explicit headers, then the API key id, then JWT/Cognito claims. */
+/**
+ * The calling client: explicit headers, then the API key id, then JWT/Cognito
+ * claims. Each object on the way is read once (this runs in the response).
+ */
 export function defaultClientId(event: unknown): string | undefined {
+  const fromHeader = header(event, 'x-client-id');
+  if (fromHeader !== undefined) return fromHeader;
+  const context = field(event, 'requestContext');
+  if (!isObj(context)) return undefined;
+  const apiKeyId = str(field(context.identity, 'apiKeyId'));
+  if (apiKeyId !== undefined) return apiKeyId;
+  const authorizer = context.authorizer;
+  if (!isObj(authorizer)) return undefined;
+  const jwtClaims = field(authorizer.jwt, 'claims');
   return (
-    header(event, 'x-client-id') ??
-    str(path(event, 'requestContext', 'identity', 'apiKeyId')) ??
-    str(path(event, 'requestContext', 'authorizer', 'jwt', 'claims', 'client_id')) ??
-    str(path(event, 'requestContext', 'authorizer', 'jwt', 'claims', 'azp')) ??
-    str(path(event, 'requestContext', 'authorizer', 'claims', 'client_id')) ??
-    str(path(event, 'requestContext', 'authorizer', 'clientId'))
+    str(field(jwtClaims, 'client_id')) ??
+    str(field(jwtClaims, 'azp')) ??
+    str(field(authorizer.claims, 'client_id')) ??
+    str(authorizer.clientId)
   );
 }
 
@@ -102,7 +108,7 @@ export function defaultCorrelationId(event: unknown): string | undefined {
   return (
     header(event, 'x-correlation-id') ??
     header(event, 'x-request-id') ??
-    str(path(event, 'requestContext', 'requestId'))
+    str(field(field(event, 'requestContext'), 'requestId'))
   );
 }
 

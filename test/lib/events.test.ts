@@ -50,6 +50,34 @@ describe('event readers', () => {
     expect(defaultClientId(undefined)).toBeUndefined();
   });
 
+  it('takes the client id from each place in order, skipping empty strings and non-objects', () => {
+    const all = {
+      identity: { apiKeyId: 'key' },
+      authorizer: {
+        jwt: { claims: { client_id: 'jwt-client', azp: 'jwt-azp' } },
+        claims: { client_id: 'cognito-client' },
+        clientId: 'lambda-authorizer',
+      },
+    };
+    const withContext = (requestContext: unknown) => ({ headers: {}, requestContext });
+    expect(defaultClientId(withContext(all))).toBe('key');
+    const noKey = { ...all, identity: { apiKeyId: '' } };
+    expect(defaultClientId(withContext(noKey))).toBe('jwt-client');
+    const jwt = { claims: { client_id: 7, azp: 'jwt-azp' } };
+    expect(defaultClientId(withContext({ authorizer: { ...all.authorizer, jwt } }))).toBe(
+      'jwt-azp',
+    );
+    const cognito = { claims: all.authorizer.claims, clientId: 'lambda-authorizer' };
+    expect(defaultClientId(withContext({ authorizer: cognito }))).toBe('cognito-client');
+    expect(defaultClientId(withContext({ authorizer: { clientId: 'lambda-authorizer' } }))).toBe(
+      'lambda-authorizer',
+    );
+    // Arrays and primitives on the way are not objects to read from.
+    expect(defaultClientId(withContext([all]))).toBeUndefined();
+    expect(defaultClientId(withContext({ identity: ['key'], authorizer: 'x' }))).toBeUndefined();
+    expect(defaultCorrelationId({ requestContext: 'req' })).toBeUndefined();
+  });
+
   it('recognises warmup pings', () => {
     expect(defaultIsWarmup({ warmup: true })).toBe(true);
     expect(defaultIsWarmup({ source: 'serverless-plugin-warmup' })).toBe(true);
