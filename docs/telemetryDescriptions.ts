@@ -189,7 +189,7 @@ export const METRIC_DOC: Record<keyof typeof METRIC, string> = {
   MaxMemoryUsed:
     "every invocation, warmup pings included: the process's peak resident memory so far (`ru_maxrss`, Lambda's Max Memory Used for this process), read as it ended",
   CpuTime:
-    'every invocation: user + system CPU time of the process from its start to its end (background threads, such as the garbage collector, and overlapping invocations included)',
+    'every invocation: user + system CPU time of the process from its start to its end (background threads, such as the garbage collector, and overlapping invocations included; with writes after the response, from the records of the invocation before, see [library.md](library.md#writes-after-the-response))',
   ComputeCost: `every invocation in Lambda: its estimated cost, ceil(duration ms) × memory GB × price per GB-second / 1000 + price per request; default prices ${code(COMPUTE_PRICES.region)} on-demand USD (read ${COMPUTE_PRICES.readOn}), per \`process.arch\`: x86 $${COMPUTE_PRICES.perGbSecond.x64}, arm64 $${COMPUTE_PRICES.perGbSecond.arm64} per GB-second, $${(COMPUTE_PRICES.perRequest * 1e6).toFixed(2)} per million requests`,
 };
 

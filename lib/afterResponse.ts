@@ -46,6 +46,8 @@ export class ResponseHold {
   #done: string | undefined;
   #awaited: string | undefined;
   #release: (() => void) | undefined;
+  /** The process's CPU time once the extension, done with an invocation, asked for the next event. */
+  #cpuMark: NodeJS.CpuUsage | undefined;
 
   enter(requestId: string): void {
     this.#entries.set(requestId, (this.#entries.get(requestId) ?? 0) + 1);
@@ -64,6 +66,22 @@ export class ResponseHold {
     this.#awaited = undefined;
     this.#release = undefined;
     release?.();
+  }
+
+  /** Where the next invocation's CPU time starts: now, with its records written and the next event asked for. */
+  markCpu(): void {
+    this.#cpuMark = process.cpuUsage();
+  }
+
+  /**
+   * The CPU time {@link markCpu} read, once; undefined if none since the
+   * last take. The invocation then reads the start of its CPU time after
+   * the response instead of in it (a `getrusage` call, a few µs cold).
+   */
+  takeCpuMark(): NodeJS.CpuUsage | undefined {
+    const mark = this.#cpuMark;
+    this.#cpuMark = undefined;
+    return mark;
   }
 
   /** Resolves once `requestId` has been entered and every entry has left; undefined if it already has. */
@@ -120,10 +138,16 @@ function refused(what: string, reply: { status: number; body: string }): Error {
 async function poll(client: ExtensionsClient, id: string, held: ResponseHold): Promise<void> {
   const headers = { 'Lambda-Extension-Identifier': id };
   let failures = 0;
+  /** Whether this poll follows an invocation whose work is done (not init, not a retry). */
+  let after = false;
   for (;;) {
     let reply: ApiReply;
     try {
-      reply = await client.get(`${API}/event/next`, headers);
+      const asked = client.get(`${API}/event/next`, headers);
+      // The request is written: what the process spends from here is the next invocation's.
+      if (after) held.markCpu();
+      after = false;
+      reply = await asked;
       if (reply.status !== 200) throw refused('event/next', reply);
       failures = 0;
     } catch (error) {
@@ -146,6 +170,7 @@ async function poll(client: ExtensionsClient, id: string, held: ResponseHold): P
     const requestId = invokedRequest(reply.body);
     if (requestId === undefined) continue;
     await held.whenDone(requestId);
+    after = true;
   }
 }
 

@@ -65,8 +65,11 @@ export class Invocation {
   correlationId: string | undefined = undefined;
   /** On the first invocation of an on-demand environment: the cold start it waited for. */
   coldStart: ColdStart | undefined = undefined;
-  /** The process's CPU time at the start (one getrusage call: `resourceUsage.ts`). */
-  readonly cpuStart: NodeJS.CpuUsage = process.cpuUsage();
+  /**
+   * The process's CPU time at the start (one getrusage call: `resourceUsage.ts`);
+   * written after the response, where the last invocation's work ended (`afterResponse.ts`).
+   */
+  readonly cpuStart: NodeJS.CpuUsage;
 
   // Added while the handler runs.
   readonly metrics = new Map<string, MetricValues>();
@@ -123,11 +126,13 @@ export class Invocation {
     warmup: boolean,
     span: Span,
     parent: OtelContext,
+    cpuStart: NodeJS.CpuUsage = process.cpuUsage(),
   ) {
     this.sinks = sinks;
     this.event = event;
     this.lambda = lambda;
     this.startPerf = startPerf;
+    this.cpuStart = cpuStart;
     this.start = start;
     this.warmup = warmup;
     this.span = span;

@@ -1,4 +1,5 @@
 import type { Context } from 'aws-lambda';
+import { responseHold } from './afterResponse.js';
 import { endColdStart, recordBeforeInvocation } from './coldStart.js';
 import { contain } from './containment.js';
 import { createDriftHook, type DriftHook } from './drift/hook.js';
@@ -120,7 +121,19 @@ export class Observation<TEvent, TResult> {
         : undefined;
     const parent = lateSpan ? ROOT : this.#span.parentOf(event, lambda);
     const span = lateSpan ?? this.#span.start(parent, event, lambda, start, warmup);
-    const inv = new Invocation(this.#sinks, event, lambda, startPerf, start, warmup, span, parent);
+    // Written after the response: its CPU time starts where the last invocation's work ended (afterResponse.ts).
+    const cpuStart = late ? responseHold()?.takeCpuMark() : undefined;
+    const inv = new Invocation(
+      this.#sinks,
+      event,
+      lambda,
+      startPerf,
+      start,
+      warmup,
+      span,
+      parent,
+      cpuStart,
+    );
     if (!priming) recordBeforeInvocation(inv, parent, nowMs);
     const later = late ? read.laterInput(event) : undefined;
     if (later) inv.readInput = later;

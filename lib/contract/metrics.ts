@@ -100,7 +100,7 @@ const METRICS = {
    * this process (extensions excluded). Every invocation, warmup pings included.
    */
   MaxMemoryUsed: UNIT.Megabytes,
-  /** User + system CPU time of the process from invocation start to its end (background threads and overlapping invocations included). */
+  /** User + system CPU time of the process from invocation start to its end (background threads and overlapping invocations included; written after the response, from the invocation before's records). */
   CpuTime: UNIT.Milliseconds,
   /**
    * Estimated Lambda cost of the invocation: its duration (rounded up to the

@@ -180,6 +180,37 @@ describe.each(MODES)('writes after the response in $mode', ({ handler }) => {
   });
 });
 
+describe('the CPU time of an invocation written after the response', () => {
+  const INIT_BURN_MS = 300;
+  let fn: LocalLambda;
+
+  beforeAll(async () => {
+    fn = await start('cpu.handler', { INIT_BURN_MS: String(INIT_BURN_MS) });
+  }, 60_000);
+
+  afterAll(async () => {
+    await fn?.stop();
+  });
+
+  // The first invocation reads its start at its start; each later one takes
+  // it from where the last one's records were written and its extension
+  // asked for the next event (afterResponse.ts), out of the response.
+  it("holds the handler's CPU and not init's, first invocation or later", async () => {
+    const cpu: number[] = [];
+    for (const burnMs of [20, 60, 20, 60]) {
+      const r = await call(fn, { burnMs });
+      expect(r.error).toBeUndefined();
+      const ms = r.log.cpu_ms as number;
+      expect(ms).toBeGreaterThanOrEqual(burnMs);
+      // The runtime client's receipt of the event and post of the response
+      // are in it; init's burn is not.
+      expect(ms).toBeLessThan(burnMs + 15);
+      cpu.push(ms);
+    }
+    expect(cpu).toHaveLength(4);
+  });
+});
+
 describe('writeAfterResponse() asked for after init', () => {
   let fn: LocalLambda;
 
