@@ -51,9 +51,7 @@ export function stage<T>(name: string, fn: () => T | Promise<T>): Promise<T> {
   // One read of the active context for both: startSpan would look it up through the API again.
   const parent = activeContext();
   const active = trace.getSpan(parent);
-  return active instanceof LateSpan && !active.made
-    ? tracedLate(invocation, stageName, fn, parent)
-    : traced(invocation, stageName, fn, parent);
+  return traced(invocation, stageName, fn, parent, active instanceof LateSpan && !active.made);
 }
 
 /** `fn`'s value or throw as a promise, as an async function would give it. */
@@ -112,53 +110,36 @@ function recordFailure(span: Span, error: unknown): void {
   span.setStatus({ code: SpanStatusCode.ERROR, message: describeError(error).message });
 }
 
+/**
+ * A stage with a span, in its span's context. Under a span not made yet (a
+ * record written after the response: `late`) its span is a {@link LateSpan}
+ * too, made with the invocation's record unless something inside the stage
+ * asks for it sooner (a span of its own, a model call, a log line); a
+ * failure makes it at once. Either way the span starts and ends at the
+ * times the stage's duration is taken from.
+ */
 function traced<T>(
   invocation: Invocation,
   stageName: string,
   fn: () => T | Promise<T>,
   parent: OtelContext,
-): Promise<T> {
-  const span = invocation.sinks.tracer.startSpan(stageName, undefined, parent);
-  const startPerf = performance.now();
-  return settleStage(
-    invocation,
-    () => runInContext(trace.setSpan(parent, span), fn),
-    (failed, error) => {
-      if (failed) recordFailure(span, error);
-      const ms = performance.now() - startPerf;
-      span.end();
-      addStage(invocation, stageName, ms);
-    },
-  );
-}
-
-/**
- * A stage under a span not made yet (a record written after the response):
- * its span is a {@link LateSpan} too, made with the invocation's record
- * unless something inside the stage asks for it sooner (a span of its own,
- * a model call, a log line), and a failure makes it at once.
- */
-function tracedLate<T>(
-  invocation: Invocation,
-  stageName: string,
-  fn: () => T | Promise<T>,
-  parent: OtelContext,
+  late: boolean,
 ): Promise<T> {
   const { tracer } = invocation.sinks;
   const startPerf = performance.now();
-  const span = new LateSpan(
-    () => tracer.startSpan(stageName, { startTime: startPerf }, parent),
-    true,
-  );
+  const make = () => tracer.startSpan(stageName, { startTime: startPerf }, parent);
+  const lateSpan = late ? new LateSpan(make, true) : undefined;
+  const span = lateSpan ?? make();
   return settleStage(
     invocation,
     () => runInContext(trace.setSpan(parent, span), fn),
     (failed, error) => {
       if (failed) recordFailure(span, error);
       const endPerf = performance.now();
-      // After a timeout wrote the record, a stage's span leaves with the next trace, as traced() leaves it.
-      if (span.made || invocation.finished) span.end(endPerf);
-      else invocation.addLateStage({ span, endPerf });
+      // After a timeout wrote the record, a stage's span leaves with the next trace.
+      if (lateSpan && !lateSpan.made && !invocation.finished)
+        invocation.addLateStage({ span: lateSpan, endPerf });
+      else span.end(endPerf);
       addStage(invocation, stageName, endPerf - startPerf);
     },
   );
