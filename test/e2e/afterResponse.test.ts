@@ -211,6 +211,56 @@ describe('the CPU time of an invocation written after the response', () => {
   });
 });
 
+describe('how long an invocation is held for writes after the response', () => {
+  const SLOW_MS = 60;
+  // The Runtime API records the response once it has read it; the writes may start just before.
+  const AT_LEAST = SLOW_MS * 0.8;
+  let fn: LocalLambda;
+
+  beforeAll(async () => {
+    fn = await start('hold.handler', { SLOW_MS: String(SLOW_MS) });
+  }, 60_000);
+
+  afterAll(async () => {
+    await fn?.stop();
+  });
+
+  /** From the response to the extension's next poll, which lets Lambda hand out the next invocation. */
+  async function held(mode: string) {
+    const r = await fn.invoke(request({ mode }));
+    await vi.waitFor(() => expect(entriesOf(fn.timeline, r.requestId).extensionNext).toBeDefined());
+    const e = entriesOf(fn.timeline, r.requestId);
+    return { ...r, heldMs: e.extensionNext! - e.response! };
+  }
+
+  it('until every record is written: one wrapper, nested wrappers, a throw', async () => {
+    // Each observe()'s first invocation, and the one after it, for each shape.
+    for (const round of [1, 2]) {
+      const single = await held('single');
+      expect(single.error, `round ${round}`).toBeUndefined();
+      expect(single.heldMs).toBeGreaterThanOrEqual(AT_LEAST);
+      // Both wrappers' records: the outer one's is written after the inner's.
+      const nested = await held('nested');
+      expect(nested.error).toBeUndefined();
+      expect(nested.heldMs).toBeGreaterThanOrEqual(SLOW_MS + AT_LEAST);
+      const throws = await held('throws');
+      expect(throws.error).toMatchObject({ errorType: 'RangeError' });
+      expect(throws.heldMs).toBeGreaterThanOrEqual(AT_LEAST);
+    }
+  });
+
+  it('not at all when the record could not start: the handler ran bare, and the next invocation runs', async () => {
+    const bare = await held('bare');
+    expect(bare.error).toBeUndefined();
+    expect(bare.result).toMatchObject({ label: 'legit' });
+    expect(bare.heldMs).toBeLessThan(AT_LEAST);
+    const next = await held('single');
+    expect(next.timedOut).toBe(false);
+    expect(next.heldMs).toBeGreaterThanOrEqual(AT_LEAST);
+    expect(fn.stderr.join('\n')).toContain('no deadline');
+  });
+});
+
 describe('writeAfterResponse() asked for after init', () => {
   let fn: LocalLambda;
 
