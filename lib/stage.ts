@@ -64,44 +64,75 @@ function settle<T>(fn: () => T | Promise<T>): Promise<T> {
 }
 
 /**
- * `run`'s value or throw as a promise, with `done` called once as it
- * settles (`failed` and the error on a throw or rejection); a failure of
- * `done` (ours) is contained. Not an async function: a synchronous stage
- * (most are) settles without an await.
+ * One recorded stage: what its end needs. One object rather than closures:
+ * a stage runs in the response, where each closure made costs.
  */
-function settleStage<T>(
-  invocation: Invocation,
-  run: () => T | Promise<T>,
-  done: (failed: boolean, error?: unknown) => void,
+class StageRun {
+  constructor(
+    readonly invocation: Invocation,
+    readonly name: string,
+    readonly startPerf: number,
+    /** Its span; undefined for an invocation not traced. */
+    readonly span: Span | undefined,
+    /** The same span when it is late (made with the record unless asked for sooner). */
+    readonly lateSpan: LateSpan | undefined,
+  ) {}
+}
+
+/**
+ * `fn`'s value or throw as a promise, in its span's context under `parent`
+ * when traced, with the stage ended once as it settles; a failure of that
+ * end (ours) is contained. Not an async function: a synchronous stage (most
+ * are) settles without an await.
+ */
+function runStage<T>(
+  stage: StageRun,
+  fn: () => T | Promise<T>,
+  parent: OtelContext | undefined,
 ): Promise<T> {
-  const end = (failed: boolean, error?: unknown) => {
-    try {
-      done(failed, error);
-    } catch (ours) {
-      invocation.sinks.containment.report('stage', ours);
-    }
-  };
   let result: T | Promise<T>;
   try {
-    result = run();
+    const { span } = stage;
+    result = span && parent ? runInContext(trace.setSpan(parent, span), fn) : fn();
   } catch (error) {
-    end(true, error);
+    endStage(stage, true, error);
     return Promise.reject(error);
   }
   if (!isThenable(result)) {
-    end(false);
+    endStage(stage, false, undefined);
     return Promise.resolve(result);
   }
   return Promise.resolve(result).then(
     (value) => {
-      end(false);
+      endStage(stage, false, undefined);
       return value;
     },
     (error: unknown) => {
-      end(true, error);
+      endStage(stage, true, error);
       throw error;
     },
   );
+}
+
+/**
+ * A stage's end: a failure on its span, the span ended at the time the
+ * duration is taken from (a late span not made yet is made with the record,
+ * unless a timeout wrote the record already: it then leaves with the next
+ * trace), and the duration recorded.
+ */
+function endStage(stage: StageRun, failed: boolean, error: unknown): void {
+  const { invocation, span } = stage;
+  try {
+    if (failed && span) recordFailure(span, error);
+    const endPerf = performance.now();
+    const { lateSpan } = stage;
+    if (lateSpan && !lateSpan.made && !invocation.finished)
+      invocation.addLateStage({ span: lateSpan, endPerf });
+    else span?.end(endPerf);
+    addStage(invocation, stage.name, endPerf - stage.startPerf);
+  } catch (ours) {
+    invocation.sinks.containment.report('stage', ours);
+  }
 }
 
 /** A failed stage's span: its exception and ERROR status. */
@@ -127,22 +158,12 @@ function traced<T>(
 ): Promise<T> {
   const { tracer } = invocation.sinks;
   const startPerf = performance.now();
-  const make = () => tracer.startSpan(stageName, { startTime: startPerf }, parent);
-  const lateSpan = late ? new LateSpan(make, true) : undefined;
-  const span = lateSpan ?? make();
-  return settleStage(
-    invocation,
-    () => runInContext(trace.setSpan(parent, span), fn),
-    (failed, error) => {
-      if (failed) recordFailure(span, error);
-      const endPerf = performance.now();
-      // After a timeout wrote the record, a stage's span leaves with the next trace.
-      if (lateSpan && !lateSpan.made && !invocation.finished)
-        invocation.addLateStage({ span: lateSpan, endPerf });
-      else span.end(endPerf);
-      addStage(invocation, stageName, endPerf - startPerf);
-    },
-  );
+  const lateSpan = late
+    ? new LateSpan(() => tracer.startSpan(stageName, { startTime: startPerf }, parent), true)
+    : undefined;
+  const span = lateSpan ?? tracer.startSpan(stageName, { startTime: startPerf }, parent);
+  const stage = new StageRun(invocation, stageName, startPerf, span, lateSpan);
+  return runStage(stage, fn, parent);
 }
 
 /**
@@ -158,10 +179,8 @@ export function endLateStages(invocation: Invocation): void {
 
 /** A stage of an invocation that is not traced: its duration only. */
 function timed<T>(invocation: Invocation, stageName: string, fn: () => T | Promise<T>): Promise<T> {
-  const startPerf = performance.now();
-  return settleStage(invocation, fn, () =>
-    addStage(invocation, stageName, performance.now() - startPerf),
-  );
+  const stage = new StageRun(invocation, stageName, performance.now(), undefined, undefined);
+  return runStage(stage, fn, undefined);
 }
 
 function isThenable(value: unknown): value is PromiseLike<unknown> {
