@@ -50,14 +50,31 @@ export class Extractors<TEvent, TResult> {
     return contain(this.#containment, area, fallback, fn);
   }
 
+  /**
+   * `read(event)`, or `read(event, lambda)` when given, contained like
+   * {@link #call} but without a closure: the readers of an invocation's
+   * start run in the response.
+   */
+  #apply<R>(
+    area: string,
+    fallback: R,
+    read: (event: TEvent, lambda: Context) => R,
+    event: TEvent,
+    lambda?: Context,
+  ): R {
+    try {
+      return lambda === undefined ? (read as (event: TEvent) => R)(event) : read(event, lambda);
+    } catch (error) {
+      this.#containment.report(area, error);
+      return fallback;
+    }
+  }
+
   isWarmup(event: TEvent): boolean {
     const warmup = this.#options.warmup;
     if (warmup === false) return false;
     const detect = warmup?.detect ?? defaultIsWarmup;
-    return this.#flag(
-      'warmup detection',
-      this.#call('warmup detection', false, () => detect(event)),
-    );
+    return this.#flag('warmup detection', this.#apply('warmup detection', false, detect, event));
   }
 
   /** The warmup answer when the user asked to short-circuit pings (its errors are the handler's). */
@@ -73,7 +90,7 @@ export class Extractors<TEvent, TResult> {
   /** The input to read when the record is written, where reading it then cannot differ (`laterInput`). */
   laterInput(event: TEvent): (() => unknown) | undefined {
     if (this.#options.input) return undefined;
-    return this.#call('input', undefined, () => laterInput(event));
+    return this.#apply('input', undefined, laterInput, event);
   }
 
   inputHash(input: unknown): string | undefined {
@@ -82,18 +99,12 @@ export class Extractors<TEvent, TResult> {
 
   clientId(event: TEvent, lambda: Context): string | undefined {
     const read = this.#options.clientId ?? defaultClientId;
-    return this.#id(
-      'clientId',
-      this.#call('clientId', undefined, () => read(event, lambda)),
-    );
+    return this.#id('clientId', this.#apply('clientId', undefined, read, event, lambda));
   }
 
   correlationId(event: TEvent, lambda: Context): string | undefined {
     const read = this.#options.correlationId ?? defaultCorrelationId;
-    return this.#id(
-      'correlationId',
-      this.#call('correlationId', undefined, () => read(event, lambda)),
-    );
+    return this.#id('correlationId', this.#apply('correlationId', undefined, read, event, lambda));
   }
 
   /** An id as written: a bounded string; anything else but undefined/null is reported. */

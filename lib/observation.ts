@@ -101,9 +101,13 @@ export class Observation<TEvent, TResult> {
    * response, so what can be read then without changing is read then.
    */
   begin(event: TEvent, lambda: Context, late = false): Invocation | undefined {
-    return contain(this.#sinks.containment, 'invocation start', undefined, () =>
-      this.#begin(event, lambda, late),
-    );
+    // contain() without its closure: this runs in the response.
+    try {
+      return this.#begin(event, lambda, late);
+    } catch (error) {
+      this.#sinks.containment.report('invocation start', error);
+      return undefined;
+    }
   }
 
   #begin(event: TEvent, lambda: Context, late: boolean): Invocation {
@@ -161,10 +165,13 @@ export class Observation<TEvent, TResult> {
     if (!(remaining > 0)) return;
     const margin = Math.min(this.#sinks.config.timeoutMarginMs, remaining / 2);
     // From the start rather than now: a few µs early, one clock read fewer.
-    timeouts.watch(inv, inv.startPerf + remaining - margin, () => {
-      void this.#finish(inv, EXIT.TimedOut, new InvocationTimeoutError(margin));
-    });
+    timeouts.watch(inv, inv.startPerf + remaining - margin, this.#timedOut, margin);
   }
+
+  /** The record of an invocation still running at its timeout's margin (one function for all). */
+  readonly #timedOut = (inv: Invocation, marginMs: number): void => {
+    void this.#finish(inv, EXIT.TimedOut, new InvocationTimeoutError(marginMs));
+  };
 
   /**
    * The handler returned `value` or threw it: complete the record and write

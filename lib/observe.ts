@@ -125,10 +125,14 @@ export function observe(
   const endAfterResponse: End = (invocation, exit, value) => {
     const requestId = invocation.lambda.awsRequestId;
     scheduled = requestId;
-    observation.endAfterResponse(invocation, exit, value, () =>
-      responseHold()?.leave(requestId),
-    );
+    observation.endAfterResponse(invocation, exit, value, () => responseHold()?.leave(requestId));
     return DONE;
+  };
+  /** The handler's call in its invocation's context: one function for all, not a closure each. */
+  const call = (invocation: Invocation) => {
+    const { event, lambda } = invocation;
+    const warm = invocation.warmup ? observation.warmupResponse(event) : undefined;
+    return warm ? warm.value : buffered(event, lambda);
   };
   /** One invocation, its record ended by `end` (`late`: after the response). */
   const invoke = (event: unknown, second: unknown, rest: unknown[], end: End) => {
@@ -147,10 +151,6 @@ export function observe(
     const context = second as Context;
     const invocation = observation.begin(event, context, late);
     if (!invocation) return buffered(event, context);
-    const call = () => {
-      const warm = invocation.warmup ? observation.warmupResponse(event) : undefined;
-      return warm ? warm.value : buffered(event, context);
-    };
     return run(invocation, call, end);
   };
 
@@ -212,13 +212,13 @@ async function observeStream(
  */
 async function run(
   invocation: Invocation,
-  call: () => unknown,
+  call: (invocation: Invocation) => unknown,
   end: End,
   streamEnded?: Promise<void>,
 ): Promise<unknown> {
   let result: unknown;
   try {
-    result = await runInContext(invocation.context, call);
+    result = await runInContext(invocation.context, call, invocation);
   } catch (error) {
     if (invocation.stream) invocation.stream.aborted = true;
     await end(invocation, EXIT.Threw, error);

@@ -1,3 +1,5 @@
+import type { Invocation } from './invocation.js';
+
 /**
  * The timeout watch of the process's invocations: one unref'd timer for all
  * of them, armed for the earliest deadline, where each invocation used to
@@ -15,19 +17,30 @@
  * per request must not keep each one alive until its deadline).
  *
  * @example
- * timeouts.watch(invocation, performance.now() + remaining - margin, () => finishTimedOut(invocation));
+ * timeouts.watch(invocation, performance.now() + remaining - margin, finishTimedOut, margin);
  * // … when it ends first:
  * timeouts.unwatch(invocation);
  */
-export class TimeoutWatch<T> {
-  readonly #watched = new Map<T, { readonly deadline: number; readonly onTimeout: () => void }>();
+interface Watched<T, D> {
+  readonly deadline: number;
+  readonly onTimeout: (item: T, detail: D) => void;
+  readonly detail: D;
+}
+
+export class TimeoutWatch<T, D = undefined> {
+  readonly #watched = new Map<T, Watched<T, D>>();
   #timer: NodeJS.Timeout | undefined;
   /** The `performance.now()` time the armed timer fires at; Infinity when none is armed. */
   #armedFor = Number.POSITIVE_INFINITY;
 
-  /** Call `onTimeout()` at `deadline` (a `performance.now()` time) unless `item` is unwatched first. */
-  watch(item: T, deadline: number, onTimeout: () => void): void {
-    this.#watched.set(item, { deadline, onTimeout });
+  /**
+   * Call `onTimeout(item, detail)` at `deadline` (a `performance.now()`
+   * time) unless `item` is unwatched first. A caller in the response passes
+   * one function for all its items, and what differs as `detail`, rather
+   * than making a closure per item.
+   */
+  watch(item: T, deadline: number, onTimeout: (item: T, detail: D) => void, detail: D): void {
+    this.#watched.set(item, { deadline, onTimeout, detail });
     if (deadline < this.#armedFor) this.#arm(deadline);
   }
 
@@ -49,17 +62,17 @@ export class TimeoutWatch<T> {
     // Node fires a timer by its loop's ms clock, up to 1 ms before a performance.now() deadline.
     const due = performance.now() + 1;
     let next = Number.POSITIVE_INFINITY;
-    const dueNow: Array<() => void> = [];
-    for (const [item, { deadline, onTimeout }] of this.#watched) {
-      if (deadline <= due) {
+    const dueNow: Array<[T, Watched<T, D>]> = [];
+    for (const [item, watched] of this.#watched) {
+      if (watched.deadline <= due) {
         this.#watched.delete(item);
-        dueNow.push(onTimeout);
-      } else if (deadline < next) next = deadline;
+        dueNow.push([item, watched]);
+      } else if (watched.deadline < next) next = watched.deadline;
     }
     if (next !== Number.POSITIVE_INFINITY) this.#arm(next);
-    for (const onTimeout of dueNow) onTimeout();
+    for (const [item, { onTimeout, detail }] of dueNow) onTimeout(item, detail);
   };
 }
 
 /** The process's one watch (see {@link TimeoutWatch}). */
-export const timeouts = new TimeoutWatch<object>();
+export const timeouts = new TimeoutWatch<Invocation, number>();

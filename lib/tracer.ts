@@ -102,9 +102,16 @@ export function getProcessTracer(config: ResolvedConfig, containment: Containmen
   return processTracer;
 }
 
-/** Run `fn` inside `ctx` (the OpenTelemetry context manager is ours or the user's). */
-export function runInContext<T>(ctx: OtelContext, fn: () => T): T {
-  return ownManager ? ownManager.run(ctx, fn) : contextApi.with(ctx, fn);
+/**
+ * Run `fn` inside `ctx` (the OpenTelemetry context manager is ours or the
+ * user's), with `arg`: a caller in the response passes what `fn` needs
+ * rather than making a closure per call.
+ */
+export function runInContext<T, A = undefined>(ctx: OtelContext, fn: (arg: A) => T, arg?: A): T {
+  if (ownManager) return ownManager.run(ctx, fn, arg);
+  return arg === undefined
+    ? contextApi.with(ctx, fn as () => T)
+    : contextApi.with(ctx, fn, undefined, arg);
 }
 
 /** The active OpenTelemetry context (the context manager is ours or the user's). */

@@ -97,9 +97,14 @@ export class AlsContextManager implements ContextManager {
     return this.#storage.run(context, callback, ...args);
   }
 
-  /** `with` for our own hot path: no `this` to bind, no arguments to spread. */
-  run<T>(context: Context, fn: () => T): T {
-    return this.#storage.run(context, fn);
+  /**
+   * `with` for our own hot path: no `this` to bind, no arguments to spread;
+   * `arg` passed on when given (a user's function is called with none).
+   */
+  run<T, A = undefined>(context: Context, fn: (arg: A) => T, arg?: A): T {
+    return arg === undefined
+      ? this.#storage.run(context, fn as () => T)
+      : this.#storage.run(context, fn, arg);
   }
 
   /**

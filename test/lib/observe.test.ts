@@ -287,6 +287,26 @@ describe('observe() in a Lambda environment', () => {
     // Calls made from the handler carry the invocation's own trace, still unsampled.
     expect(seen['x-amzn-trace-id']).toBe(`Root=${r.trace.root};Parent=${r.trace.parent};Sampled=0`);
   });
+
+  it.each([true, false])(
+    'calls the handler and each stage with the arguments they are given (sampled: %s)',
+    async (sampled) => {
+      const counts: number[] = [];
+      const handler = lib.observe(
+        async function (this: unknown, ...args: unknown[]) {
+          counts.push(args.length);
+          await lib.stage('preprocess', (...inner: unknown[]) => {
+            counts.push(inner.length);
+            return 1;
+          });
+          return { label: 'legit', confidence: 0.9 };
+        },
+        { model: 'fraud' },
+      );
+      await invoke(handler, { amount: 5 }, sampled);
+      expect(counts).toEqual([2, 0]);
+    },
+  );
 });
 
 describe('failures, timeouts, warmups', () => {

@@ -28,8 +28,8 @@ describe('TimeoutWatch', () => {
     const watch = new TimeoutWatch<string>();
     const { at, on, until } = fired();
     const start = performance.now();
-    watch.watch('a', start + 30, on('a'));
-    watch.watch('b', start + 30, on('b'));
+    watch.watch('a', start + 30, on('a'), undefined);
+    watch.watch('b', start + 30, on('b'), undefined);
     watch.unwatch('b');
     await sleep(10);
     expect(at.size).toBe(0);
@@ -40,14 +40,30 @@ describe('TimeoutWatch', () => {
     expect(at.get('a')! - start).toBeGreaterThanOrEqual(29);
   });
 
+  it('calls one shared callback with each item and its own detail', async () => {
+    const watch = new TimeoutWatch<{ name: string }, number>();
+    const calls: Array<[string, number]> = [];
+    const onTimeout = (item: { name: string }, marginMs: number) => {
+      calls.push([item.name, marginMs]);
+    };
+    const start = performance.now();
+    watch.watch({ name: 'a' }, start + 20, onTimeout, 500);
+    watch.watch({ name: 'b' }, start + 20, onTimeout, 250);
+    await expect.poll(() => calls.length, { timeout: 2000 }).toBe(2);
+    expect(calls).toEqual([
+      ['a', 500],
+      ['b', 250],
+    ]);
+  });
+
   it('serves deadlines in order with one timer, re-armed for the next one due', async () => {
     const watch = new TimeoutWatch<string>();
     const { at, on, until } = fired();
     const start = performance.now();
-    watch.watch('late', start + 60, on('late'));
+    watch.watch('late', start + 60, on('late'), undefined);
     // An earlier deadline than the armed one re-arms the timer for it.
-    watch.watch('early', start + 20, on('early'));
-    watch.watch('middle', start + 40, on('middle'));
+    watch.watch('early', start + 20, on('early'), undefined);
+    watch.watch('middle', start + 40, on('middle'), undefined);
     await until(3);
     expect([...at.keys()]).toEqual(['early', 'middle', 'late']);
     expect(at.get('early')! - start).toBeGreaterThanOrEqual(19);
@@ -60,9 +76,9 @@ describe('TimeoutWatch', () => {
     const { at, on, until } = fired();
     const start = performance.now();
     // The first invocation ends early; the second's deadline comes after the armed timer's.
-    watch.watch('first', start + 20, on('first'));
+    watch.watch('first', start + 20, on('first'), undefined);
     watch.unwatch('first');
-    watch.watch('second', start + 50, on('second'));
+    watch.watch('second', start + 50, on('second'), undefined);
     await until(1);
     expect([...at.keys()]).toEqual(['second']);
     expect(at.get('second')! - start).toBeGreaterThanOrEqual(49);
@@ -71,7 +87,7 @@ describe('TimeoutWatch', () => {
   it('never holds the process open', () => {
     const before = process.getActiveResourcesInfo().filter((r) => r === 'Timeout').length;
     const watch = new TimeoutWatch<string>();
-    watch.watch('a', performance.now() + 60_000, () => {});
+    watch.watch('a', performance.now() + 60_000, () => {}, undefined);
     const after = process.getActiveResourcesInfo().filter((r) => r === 'Timeout').length;
     watch.unwatch('a');
     expect(after).toBe(before);
