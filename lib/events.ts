@@ -50,20 +50,31 @@ export function defaultInput(event: unknown): unknown {
   return bodyInput(body, event.isBase64Encoded === true);
 }
 
+/** A proxy event's string body and its encoding, kept to be read later ({@link laterInput}). */
+export interface LaterInput {
+  readonly body: string;
+  readonly base64: boolean;
+}
+
 /**
  * The default input of a proxy event whose body is a string, to read later:
  * a string cannot change, so reading it after the response (`afterResponse.ts`)
  * gives what reading it before would have. Undefined for any other event,
- * whose input is read at once.
+ * whose input is read at once. Data rather than a closure: it is taken in
+ * the response.
  *
  * @example
- * laterInput({ body: '{"amount":1}', headers: {} })?.(); // { amount: 1 }
+ * const later = laterInput({ body: '{"amount":1}', headers: {} });
+ * if (later) readLaterInput(later); // { amount: 1 }
  */
-export function laterInput(event: unknown): (() => unknown) | undefined {
+export function laterInput(event: unknown): LaterInput | undefined {
   if (!isProxyEvent(event) || typeof event.body !== 'string') return undefined;
-  const body = event.body;
-  const base64 = event.isBase64Encoded === true;
-  return () => bodyInput(body, base64);
+  return { body: event.body, base64: event.isBase64Encoded === true };
+}
+
+/** The input {@link laterInput} kept, read now as {@link defaultInput} would have read it. */
+export function readLaterInput(later: LaterInput): unknown {
+  return bodyInput(later.body, later.base64);
 }
 
 function bodyInput(body: string, base64: boolean): unknown {

@@ -7,6 +7,7 @@ import {
   defaultInput,
   defaultIsClientError,
   defaultIsWarmup,
+  type LaterInput,
   laterInput,
 } from './events.js';
 import { boundText } from './fieldBounds.js';
@@ -88,7 +89,7 @@ export class Extractors<TEvent, TResult> {
   }
 
   /** The input to read when the record is written, where reading it then cannot differ (`laterInput`). */
-  laterInput(event: TEvent): (() => unknown) | undefined {
+  laterInput(event: TEvent): LaterInput | undefined {
     if (this.#options.input) return undefined;
     return this.#apply('input', undefined, laterInput, event);
   }

@@ -6,6 +6,7 @@ import {
 } from '@opentelemetry/api';
 import type { Context } from 'aws-lambda';
 import type { ColdStart } from './coldStart.js';
+import type { LaterInput } from './events.js';
 import type { StartInfo } from './lifecycle.js';
 import type { DebugLines } from './logs/debugLines.js';
 import { addValue, type MetricValues } from './metrics/record.js';
@@ -59,8 +60,8 @@ export class Invocation {
   /** The model input, hashed into `inputHash`. */
   input: unknown = undefined;
   inputHash: string | undefined = undefined;
-  /** Reads `input` when the record is written after the response; undefined when it was read at the start. */
-  readInput: (() => unknown) | undefined = undefined;
+  /** The body `input` is read from when the record is written after the response; undefined when it was read at the start. */
+  laterInput: LaterInput | undefined = undefined;
   clientId: string | undefined = undefined;
   correlationId: string | undefined = undefined;
   /** On the first invocation of an on-demand environment: the cold start it waited for. */

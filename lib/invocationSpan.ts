@@ -145,9 +145,7 @@ export class InvocationSpan {
     if (typeof header !== 'string') return undefined;
     const sampled = lambdaHeaderSampled(header);
     if (sampled === undefined) return undefined;
-    const make = () =>
-      this.start(xrayParentContext(header), event, lambda, start, warmup, startPerf);
-    return new LateSpan(make, sampled);
+    return new LateInvocationSpan(this, header, event, lambda, start, warmup, startPerf, sampled);
   }
 
   /**
@@ -182,6 +180,27 @@ export class InvocationSpan {
     } finally {
       span.end(inv.endTime);
     }
+  }
+}
+
+/** An invocation's span made from its Lambda trace header once asked for ({@link InvocationSpan.startLate}). */
+class LateInvocationSpan extends LateSpan {
+  constructor(
+    readonly spans: InvocationSpan,
+    readonly header: string,
+    readonly event: unknown,
+    readonly lambda: Context,
+    readonly start: StartInfo,
+    readonly warmup: boolean,
+    readonly startPerf: number,
+    sampled: boolean,
+  ) {
+    super(sampled);
+  }
+
+  protected make(): Span {
+    const { spans, event, lambda, start, warmup, startPerf } = this;
+    return spans.start(xrayParentContext(this.header), event, lambda, start, warmup, startPerf);
   }
 }
 

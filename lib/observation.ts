@@ -5,6 +5,7 @@ import { contain } from './containment.js';
 import { createDriftHook, type DriftHook } from './drift/hook.js';
 import { baselineSource } from './drift/source.js';
 import { InvocationTimeoutError } from './errors.js';
+import { readLaterInput } from './events.js';
 import { Extractors } from './extractors.js';
 import { recordInvalidInput, rejectionOf } from './invalidInput.js';
 import { Invocation } from './invocation.js';
@@ -140,7 +141,7 @@ export class Observation<TEvent, TResult> {
     );
     if (!priming) recordBeforeInvocation(inv, parent, nowMs);
     const later = late ? read.laterInput(event) : undefined;
-    if (later) inv.readInput = later;
+    if (later) inv.laterInput = later;
     else this.#readInput(inv, read.input(event));
     inv.clientId = read.clientId(event, lambda);
     inv.correlationId = read.correlationId(event, lambda);
@@ -190,23 +191,44 @@ export class Observation<TEvent, TResult> {
    * time and peak memory are read then too (one getrusage call fewer in the
    * response): the CPU time includes the runtime client's posting of it.
    */
-  endAfterResponse(inv: Invocation, exit: Exit, value: unknown, done: () => void): void {
+  endAfterResponse(
+    inv: Invocation,
+    exit: Exit,
+    value: unknown,
+    done: (inv: Invocation) => void,
+  ): void {
     timeouts.unwatch(inv);
     if (!this.#settle(inv, false)) {
-      done();
+      done(inv);
       return;
     }
     inv.endTime = performance.timeOrigin + inv.startPerf + inv.latencyMs;
     // aws-lambda-ric 4 posts the response one setImmediate after the handler
     // settles (LifecycleManager.succeed and fail): ours runs one turn later. A
     // runtime client that posts later still is answered first all the same.
-    setImmediate(() =>
-      setImmediate(() => {
-        this.#readUsage(inv);
-        this.#write(inv, exit, value).then(done, done);
-      }),
-    );
+    setImmediate(this.#turnAfterResponse, inv, exit, value, done);
   }
+
+  /** Shared, with their arguments passed on: no closure is made for them in the response. */
+  readonly #turnAfterResponse = (
+    inv: Invocation,
+    exit: Exit,
+    value: unknown,
+    done: (inv: Invocation) => void,
+  ): void => {
+    setImmediate(this.#writeAfterResponse, inv, exit, value, done);
+  };
+
+  readonly #writeAfterResponse = (
+    inv: Invocation,
+    exit: Exit,
+    value: unknown,
+    done: (inv: Invocation) => void,
+  ): void => {
+    this.#readUsage(inv);
+    const leave = () => done(inv);
+    this.#write(inv, exit, value).then(leave, leave);
+  };
 
   #readUsage(inv: Invocation): void {
     this.#call('resource usage', () => {
@@ -231,8 +253,8 @@ export class Observation<TEvent, TResult> {
 
   /** Complete the record and hand it to the writers and exporters; resolves when the trace is sent. */
   async #write(inv: Invocation, exit: Exit, value: unknown): Promise<void> {
-    const { readInput } = inv;
-    if (readInput) this.#call('input', () => this.#readInput(inv, readInput()));
+    const { laterInput } = inv;
+    if (laterInput) this.#call('input', () => this.#readInput(inv, readLaterInput(laterInput)));
     this.#call('invocation end', () => this.#complete(inv, exit, value));
     if (inv.start.first) this.#call('cold start', () => endColdStart(inv));
     const drift = this.#drift;

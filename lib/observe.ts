@@ -123,9 +123,8 @@ export function observe(
    */
   let scheduled: string | undefined;
   const endAfterResponse: End = (invocation, exit, value) => {
-    const requestId = invocation.lambda.awsRequestId;
-    scheduled = requestId;
-    observation.endAfterResponse(invocation, exit, value, () => responseHold()?.leave(requestId));
+    scheduled = invocation.lambda.awsRequestId;
+    observation.endAfterResponse(invocation, exit, value, leaveHold);
     return DONE;
   };
   /** The handler's call in its invocation's context: one function for all, not a closure each. */
@@ -178,6 +177,11 @@ export function observe(
   };
   copyStreamingMarkers(handler, observed);
   return observed;
+}
+
+/** Once an invocation's records are written after the response: the extension may ask for the next event. */
+function leaveHold(invocation: Invocation): void {
+  responseHold()?.leave(invocation.lambda.awsRequestId);
 }
 
 /** Ends an invocation's record: before the return (awaited), or scheduled for after the response. */

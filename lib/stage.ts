@@ -1,4 +1,10 @@
-import { type Context as OtelContext, type Span, SpanStatusCode, trace } from '@opentelemetry/api';
+import {
+  type Context as OtelContext,
+  type Span,
+  SpanStatusCode,
+  type Tracer,
+  trace,
+} from '@opentelemetry/api';
 import { roundMs } from './clock.js';
 import { MAX_STAGE_METRICS, MAX_STAGE_NAME_CHARS } from './contract/limits.js';
 import { asException, describeError } from './errors.js';
@@ -141,6 +147,23 @@ function recordFailure(span: Span, error: unknown): void {
   span.setStatus({ code: SpanStatusCode.ERROR, message: describeError(error).message });
 }
 
+/** A stage's span under a span not made yet: made with the record, or when something asks for it. */
+class LateStageSpan extends LateSpan {
+  constructor(
+    readonly tracer: Tracer,
+    readonly stageName: string,
+    readonly startPerf: number,
+    readonly parent: OtelContext,
+  ) {
+    // Under a recording parent only (stage() takes this path then).
+    super(true);
+  }
+
+  protected make(): Span {
+    return this.tracer.startSpan(this.stageName, { startTime: this.startPerf }, this.parent);
+  }
+}
+
 /**
  * A stage with a span, in its span's context. Under a span not made yet (a
  * record written after the response: `late`) its span is a {@link LateSpan}
@@ -158,9 +181,7 @@ function traced<T>(
 ): Promise<T> {
   const { tracer } = invocation.sinks;
   const startPerf = performance.now();
-  const lateSpan = late
-    ? new LateSpan(() => tracer.startSpan(stageName, { startTime: startPerf }, parent), true)
-    : undefined;
+  const lateSpan = late ? new LateStageSpan(tracer, stageName, startPerf, parent) : undefined;
   const span = lateSpan ?? tracer.startSpan(stageName, { startTime: startPerf }, parent);
   const stage = new StageRun(invocation, stageName, startPerf, span, lateSpan);
   return runStage(stage, fn, parent);

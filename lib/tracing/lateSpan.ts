@@ -16,27 +16,33 @@ import type {
  * have had, unless the handler needs one sooner (its own spans, a model
  * call, a log line, `trace.getActiveSpan()`), which makes it at once. Until
  * then it knows only whether it will record, so `stage()` can choose its
- * path without making it.
+ * path without making it. A subclass says how the span is made, from fields
+ * of its own: no closure is made for it in the response.
  *
  * @example
- * const span = new LateSpan(() => tracer.startSpan('predict', { startTime: startPerf }, parent), true);
+ * class LateStage extends LateSpan {
+ *   constructor(readonly startPerf: number) { super(true); }
+ *   protected make(): Span { return tracer.startSpan('predict', { startTime: this.startPerf }, parent); }
+ * }
+ * const span = new LateStage(performance.now());
  * span.made; // false
  * span.spanContext(); // makes it
  */
-export class LateSpan implements Span {
-  readonly #make: () => Span;
+export abstract class LateSpan implements Span {
   readonly #recording: boolean;
   #real: Span | undefined;
 
-  /** `recording`: whether the span `make` makes will record (its parent is sampled). */
-  constructor(make: () => Span, recording: boolean) {
-    this.#make = make;
+  /** `recording`: whether the span {@link make} makes will record (its parent is sampled). */
+  constructor(recording: boolean) {
     this.#recording = recording;
   }
 
+  /** Makes the span itself, the first time anything asks for it. */
+  protected abstract make(): Span;
+
   /** The span itself, made now if nothing made it yet. */
   get real(): Span {
-    if (this.#real === undefined) this.#real = this.#make();
+    if (this.#real === undefined) this.#real = this.make();
     return this.#real;
   }
 

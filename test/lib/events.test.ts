@@ -6,6 +6,8 @@ import {
   defaultIsClientError,
   defaultIsWarmup,
   header,
+  laterInput,
+  readLaterInput,
 } from '../../lib/events.js';
 
 const restEvent = {
@@ -30,6 +32,23 @@ describe('event readers', () => {
     expect(defaultInput({ ...restEvent, body: 'not json' })).toBe('not json');
     expect(defaultInput({ ...restEvent, body: null })).toBeNull();
     expect(defaultInput({ amount: 3 })).toEqual({ amount: 3 });
+  });
+
+  it('keeps a string body to read later as the default input would read it now', () => {
+    const base64 = Buffer.from('{"amount":7}').toString('base64');
+    const events = [
+      restEvent,
+      { ...restEvent, body: base64, isBase64Encoded: true },
+      { ...restEvent, body: 'not json' },
+    ];
+    for (const event of events) {
+      const later = laterInput(event);
+      expect(later).toBeDefined();
+      expect(readLaterInput(later!)).toEqual(defaultInput(event));
+    }
+    // Anything else is read at once.
+    expect(laterInput({ ...restEvent, body: null })).toBeUndefined();
+    expect(laterInput({ amount: 3 })).toBeUndefined();
   });
 
   it('finds headers whatever their case', () => {
