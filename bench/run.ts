@@ -27,6 +27,7 @@ import {
   CONTENDERS,
   type Contender,
   FLOOR,
+  FLOOR_WOKEN,
   RECORDS_FLOOR,
 } from './harness/contenders.js';
 import { computeFigures, type Figures } from './harness/figures.js';
@@ -121,14 +122,17 @@ function selectContenders(adotInstalled: boolean, withAdot: boolean): Contender[
   const chosen = CONTENDERS.filter((c) => {
     // Every overhead is measured against bare, and set beside the two floors'.
     if (c.id === BARE || c.id === FLOOR || c.id === RECORDS_FLOOR) return true;
-    if (c.id === BARE_WOKEN) return false;
+    if (c.id === BARE_WOKEN || c.id === FLOOR_WOKEN) return false;
     if (only && !only.includes(c.id)) return false;
     if (c.optional) return withAdot && adotInstalled;
     return true;
   });
-  // A contender with an extension is measured against bare woken as it is.
-  const woken = CONTENDERS.find((c) => c.id === BARE_WOKEN);
-  if (woken && chosen.some((c) => c.extensionsApi)) chosen.splice(1, 0, woken);
+  // A contender with an extension is measured against bare woken as it is,
+  // and set beside the I/O floor woken the same way.
+  if (chosen.some((c) => c.extensionsApi)) {
+    const woken = CONTENDERS.filter((c) => c.id === BARE_WOKEN || c.id === FLOOR_WOKEN);
+    chosen.splice(1, 0, ...woken);
+  }
   return chosen;
 }
 

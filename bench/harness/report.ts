@@ -3,6 +3,7 @@ import {
   BARE,
   type Contender,
   FLOOR,
+  FLOOR_WOKEN,
   OURS,
   OURS_AFTER_RESPONSE,
   RECORDS_FLOOR,
@@ -236,6 +237,13 @@ function scenarioTargets(figures: ReadonlyMap<string, Figures>): string[] {
       lines.push(
         `${name}: ${verdict(ours.warmP50OverheadUs.median <= limit)} warm p50${of} +${num(ours.warmP50OverheadUs.median)} µs ≤ 1.5 × the floor's +${num(floor.warmP50OverheadUs.median)} µs (${num(limit)} µs)`,
       );
+      const woken = after ? figures.get(FLOOR_WOKEN) : undefined;
+      if (woken && woken.warmP50OverheadUs.n > 0) {
+        const w = woken.warmP50OverheadUs.median;
+        lines.push(
+          `like with like, the I/O floor woken before each invocation as this mode is (over bare-woken): +${num(w)} µs, ${ratio(w, floor.warmP50OverheadUs.median)} the I/O floor's; ours ${ratio(ours.warmP50OverheadUs.median, w)} it (${ours.warmP50OverheadUs.median <= 1.5 * w ? 'within' : 'above'} 1.5 ×, ${num(1.5 * w)} µs)`,
+        );
+      }
       if (records && !after) {
         const r = records.warmP50OverheadUs.median;
         lines.push(
