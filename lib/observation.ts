@@ -24,6 +24,14 @@ import { ROOT } from './tracing/contextManager.js';
 import type { ObserveOptions } from './types.js';
 import { boundUserFields } from './userFields.js';
 
+/** A step of the writes after the response: `done` once the invocation's records are written. */
+type AfterResponseStep = (
+  inv: Invocation,
+  exit: Exit,
+  value: unknown,
+  done: (inv: Invocation) => void,
+) => void;
+
 /** A priming run's start: never the environment's first, never a cold start (see `priming.ts`). */
 const PRIMING_START: StartInfo = { type: START_TYPE.Warm, coldStart: false, first: false };
 
@@ -210,21 +218,11 @@ export class Observation<TEvent, TResult> {
   }
 
   /** Shared, with their arguments passed on: no closure is made for them in the response. */
-  readonly #turnAfterResponse = (
-    inv: Invocation,
-    exit: Exit,
-    value: unknown,
-    done: (inv: Invocation) => void,
-  ): void => {
+  readonly #turnAfterResponse: AfterResponseStep = (inv, exit, value, done) => {
     setImmediate(this.#writeAfterResponse, inv, exit, value, done);
   };
 
-  readonly #writeAfterResponse = (
-    inv: Invocation,
-    exit: Exit,
-    value: unknown,
-    done: (inv: Invocation) => void,
-  ): void => {
+  readonly #writeAfterResponse: AfterResponseStep = (inv, exit, value, done) => {
     this.#readUsage(inv);
     const leave = () => done(inv);
     this.#write(inv, exit, value).then(leave, leave);

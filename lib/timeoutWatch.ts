@@ -1,5 +1,12 @@
 import type { Invocation } from './invocation.js';
 
+/** One watched item: when it is due, and what to call then. */
+interface Watched<T, D> {
+  readonly deadline: number;
+  readonly onTimeout: (item: T, detail: D) => void;
+  readonly detail: D;
+}
+
 /**
  * The timeout watch of the process's invocations: one unref'd timer for all
  * of them, armed for the earliest deadline, where each invocation used to
@@ -21,12 +28,6 @@ import type { Invocation } from './invocation.js';
  * // … when it ends first:
  * timeouts.unwatch(invocation);
  */
-interface Watched<T, D> {
-  readonly deadline: number;
-  readonly onTimeout: (item: T, detail: D) => void;
-  readonly detail: D;
-}
-
 export class TimeoutWatch<T, D = undefined> {
   readonly #watched = new Map<T, Watched<T, D>>();
   #timer: NodeJS.Timeout | undefined;
